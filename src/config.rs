@@ -1,0 +1,169 @@
+//! Command-line arguments (every flag also readable from an environment variable), validated into
+//! the `Config` the rest of the program sees.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Args as ClapArgs, Parser, Subcommand};
+
+/// The raw command line.
+#[derive(Debug, Parser)]
+#[command(
+    name = "helpcenter",
+    version,
+    about = "A help center for reaching American Express customer support, served from Markdown and TOML content.",
+    args_conflicts_with_subcommands = true
+)]
+pub struct Args {
+    /// What to do; `serve` when left out.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    /// Options of `serve`, accepted without the subcommand name too.
+    #[command(flatten)]
+    pub serve: ServeArgs,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the help center over HTTP (the default).
+    Serve(ServeArgs),
+    /// Load and validate the content without serving; exits non-zero and lists every problem.
+    Check {
+        /// The content folder to check.
+        #[arg(default_value = "content")]
+        dir: PathBuf,
+    },
+}
+
+/// Options of `helpcenter serve`.
+#[derive(Debug, Clone, ClapArgs)]
+pub struct ServeArgs {
+    /// Address and port to listen on.
+    #[arg(long, env = "HELPCENTER_ADDR", default_value = "127.0.0.1:8080")]
+    pub addr: String,
+    /// The content folder (site.toml, articles/, …).
+    #[arg(long, env = "HELPCENTER_CONTENT", default_value = "content")]
+    pub content: PathBuf,
+    /// Rebuild and swap in the content when files under the content folder change; a broken edit is
+    /// logged and the last good version keeps serving.
+    #[arg(long, env = "HELPCENTER_WATCH")]
+    pub watch: bool,
+    /// Number of HTTP worker threads (default: one per CPU core).
+    #[arg(long, env = "HELPCENTER_WORKERS")]
+    pub workers: Option<usize>,
+    /// Keep the search index in this folder: reused at startup when the content is unchanged, rebuilt
+    /// when it has changed. Without it the index lives in memory.
+    #[arg(long, env = "HELPCENTER_INDEX_DIR")]
+    pub index_dir: Option<PathBuf>,
+    /// Send `Strict-Transport-Security` (only for deployments behind TLS).
+    #[arg(long, env = "HELPCENTER_HSTS")]
+    pub hsts: bool,
+}
+
+/// Validated settings for `serve`.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Socket address to bind.
+    pub addr: SocketAddr,
+    /// Content folder.
+    pub content_dir: PathBuf,
+    /// Watch the content folder and reload on change.
+    pub watch: bool,
+    /// HTTP worker threads.
+    pub workers: usize,
+    /// On-disk search index folder, if any.
+    pub index_dir: Option<PathBuf>,
+    /// Send HSTS.
+    pub hsts: bool,
+}
+
+/// Why the command line could not become a `Config`.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// `--addr` is not a socket address.
+    #[error("--addr / HELPCENTER_ADDR: `{value}` is not an address such as 127.0.0.1:8080")]
+    Addr {
+        /// The value given.
+        value: String,
+    },
+    /// `--content` is not a folder.
+    #[error("--content / HELPCENTER_CONTENT: `{path}` is not a folder")]
+    Content {
+        /// The path given.
+        path: PathBuf,
+    },
+    /// `--workers` is zero or absurd.
+    #[error("--workers / HELPCENTER_WORKERS: {value} is not between 1 and 256")]
+    Workers {
+        /// The value given.
+        value: usize,
+    },
+}
+
+impl Config {
+    /// Validates `serve` options.
+    pub fn from_args(args: &ServeArgs) -> Result<Config, ConfigError> {
+        let addr = args.addr.parse().map_err(|_| ConfigError::Addr {
+            value: args.addr.clone(),
+        })?;
+        if !args.content.is_dir() {
+            return Err(ConfigError::Content {
+                path: args.content.clone(),
+            });
+        }
+        let workers = match args.workers {
+            Some(value) if !(1..=256).contains(&value) => {
+                return Err(ConfigError::Workers { value });
+            }
+            Some(value) => value,
+            None => std::thread::available_parallelism().map_or(2, |n| n.get()),
+        };
+        Ok(Config {
+            addr,
+            content_dir: args.content.clone(),
+            watch: args.watch,
+            workers,
+            index_dir: args.index_dir.clone(),
+            hsts: args.hsts,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn serve_args(addr: &str, content: &str) -> ServeArgs {
+        ServeArgs {
+            addr: addr.into(),
+            content: content.into(),
+            watch: false,
+            workers: None,
+            index_dir: None,
+            hsts: false,
+        }
+    }
+
+    #[test]
+    fn rejects_bad_addr_and_missing_content() {
+        assert!(matches!(
+            Config::from_args(&serve_args("localhost", ".")),
+            Err(ConfigError::Addr { .. })
+        ));
+        assert!(matches!(
+            Config::from_args(&serve_args("127.0.0.1:0", "/definitely/not/here")),
+            Err(ConfigError::Content { .. })
+        ));
+        assert!(Config::from_args(&serve_args("127.0.0.1:0", ".")).is_ok());
+    }
+
+    #[test]
+    fn serve_is_the_default_and_check_takes_a_dir() {
+        let args = Args::parse_from(["helpcenter", "--addr", "0.0.0.0:1"]);
+        assert!(args.command.is_none());
+        assert_eq!(args.serve.addr, "0.0.0.0:1");
+        let args = Args::parse_from(["helpcenter", "check", "x"]);
+        assert!(matches!(args.command, Some(Command::Check { dir }) if dir == PathBuf::from("x")));
+    }
+}

@@ -1,0 +1,201 @@
+//! One article file: splits the `+++` TOML front matter from the Markdown body, parses both, and
+//! reports problems with the file's own line numbers.
+
+use std::path::Path;
+
+use super::model::{Article, FrontMatter};
+use super::{Problem, toml_problem};
+use crate::markdown::{self, LinkRef, PhoneRef};
+
+const FENCE: &str = "+++";
+
+/// The front matter text, the body text, and the 1-based line where the front matter starts.
+struct Split<'a> {
+    front_matter: &'a str,
+    body: &'a str,
+    body_line_offset: usize,
+}
+
+fn split(text: &str) -> Option<Split<'_>> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut lines = text.split_inclusive('\n');
+    let first = lines.next()?;
+    if first.trim_end() != FENCE {
+        return None;
+    }
+    let front_start = first.len();
+    let mut offset = front_start;
+    let mut line_count = 1;
+    for line in lines {
+        line_count += 1;
+        if line.trim_end() == FENCE {
+            return Some(Split {
+                front_matter: &text[front_start..offset],
+                body: &text[offset + line.len()..],
+                body_line_offset: line_count,
+            });
+        }
+        offset += line.len();
+    }
+    None
+}
+
+/// Lines before the body starts (front matter and its fences), so body line N is file line N + this.
+pub(super) fn body_line_offset(text: &str) -> usize {
+    split(text).map_or(0, |s| s.body_line_offset)
+}
+
+/// Parses an article file. The slug is the file name without `.md`.
+pub(super) fn parse(
+    path: &str,
+    text: &str,
+) -> Result<(Article, Vec<LinkRef>, Vec<PhoneRef>), Vec<Problem>> {
+    let problem = |line: Option<usize>, message: String| Problem {
+        path: path.to_string(),
+        line,
+        message,
+    };
+    let slug = Path::new(path)
+        .file_stem()
+        .and_then(|stem| stem.to_str())
+        .unwrap_or_default()
+        .to_string();
+    let Some(parts) = split(text) else {
+        return Err(vec![problem(
+            Some(1),
+            "an article must start with a `+++` line, then TOML front matter, then a closing `+++` line".into(),
+        )]);
+    };
+    let front: FrontMatter = toml::from_str(parts.front_matter)
+        .map_err(|error| vec![toml_problem(path, parts.front_matter, &error, 1)])?;
+
+    let mut problems = Vec::new();
+    let valid_slug = !slug.is_empty()
+        && slug
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+    if !valid_slug {
+        problems.push(problem(
+            None,
+            format!("file name `{slug}` must be a slug: lower-case letters, digits and dashes"),
+        ));
+    }
+    for (field, value) in [("title", &front.title), ("summary", &front.summary)] {
+        if value.trim().is_empty() {
+            problems.push(problem(
+                super::find_line(text, field),
+                format!("`{field}` must not be empty"),
+            ));
+        }
+    }
+    let updated = match (front.updated.date, front.updated.time) {
+        (Some(date), None) => date.to_string(),
+        _ => {
+            problems.push(problem(
+                super::find_line(text, "updated"),
+                "`updated` must be a plain date such as 2026-11-20 (no quotes, no time)".into(),
+            ));
+            String::new()
+        }
+    };
+    if front.sources.is_empty() {
+        problems.push(problem(
+            super::find_line(text, "sources"),
+            "`sources` must name at least one guide".into(),
+        ));
+    }
+
+    let rendered = markdown::render(parts.body);
+    for (line_index, line) in parts.body.lines().enumerate() {
+        if line.starts_with("# ") {
+            problems.push(problem(
+                Some(line_index + 1 + parts.body_line_offset),
+                "the title is the page's only `#` heading; start sections at `##`".into(),
+            ));
+        }
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    let article = Article {
+        slug,
+        source_path: path.to_string(),
+        title: front.title,
+        summary: front.summary,
+        category: front.category,
+        updated,
+        sources: front.sources,
+        contacts: front.contacts,
+        keywords: front.keywords,
+        aliases: front.aliases,
+        weight: front.weight,
+        body_html: rendered.html,
+        headings: rendered.headings,
+        sections: rendered.sections,
+    };
+    Ok((article, rendered.links, rendered.phones))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: &str = "+++\ntitle = \"T\"\nsummary = \"S\"\ncategory = \"c\"\nupdated = 2026-11-20\nsources = [\"g\"]\n+++\n\nIntro.\n\n## First\n\nBody [x](/faq)\n";
+
+    #[test]
+    fn parses_front_matter_and_body() {
+        let (article, links, _) = parse("content/articles/my-page.md", GOOD).expect("parses");
+        assert_eq!(article.slug, "my-page");
+        assert_eq!(article.updated, "2026-11-20");
+        assert_eq!(article.headings[0].id, "first");
+        // The link is on file line 13.
+        assert_eq!(links[0].line + body_line_offset(GOOD), 13);
+    }
+
+    #[test]
+    fn front_matter_errors_name_file_and_line() {
+        let cases = [
+            ("no fence", "title = 1\n", Some(1), "must start with"),
+            (
+                "unknown field",
+                "+++\ntitle = \"T\"\nsummary = \"S\"\ncategory = \"c\"\nupdated = 2026-11-20\nsources = [\"g\"]\ncolour = \"red\"\n+++\n",
+                Some(7),
+                "unknown field",
+            ),
+            (
+                "bad toml",
+                "+++\ntitle = \"T\nsummary = 1\n+++\n",
+                Some(2),
+                "",
+            ),
+            (
+                "unclosed",
+                "+++\ntitle = \"T\"\n",
+                Some(1),
+                "closing",
+            ),
+            (
+                "h1 in body",
+                "+++\ntitle = \"T\"\nsummary = \"S\"\ncategory = \"c\"\nupdated = 2026-11-20\nsources = [\"g\"]\n+++\n# Title again\n",
+                Some(8),
+                "only `#` heading",
+            ),
+            (
+                "datetime instead of date",
+                "+++\ntitle = \"T\"\nsummary = \"S\"\ncategory = \"c\"\nupdated = 2026-11-20T10:00:00Z\nsources = [\"g\"]\n+++\n",
+                Some(5),
+                "plain date",
+            ),
+        ];
+        for (name, text, line, message) in cases {
+            let problems = parse("content/articles/x.md", text).expect_err(name);
+            assert_eq!(problems[0].path, "content/articles/x.md", "{name}");
+            assert_eq!(problems[0].line, line, "{name}: {:?}", problems[0]);
+            assert!(
+                problems[0].message.contains(message),
+                "{name}: {}",
+                problems[0].message
+            );
+        }
+    }
+}

@@ -1,0 +1,97 @@
+//! The help center's crate map. Data flows one way: content files → `content::Site` →
+//! `search::SearchIndex` → `web::Snapshot` (pages rendered once) → handlers. `main.rs` calls `check`
+//! and `serve`; tests build the same pieces in-process.
+
+pub mod config;
+pub mod content;
+pub mod markdown;
+pub mod phone;
+pub mod search;
+pub mod watch;
+pub mod web;
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Instant;
+
+use config::Config;
+use content::{ContentError, Site};
+use web::{AppState, Snapshot, SnapshotError};
+
+/// Why the server could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    /// The content is missing or invalid (the message names every file and line).
+    #[error(transparent)]
+    Content(#[from] ContentError),
+    /// Pages or the index could not be built.
+    #[error(transparent)]
+    Snapshot(#[from] SnapshotError),
+    /// The address could not be bound, or the watcher could not start.
+    #[error("{context}: {source}")]
+    Io {
+        /// What was being done.
+        context: String,
+        /// The error.
+        source: std::io::Error,
+    },
+}
+
+/// Loads, validates, indexes and renders the content in `dir` as content version `version`.
+pub fn build_snapshot(dir: &Path, version: u64) -> Result<Snapshot, StartupError> {
+    let started = Instant::now();
+    let site = Site::load(dir)?;
+    let load_time = started.elapsed();
+    let counts = (
+        site.articles.len(),
+        site.faqs.len(),
+        site.contacts.len(),
+        site.categories.len(),
+    );
+    let snapshot = Snapshot::build(site, version)?;
+    tracing::info!(
+        version,
+        articles = counts.0,
+        faqs = counts.1,
+        contacts = counts.2,
+        categories = counts.3,
+        pages = snapshot.page_count(),
+        load_ms = load_time.as_millis() as u64,
+        index_ms = snapshot.index_time.as_millis() as u64,
+        render_ms = snapshot.render_time.as_millis() as u64,
+        "content ready"
+    );
+    Ok(snapshot)
+}
+
+/// `helpcenter check DIR`: the startup validation without serving.
+pub fn check(dir: &Path) -> Result<Site, ContentError> {
+    Site::load(dir)
+}
+
+/// `helpcenter serve`: build everything, then serve until SIGINT/SIGTERM (graceful, exit 0).
+pub async fn serve(config: Config) -> Result<(), StartupError> {
+    let snapshot = build_snapshot(&config.content_dir, 1)?;
+    let state = Arc::new(AppState::new(snapshot));
+    // Keep the watcher alive for as long as the server runs.
+    let _watcher = if config.watch {
+        Some(
+            watch::spawn(config.content_dir.clone(), Arc::clone(&state)).map_err(|source| {
+                StartupError::Io {
+                    context: format!("watching {}", config.content_dir.display()),
+                    source,
+                }
+            })?,
+        )
+    } else {
+        None
+    };
+    web::serve(state, &config)
+        .await
+        .map_err(|source| StartupError::Io {
+            context: format!("serving on {}", config.addr),
+            source,
+        })?;
+    tracing::info!("shut down cleanly");
+    Ok(())
+}

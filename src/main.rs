@@ -1,0 +1,60 @@
+//! `helpcenter`: parse arguments, set up logging, then check the content or serve it.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use helpcenter::config::{Args, Command, Config};
+use tracing_subscriber::EnvFilter;
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_env("HELPCENTER_LOG").unwrap_or_else(|_| EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    match args.command {
+        Some(Command::Check { dir }) => check(&dir),
+        Some(Command::Serve(serve_args)) => serve(&serve_args),
+        None => serve(&args.serve),
+    }
+}
+
+fn check(dir: &std::path::Path) -> ExitCode {
+    match helpcenter::check(dir) {
+        Ok(site) => {
+            println!(
+                "{}: ok ({} articles, {} FAQs, {} contact entries, {} categories)",
+                dir.display(),
+                site.articles.len(),
+                site.faqs.len(),
+                site.contacts.len(),
+                site.categories.len()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("{error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn serve(serve_args: &helpcenter::config::ServeArgs) -> ExitCode {
+    let config = match Config::from_args(serve_args) {
+        Ok(config) => config,
+        Err(error) => {
+            eprintln!("error: {error}");
+            return ExitCode::from(2);
+        }
+    };
+    let result = actix_web::rt::System::new().block_on(helpcenter::serve(config));
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,208 @@
+//! North American phone numbers: parsing every written form, `tel:` (E.164) links, vanity spellings,
+//! and finding phone-shaped text inside prose.
+
+use std::ops::Range;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+/// A North American Numbering Plan number, kept as its ten national digits (area code + number).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Phone {
+    national: String,
+}
+
+/// Phone-shaped text: optional `+1`/`1`, an area code (bare or in brackets), then 3 and 4 digits or
+/// letters (vanity numbers), with `-`, `.`, space or nothing between the groups.
+static PHONE_SHAPE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?x)
+        (?:^|[^\w+])                           # not glued to a word or another number
+        (
+          (?:\+?1[\s.\-]?)?                    # country code
+          (?:\(\d{3}\)\s?|\d{3}[\s.\-]?)       # area code
+          [0-9A-Z]{3}[\s.\-]?[0-9A-Z]{4}       # exchange and line, digits or keypad letters
+        )
+        (?:$|[^\w])",
+    )
+    .expect("phone pattern compiles")
+});
+
+impl Phone {
+    /// Parses any common written form: `1-800-528-4800`, `+1 (800) 528-4800`, `800.528.4800`,
+    /// `8005284800` or a vanity form such as `1-800-AXP-EARN`. Returns `None` for anything else.
+    pub fn parse(text: &str) -> Option<Phone> {
+        let trimmed = text.trim();
+        if trimmed.is_empty() || trimmed.len() > 40 {
+            return None;
+        }
+        let mut digits = String::with_capacity(11);
+        for (position, character) in trimmed.chars().enumerate() {
+            match character {
+                '0'..='9' => digits.push(character),
+                'A'..='Z' | 'a'..='z' => digits.push(keypad_digit(character)?),
+                '+' if position == 0 => {}
+                '-' | '.' | ' ' | '(' | ')' => {}
+                _ => return None,
+            }
+        }
+        let national = match digits.len() {
+            10 => digits,
+            11 if digits.starts_with('1') => digits[1..].to_string(),
+            _ => return None,
+        };
+        // Area codes and exchanges never start with 0 or 1 in the NANP.
+        let bytes = national.as_bytes();
+        if matches!(bytes[0], b'0' | b'1') || matches!(bytes[3], b'0' | b'1') {
+            return None;
+        }
+        Some(Phone { national })
+    }
+
+    /// The ten national digits, e.g. `8005284800`.
+    pub fn national_digits(&self) -> &str {
+        &self.national
+    }
+
+    /// The E.164 form used in `tel:` links, e.g. `+18005284800`.
+    pub fn e164(&self) -> String {
+        format!("+1{}", self.national)
+    }
+
+    /// The number in the house display form, e.g. `1-800-528-4800`.
+    pub fn display(&self) -> String {
+        let n = &self.national;
+        format!("1-{}-{}-{}", &n[0..3], &n[3..6], &n[6..10])
+    }
+
+    /// Every way a visitor is likely to type this number; the search index stores all of them.
+    pub fn written_forms(&self) -> Vec<String> {
+        let n = &self.national;
+        let (area, exchange, line) = (&n[0..3], &n[3..6], &n[6..10]);
+        vec![
+            format!("1{n}"),
+            n.clone(),
+            format!("{exchange}{line}"),
+            format!("1-{area}-{exchange}-{line}"),
+            format!("({area}) {exchange}-{line}"),
+            format!("{area} {exchange} {line}"),
+            format!("+1 {area} {exchange} {line}"),
+            format!("{exchange}-{line}"),
+        ]
+    }
+}
+
+/// Maps a letter to its digit on a telephone keypad.
+fn keypad_digit(letter: char) -> Option<char> {
+    let digit = match letter.to_ascii_uppercase() {
+        'A'..='C' => '2',
+        'D'..='F' => '3',
+        'G'..='I' => '4',
+        'J'..='L' => '5',
+        'M'..='O' => '6',
+        'P'..='S' => '7',
+        'T'..='V' => '8',
+        'W'..='Z' => '9',
+        _ => return None,
+    };
+    Some(digit)
+}
+
+/// A phone-shaped span found in prose.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FoundPhone {
+    /// Byte range of the number in the searched text.
+    pub range: Range<usize>,
+    /// The number as written.
+    pub written: String,
+    /// The parsed number.
+    pub phone: Phone,
+}
+
+/// Finds every phone-shaped span in `text` that parses as a NANP number. Vanity forms count only when
+/// written with separators (`1-800-AXP-EARN`), so ordinary capitalised words never match.
+pub fn find_phones(text: &str) -> Vec<FoundPhone> {
+    let mut found = Vec::new();
+    let mut start = 0;
+    while start < text.len() {
+        let Some(captures) = PHONE_SHAPE.captures(&text[start..]) else {
+            break;
+        };
+        let span = captures.get(1).expect("group 1 always participates");
+        let range = start + span.start()..start + span.end();
+        let written = &text[range.clone()];
+        let has_letters = written.chars().any(|c| c.is_ascii_alphabetic());
+        let has_separators = written.contains('-');
+        if (!has_letters || has_separators)
+            && let Some(phone) = Phone::parse(written)
+        {
+            found.push(FoundPhone {
+                range: range.clone(),
+                written: written.to_string(),
+                phone,
+            });
+        }
+        // Continue after the number; the trailing boundary character may start the next match.
+        start = range.end;
+    }
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_every_written_form_to_the_same_number() {
+        let forms = [
+            "1-800-528-4800",
+            "+1-800-528-4800",
+            "(800) 528-4800",
+            "800 528 4800",
+            "800.528.4800",
+            "8005284800",
+            "18005284800",
+            "+1 800 528 4800",
+        ];
+        for form in forms {
+            assert_eq!(
+                Phone::parse(form).map(|p| p.e164()),
+                Some("+18005284800".to_string()),
+                "{form}"
+            );
+        }
+    }
+
+    #[test]
+    fn vanity_spelling_maps_to_digits() {
+        let phone = Phone::parse("1-800-AXP-EARN").expect("vanity parses");
+        assert_eq!(phone.display(), "1-800-297-3276");
+    }
+
+    #[test]
+    fn rejects_things_that_are_not_numbers() {
+        for text in [
+            "",
+            "12345",
+            "1-800-528-480",
+            "2-800-528-4800",
+            "080-528-4800",
+            "800-128-4800",
+            "call me",
+            "1-800-528-4800-1",
+        ] {
+            assert_eq!(Phone::parse(text), None, "{text}");
+        }
+    }
+
+    #[test]
+    fn finds_numbers_in_prose_but_not_words() {
+        let text = "Call 1-800-528-4800 or (800) 492-3344, or 1-800-AXP-EARN. Zip TX 79998-1535. PO Box 981535.";
+        let found: Vec<String> = find_phones(text).into_iter().map(|f| f.written).collect();
+        assert_eq!(
+            found,
+            ["1-800-528-4800", "(800) 492-3344", "1-800-AXP-EARN"]
+        );
+        assert!(find_phones("MEMBERSHIP REWARDS").is_empty());
+    }
+}

@@ -1,0 +1,216 @@
+//! One pass over the matching documents: per-kind counts, the best hit overall (for the instant
+//! answer) and the top hits of the requested kind, with a small per-kind score weight applied.
+
+use std::cmp::{Ordering, Reverse};
+use std::collections::BinaryHeap;
+use std::sync::Arc;
+
+use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::columnar::ColumnValues;
+use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
+
+use super::HitKind;
+use super::index::ORDINAL;
+
+/// A catalog ordinal with its final score.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Scored {
+    pub score: Score,
+    pub ordinal: u32,
+}
+
+impl PartialEq for Scored {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+
+impl Eq for Scored {}
+
+impl PartialOrd for Scored {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Scored {
+    /// Better first: higher score, then lower ordinal (catalog order) on ties.
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.score
+            .total_cmp(&other.score)
+            .then_with(|| other.ordinal.cmp(&self.ordinal))
+    }
+}
+
+/// What one search pass yields.
+#[derive(Debug, Default)]
+pub(crate) struct Ranked {
+    /// Matches per kind, in [`HitKind::ALL`] order, before the kind filter.
+    pub counts: [usize; 4],
+    /// The best match of any kind.
+    pub best: Option<Scored>,
+    /// The best `limit` matches of the requested kind, best first.
+    pub hits: Vec<Scored>,
+    /// Every matching contact entry (up to [`MAX_CONTACT_SCORES`]), to pick the contact an
+    /// article's instant answer shows.
+    pub contacts: Vec<Scored>,
+}
+
+/// Contact matches remembered per search; directories are small, this only bounds the worst case.
+pub(crate) const MAX_CONTACT_SCORES: usize = 4096;
+
+/// Collects a [`Ranked`].
+pub(crate) struct RankCollector {
+    /// Kind of every catalog entry, by ordinal.
+    pub kinds: Arc<[HitKind]>,
+    /// Score multiplier per kind, in [`HitKind::ALL`] order.
+    pub weights: [Score; 4],
+    /// Only this kind goes into `hits` (all kinds are counted).
+    pub filter: Option<HitKind>,
+    /// How many hits to keep.
+    pub limit: usize,
+}
+
+/// Keeps the best `limit` items in a min-heap.
+struct TopN {
+    limit: usize,
+    heap: BinaryHeap<Reverse<Scored>>,
+}
+
+impl TopN {
+    fn new(limit: usize) -> TopN {
+        TopN {
+            limit,
+            heap: BinaryHeap::with_capacity(limit.min(1024) + 1),
+        }
+    }
+
+    fn push(&mut self, item: Scored) {
+        if self.limit == 0 {
+            return;
+        }
+        if self.heap.len() < self.limit {
+            self.heap.push(Reverse(item));
+        } else if let Some(mut worst) = self.heap.peek_mut()
+            && item > worst.0
+        {
+            *worst = Reverse(item);
+        }
+    }
+
+    fn into_sorted(self) -> Vec<Scored> {
+        // `into_sorted_vec` of `Reverse` items is best first.
+        self.heap.into_sorted_vec().into_iter().map(|Reverse(item)| item).collect()
+    }
+}
+
+/// The per-segment half of [`RankCollector`].
+pub(crate) struct RankSegment {
+    ordinals: Arc<dyn ColumnValues<u64>>,
+    kinds: Arc<[HitKind]>,
+    weights: [Score; 4],
+    filter: Option<HitKind>,
+    counts: [usize; 4],
+    best: Option<Scored>,
+    top: TopN,
+    contacts: Vec<Scored>,
+}
+
+impl Collector for RankCollector {
+    type Fruit = Ranked;
+    type Child = RankSegment;
+
+    fn for_segment(
+        &self,
+        _segment_local_id: SegmentOrdinal,
+        segment: &SegmentReader,
+    ) -> tantivy::Result<RankSegment> {
+        Ok(RankSegment {
+            ordinals: segment.fast_fields().column_first_or_default::<u64>(ORDINAL)?,
+            kinds: Arc::clone(&self.kinds),
+            weights: self.weights,
+            filter: self.filter,
+            counts: [0; 4],
+            best: None,
+            top: TopN::new(self.limit),
+            contacts: Vec::new(),
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        true
+    }
+
+    fn merge_fruits(&self, fruits: Vec<Ranked>) -> tantivy::Result<Ranked> {
+        let mut merged = Ranked::default();
+        let mut top = TopN::new(self.limit);
+        for fruit in fruits {
+            for (total, count) in merged.counts.iter_mut().zip(fruit.counts) {
+                *total += count;
+            }
+            merged.best = merged.best.max(fruit.best);
+            merged.contacts.extend(fruit.contacts);
+            for hit in fruit.hits {
+                top.push(hit);
+            }
+        }
+        merged.hits = top.into_sorted();
+        Ok(merged)
+    }
+}
+
+impl SegmentCollector for RankSegment {
+    type Fruit = Ranked;
+
+    fn collect(&mut self, doc: DocId, score: Score) {
+        let ordinal = self.ordinals.get_val(doc);
+        let Some(&kind) = self.kinds.get(ordinal as usize) else {
+            return;
+        };
+        let slot = kind.slot();
+        self.counts[slot] += 1;
+        let scored = Scored {
+            score: score * self.weights[slot],
+            ordinal: ordinal as u32,
+        };
+        if self.best.is_none_or(|best| scored > best) {
+            self.best = Some(scored);
+        }
+        if self.filter.is_none_or(|filter| filter == kind) {
+            self.top.push(scored);
+        }
+        if kind == HitKind::Contact && self.contacts.len() < MAX_CONTACT_SCORES {
+            self.contacts.push(scored);
+        }
+    }
+
+    fn harvest(self) -> Ranked {
+        Ranked {
+            counts: self.counts,
+            best: self.best,
+            hits: self.top.into_sorted(),
+            contacts: self.contacts,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn top_n_keeps_the_best_in_order_with_ties_by_ordinal() {
+        let mut top = TopN::new(3);
+        for (score, ordinal) in [(1.0, 0), (5.0, 1), (3.0, 2), (5.0, 3), (0.5, 4), (4.0, 5)] {
+            top.push(Scored { score, ordinal });
+        }
+        let order: Vec<u32> = top.into_sorted().iter().map(|s| s.ordinal).collect();
+        assert_eq!(order, [1, 3, 5]);
+        let mut none = TopN::new(0);
+        none.push(Scored {
+            score: 1.0,
+            ordinal: 0,
+        });
+        assert!(none.into_sorted().is_empty());
+    }
+}

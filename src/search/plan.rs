@@ -1,0 +1,488 @@
+//! Turns a normalised query into a tantivy query built by hand (never the query parser): typed words
+//! over weighted fields, synonyms, typo and prefix expansions from the term dictionary, phrase and
+//! all-words bonuses, and phone-number clauses. Also proposes "did you mean".
+
+use std::collections::HashMap;
+
+use tantivy::query::{
+    BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, Occur, PhraseQuery, Query,
+    TermQuery,
+};
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::{Searcher, Term};
+
+use super::index::Fields;
+use super::snippet::Highlight;
+use super::understand::{Analyzers, PhoneForm, Synonyms, WordRole, extract_phones};
+
+/// Weight of a word as typed.
+const TYPED: f32 = 1.0;
+/// Weight of a synonym of a typed word or phrase.
+const SYNONYM: f32 = 0.5;
+/// Weight of a completion of the last word.
+const PREFIX: f32 = 0.45;
+/// Weight of a dictionary word one edit away from an unknown typed word.
+const FUZZY_ONE: f32 = 0.4;
+/// Weight of a dictionary word two edits away.
+const FUZZY_TWO: f32 = 0.25;
+/// Weight of a brand word ("amex") that is on nearly every page.
+const WEAK: f32 = 0.2;
+/// Extra weight for documents that match every word (in any form).
+const ALL_WORDS: f32 = 0.6;
+/// Extra weight for documents with the typed words close together.
+const PHRASE: f32 = 0.8;
+/// Words apart the typed words may be and still count as together.
+const PHRASE_SLOP: u32 = 3;
+/// Fixed score of a contact whose own number was typed.
+const PHONE_OWN: f32 = 40.0;
+/// Extra fixed score when the typed number is the contact's first number.
+const PHONE_PRIMARY: f32 = 5.0;
+/// Fixed score of a page that mentions the typed number.
+const PHONE_MENTION: f32 = 8.0;
+
+/// At most this many words of a query are searched (the cap on characters already bounds it).
+const MAX_WORDS: usize = 12;
+/// At most this many unknown words are expanded to near dictionary words.
+const MAX_FUZZY_WORDS: usize = 4;
+/// Near dictionary words kept per unknown word.
+const MAX_FUZZY_TERMS: usize = 3;
+/// Completions kept for the last word.
+const MAX_PREFIX_TERMS: usize = 6;
+/// Dictionary entries looked at when completing or correcting a word, per segment.
+const MAX_SCANNED_TERMS: usize = 200;
+
+/// What the query is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Mode {
+    /// The results page: the last word is completed only when it is not a word of its own.
+    Search,
+    /// Typeahead: the last word is always completed, titles count most.
+    Suggest,
+}
+
+impl Mode {
+    /// Field weights: title/question above headings above keywords above body.
+    fn field_boosts(self, fields: Fields) -> [(Field, f32); 5] {
+        match self {
+            Mode::Search => [
+                (fields.title, 3.0),
+                (fields.headings, 1.8),
+                (fields.keywords, 1.5),
+                (fields.context, 0.5),
+                (fields.body, 1.0),
+            ],
+            Mode::Suggest => [
+                (fields.title, 4.0),
+                (fields.headings, 1.2),
+                (fields.keywords, 1.5),
+                (fields.context, 0.3),
+                (fields.body, 0.4),
+            ],
+        }
+    }
+}
+
+/// A query, ready to run, and what the results page needs to explain it.
+pub(crate) struct Plan {
+    /// `None` when nothing searchable is left (only stop words or punctuation).
+    pub query: Option<Box<dyn Query>>,
+    /// Index terms to highlight, with their concept and weight.
+    pub highlight: HashMap<String, Highlight>,
+    /// The query with unknown words replaced by their closest dictionary word.
+    pub correction: Option<String>,
+    /// Whether a typed word is not in the index at all.
+    pub has_unknown_word: bool,
+}
+
+/// One way a concept can match: a single index term or a phrase of them.
+#[derive(Debug, Clone)]
+struct Alternative {
+    stems: Vec<String>,
+    weight: f32,
+}
+
+/// Builds plans against the current searcher's dictionary.
+pub(crate) struct Planner<'a> {
+    pub searcher: &'a Searcher,
+    pub fields: Fields,
+    pub analyzers: &'a Analyzers,
+    pub synonyms: &'a Synonyms,
+}
+
+impl Planner<'_> {
+    /// Plans `text`, which must already be normalised.
+    pub fn plan(&self, text: &str, mode: Mode) -> Plan {
+        let (phones, rest) = extract_phones(text);
+        let words = self.analyzers.words(&rest);
+        let boosts = mode.field_boosts(self.fields);
+        let mut highlight: HashMap<String, Highlight> = HashMap::new();
+        let mut concept = 0usize;
+        let mut note = |stem: &str, concept: usize, weight: f32| {
+            let entry = highlight
+                .entry(stem.to_string())
+                .or_insert(Highlight { concept, weight });
+            if weight > entry.weight {
+                *entry = Highlight { concept, weight };
+            }
+        };
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+
+        // Synonyms are matched on every word the index holds, query stop words included, so a
+        // group term such as "calling from abroad" could match as written.
+        let stemmed: Vec<usize> = (0..words.len()).filter(|&i| words[i].stem.is_some()).collect();
+        let stems: Vec<&str> = stemmed.iter().filter_map(|&i| words[i].stem.as_deref()).collect();
+        let synonym_matches = self.synonyms.find(&stems);
+
+        let searchable: Vec<usize> = (0..words.len())
+            .filter(|&i| words[i].role != WordRole::Stop)
+            .take(MAX_WORDS)
+            .collect();
+        let last = searchable.last().copied();
+        let mut corrections: Vec<(usize, String)> = Vec::new();
+        let mut has_unknown_word = false;
+        let mut fuzzy_budget = MAX_FUZZY_WORDS;
+        let mut concept_queries: Vec<Box<dyn Query>> = Vec::new();
+
+        for &index in &searchable {
+            let word = &words[index];
+            let Some(stem) = word.stem.as_deref() else { continue };
+            let role_weight = if word.role == WordRole::Weak { WEAK } else { TYPED };
+            let mut alternatives = vec![Alternative {
+                stems: vec![stem.to_string()],
+                weight: role_weight,
+            }];
+            let is_number = word.surface.chars().all(|c| c.is_ascii_digit());
+            let known = self.surface_frequency(&word.surface) > 0;
+            let length = word.surface.chars().count();
+            if !known && !is_number {
+                has_unknown_word = true;
+                let distance = edit_budget(length);
+                if distance > 0 && fuzzy_budget > 0 {
+                    fuzzy_budget -= 1;
+                    let near = self.near_words(&word.surface, distance);
+                    if let Some((best, _, _)) = near.first() {
+                        corrections.push((index, best.clone()));
+                    }
+                    for (candidate, edits, _) in near.into_iter().take(MAX_FUZZY_TERMS) {
+                        if let Some(candidate_stem) = self.analyzers.stem(&candidate) {
+                            let weight = if edits <= 1 { FUZZY_ONE } else { FUZZY_TWO };
+                            alternatives.push(Alternative {
+                                stems: vec![candidate_stem],
+                                weight: weight * role_weight,
+                            });
+                        }
+                    }
+                } else if length == 4 && fuzzy_budget > 0 {
+                    // Too short to expand safely, but worth a "did you mean".
+                    fuzzy_budget -= 1;
+                    if let Some((best, _, _)) = self.near_words(&word.surface, 1).into_iter().next() {
+                        corrections.push((index, best));
+                    }
+                }
+            }
+            let complete = Some(index) == last
+                && !is_number
+                && match mode {
+                    Mode::Search => !known && length >= 3,
+                    Mode::Suggest => length >= 2,
+                };
+            if complete {
+                for (completion, _) in self.completions(&word.surface) {
+                    if let Some(completion_stem) = self.analyzers.stem(&completion) {
+                        alternatives.push(Alternative {
+                            stems: vec![completion_stem],
+                            weight: PREFIX * role_weight,
+                        });
+                    }
+                }
+            }
+            if let Some(position) = stemmed.iter().position(|&i| i == index) {
+                for found in &synonym_matches {
+                    if found.len == 1 && found.start == position {
+                        for stems in &found.alternatives {
+                            alternatives.push(Alternative {
+                                stems: stems.clone(),
+                                weight: SYNONYM * role_weight,
+                            });
+                        }
+                    }
+                }
+            }
+            dedup_alternatives(&mut alternatives);
+            concept += 1;
+            for alternative in &alternatives {
+                for stem in &alternative.stems {
+                    note(stem, concept, alternative.weight);
+                }
+            }
+            let query = self.concept_query(&alternatives, &boosts);
+            clauses.push((Occur::Should, query.box_clone()));
+            concept_queries.push(query);
+        }
+
+        // Multi-word synonyms ("live person", "outside the us"): the phrase as typed and the other
+        // terms of its group, as one extra clause.
+        for found in synonym_matches.iter().filter(|found| found.len > 1) {
+            let typed: Vec<String> = stems[found.start..found.start + found.len]
+                .iter()
+                .map(|stem| stem.to_string())
+                .collect();
+            let mut alternatives = vec![Alternative {
+                stems: typed,
+                weight: TYPED,
+            }];
+            alternatives.extend(found.alternatives.iter().map(|stems| Alternative {
+                stems: stems.clone(),
+                weight: SYNONYM,
+            }));
+            concept += 1;
+            for alternative in &alternatives {
+                for stem in &alternative.stems {
+                    note(stem, concept, alternative.weight);
+                }
+            }
+            clauses.push((Occur::Should, self.concept_query(&alternatives, &boosts)));
+        }
+
+        if concept_queries.len() >= 2 {
+            let all = BooleanQuery::new(
+                concept_queries
+                    .into_iter()
+                    .map(|query| (Occur::Must, query))
+                    .collect(),
+            );
+            clauses.push((Occur::Should, Box::new(BoostQuery::new(Box::new(all), ALL_WORDS))));
+        }
+
+        let phrase: Vec<(usize, &str)> = searchable
+            .iter()
+            .filter(|&&i| words[i].role == WordRole::Normal)
+            .filter_map(|&i| words[i].stem.as_deref().map(|stem| (words[i].position, stem)))
+            .collect();
+        if phrase.len() >= 2 {
+            let first = phrase[0].0;
+            for (field, boost) in boosts {
+                if field == self.fields.context {
+                    continue;
+                }
+                let terms: Vec<(usize, Term)> = phrase
+                    .iter()
+                    .map(|(position, stem)| (position - first, Term::from_field_text(field, stem)))
+                    .collect();
+                let query = PhraseQuery::new_with_offset_and_slop(terms, PHRASE_SLOP);
+                clauses.push((Occur::Should, Box::new(BoostQuery::new(Box::new(query), PHRASE * boost))));
+            }
+        }
+
+        for phone in &phones {
+            let digits = phone.digits();
+            let term = |field: Field| -> Box<dyn Query> {
+                Box::new(TermQuery::new(
+                    Term::from_field_text(field, digits),
+                    IndexRecordOption::Basic,
+                ))
+            };
+            for (field, score) in [
+                (self.fields.phone, PHONE_OWN),
+                (self.fields.phone_primary, PHONE_PRIMARY),
+                (self.fields.phone_mention, PHONE_MENTION),
+            ] {
+                clauses.push((Occur::Should, Box::new(ConstScoreQuery::new(term(field), score))));
+            }
+            concept += 1;
+            for group in phone.groups() {
+                note(&group, concept, TYPED);
+            }
+            note(digits, concept, TYPED);
+            if let PhoneForm::Full(national) = phone {
+                note(&format!("1{national}"), concept, TYPED);
+            }
+        }
+
+        let correction = (!corrections.is_empty()).then(|| {
+            let mut corrected = text.to_string();
+            let mut replacements: Vec<(std::ops::Range<usize>, &str)> = corrections
+                .iter()
+                .map(|(index, replacement)| (words[*index].range.clone(), replacement.as_str()))
+                .collect();
+            replacements.sort_by_key(|(range, _)| std::cmp::Reverse(range.start));
+            for (range, replacement) in replacements {
+                if corrected.is_char_boundary(range.start) && corrected.is_char_boundary(range.end) {
+                    corrected.replace_range(range, replacement);
+                }
+            }
+            corrected
+        });
+
+        Plan {
+            query: (!clauses.is_empty()).then(|| Box::new(BooleanQuery::new(clauses)) as Box<dyn Query>),
+            highlight,
+            correction,
+            has_unknown_word,
+        }
+    }
+
+    /// One concept (a typed word and its other forms) over every weighted field.
+    fn concept_query(&self, alternatives: &[Alternative], boosts: &[(Field, f32); 5]) -> Box<dyn Query> {
+        let mut should: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for alternative in alternatives {
+            for &(field, boost) in boosts {
+                let query: Box<dyn Query> = match alternative.stems.as_slice() {
+                    [] => continue,
+                    [stem] => Box::new(TermQuery::new(
+                        Term::from_field_text(field, stem),
+                        IndexRecordOption::WithFreqs,
+                    )),
+                    stems => Box::new(PhraseQuery::new_with_offset_and_slop(
+                        stems
+                            .iter()
+                            .enumerate()
+                            .map(|(offset, stem)| (offset, Term::from_field_text(field, stem)))
+                            .collect(),
+                        1,
+                    )),
+                };
+                should.push((Occur::Should, Box::new(BoostQuery::new(query, boost * alternative.weight))));
+            }
+        }
+        Box::new(BooleanQuery::new(should))
+    }
+
+    /// How many documents hold `word` (unstemmed) in any field.
+    fn surface_frequency(&self, word: &str) -> u64 {
+        let term = Term::from_field_text(self.fields.spell, word);
+        self.searcher.doc_freq(&term).unwrap_or(0)
+    }
+
+    /// Dictionary words within `distance` edits of `word` (a swap of neighbours is one edit),
+    /// closest first, then most frequent.
+    fn near_words(&self, word: &str, distance: u8) -> Vec<(String, usize, u64)> {
+        let query = FuzzyTermQuery::new(Term::from_field_text(self.fields.spell, word), distance, true);
+        let mut found: HashMap<String, u64> = HashMap::new();
+        for segment in self.searcher.segment_readers() {
+            let Ok(inverted) = segment.inverted_index(self.fields.spell) else { continue };
+            let Ok(automaton) = query.automaton() else { return Vec::new() };
+            let Ok(mut stream) = inverted.terms().search(automaton).into_stream() else { continue };
+            let mut scanned = 0;
+            while scanned < MAX_SCANNED_TERMS && stream.advance() {
+                scanned += 1;
+                if let Ok(key) = std::str::from_utf8(stream.key()) {
+                    *found.entry(key.to_string()).or_insert(0) += u64::from(stream.value().doc_freq);
+                }
+            }
+        }
+        let mut near: Vec<(String, usize, u64)> = found
+            .into_iter()
+            .filter(|(candidate, _)| candidate != word && !candidate.chars().all(|c| c.is_ascii_digit()))
+            .map(|(candidate, frequency)| {
+                let edits = edit_distance(word, &candidate);
+                (candidate, edits, frequency)
+            })
+            .collect();
+        near.sort_by(|a, b| a.1.cmp(&b.1).then(b.2.cmp(&a.2)).then(a.0.cmp(&b.0)));
+        near
+    }
+
+    /// The most frequent dictionary words that start with `prefix` (the prefix itself excluded).
+    fn completions(&self, prefix: &str) -> Vec<(String, u64)> {
+        let mut upper = prefix.as_bytes().to_vec();
+        upper.push(0xFF);
+        let mut found: HashMap<String, u64> = HashMap::new();
+        for segment in self.searcher.segment_readers() {
+            let Ok(inverted) = segment.inverted_index(self.fields.spell) else { continue };
+            let Ok(mut stream) = inverted.terms().range().ge(prefix.as_bytes()).lt(&upper).into_stream() else {
+                continue;
+            };
+            let mut scanned = 0;
+            while scanned < MAX_SCANNED_TERMS && stream.advance() {
+                scanned += 1;
+                if let Ok(key) = std::str::from_utf8(stream.key())
+                    && key != prefix
+                {
+                    *found.entry(key.to_string()).or_insert(0) += u64::from(stream.value().doc_freq);
+                }
+            }
+        }
+        let mut completions: Vec<(String, u64)> = found.into_iter().collect();
+        completions.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.len().cmp(&b.0.len())).then(a.0.cmp(&b.0)));
+        completions.truncate(MAX_PREFIX_TERMS);
+        completions
+    }
+}
+
+/// Typo budget by word length: one edit from 5 letters, two from 9.
+pub(crate) fn edit_budget(length: usize) -> u8 {
+    match length {
+        0..=4 => 0,
+        5..=8 => 1,
+        _ => 2,
+    }
+}
+
+/// Keeps the first (strongest) of alternatives with the same terms.
+fn dedup_alternatives(alternatives: &mut Vec<Alternative>) {
+    let mut seen: Vec<Vec<String>> = Vec::new();
+    alternatives.retain(|alternative| {
+        if seen.contains(&alternative.stems) {
+            false
+        } else {
+            seen.push(alternative.stems.clone());
+            true
+        }
+    });
+}
+
+/// Edit distance where swapping two neighbouring letters is one edit (optimal string alignment).
+pub(crate) fn edit_distance(left: &str, right: &str) -> usize {
+    let a: Vec<char> = left.chars().collect();
+    let b: Vec<char> = right.chars().collect();
+    let width = b.len() + 1;
+    let mut table = vec![0usize; (a.len() + 1) * width];
+    for i in 0..=a.len() {
+        table[i * width] = i;
+    }
+    for (j, cell) in table.iter_mut().enumerate().take(width) {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut best = (table[(i - 1) * width + j] + 1)
+                .min(table[i * width + j - 1] + 1)
+                .min(table[(i - 1) * width + j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                best = best.min(table[(i - 2) * width + j - 2] + 1);
+            }
+            table[i * width + j] = best;
+        }
+    }
+    table[a.len() * width + b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn edit_distance_table() {
+        for (left, right, distance) in [
+            ("stolen", "stolen", 0),
+            ("stolne", "stolen", 1),
+            ("frad", "fraud", 1),
+            ("recieve", "receive", 1),
+            ("activaton", "activation", 1),
+            ("suprevisor", "supervisor", 1),
+            ("", "abc", 3),
+            ("kitten", "sitting", 3),
+        ] {
+            assert_eq!(edit_distance(left, right), distance, "{left} {right}");
+        }
+    }
+
+    #[test]
+    fn edit_budget_grows_with_length() {
+        for (length, budget) in [(3, 0), (4, 0), (5, 1), (8, 1), (9, 2), (20, 2)] {
+            assert_eq!(edit_budget(length), budget, "{length}");
+        }
+    }
+}

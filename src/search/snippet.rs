@@ -1,0 +1,273 @@
+//! Snippets: picks the window of a hit's plain text that holds the most (and the most important)
+//! query terms and splits it into plain and highlighted fragments.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use tantivy::tokenizer::TextAnalyzer;
+
+use super::Fragment;
+use super::understand::fold_acronyms;
+use crate::phone::find_phones;
+
+/// Longest snippet, in bytes of the source text (before the ellipses).
+pub(crate) const SNIPPET_CHARS: usize = 220;
+/// How far before the first match a snippet may start, to show what leads up to it.
+const LEAD_IN: usize = 60;
+
+/// What a highlighted index term stands for: which query concept (a typed word with its
+/// synonyms and corrections, or a phone number) and how strongly.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Highlight {
+    /// Terms of the same concept share this number.
+    pub concept: usize,
+    /// The term's weight: 1 for a word as typed, less for synonyms and corrections.
+    pub weight: f32,
+}
+
+/// A matched token.
+struct Match {
+    range: Range<usize>,
+    concept: usize,
+    weight: f32,
+}
+
+/// Bonus for a window that shows a whole phone number: on this site the number is usually the
+/// answer.
+const PHONE_BONUS: f32 = 0.3;
+
+/// Cuts a snippet from `text`: index terms in `terms` are highlighted. Without any match, the
+/// opening of the text is returned, unhighlighted.
+pub(crate) fn snippet(
+    text: &str,
+    terms: &HashMap<String, Highlight>,
+    analyzer: &TextAnalyzer,
+) -> Vec<Fragment> {
+    let folded = fold_acronyms(text);
+    let mut analyzer = analyzer.clone();
+    let mut stream = analyzer.token_stream(&folded);
+    let mut matches: Vec<Match> = Vec::new();
+    while let Some(token) = stream.next() {
+        if let Some(highlight) = terms.get(token.text.as_str()) {
+            // A folded acronym (`US  ` for `U.S.`) highlights the whole original acronym.
+            let mut end = token.offset_to;
+            while end < text.len()
+                && folded.as_bytes()[end] == b' '
+                && !text.as_bytes()[end].is_ascii_whitespace()
+            {
+                end += 1;
+            }
+            matches.push(Match {
+                range: token.offset_from..end,
+                concept: highlight.concept,
+                weight: highlight.weight,
+            });
+        }
+    }
+    let phones: Vec<Range<usize>> = find_phones(text).into_iter().map(|found| found.range).collect();
+    let window = best_window(&matches, &phones);
+    let Some(window) = window else {
+        let end = cut_back(text, SNIPPET_CHARS.min(text.len()));
+        return render(text, 0..end, &[]);
+    };
+    let first = matches[window.start].range.start;
+    let last = matches[window.end - 1].range.end;
+    let start = lead_in_start(text, first);
+    let mut end = cut_back(text, (start + SNIPPET_CHARS).min(text.len()));
+    if end < last {
+        end = last;
+    }
+    let highlights: Vec<Range<usize>> = matches[window]
+        .iter()
+        .map(|m| m.range.clone())
+        .filter(|range| range.end <= end)
+        .collect();
+    render(text, start..end, &highlights)
+}
+
+/// The run of matches (as indices) that fits in one snippet and scores best: each concept counts
+/// its strongest term, other matches a tenth of their weight, a whole phone number a bonus.
+/// Earlier wins ties.
+fn best_window(matches: &[Match], phones: &[Range<usize>]) -> Option<Range<usize>> {
+    let mut best: Option<(f32, Range<usize>)> = None;
+    let reach = SNIPPET_CHARS - LEAD_IN / 2;
+    for start in 0..matches.len() {
+        let from = matches[start].range.start;
+        let mut strongest: Vec<(usize, f32)> = Vec::new();
+        let mut extra = 0.0;
+        let mut end = start;
+        while end < matches.len() && matches[end].range.end - from <= reach {
+            let matched = &matches[end];
+            match strongest.iter_mut().find(|(concept, _)| *concept == matched.concept) {
+                Some((_, weight)) => {
+                    extra += weight.min(matched.weight) * 0.1;
+                    *weight = weight.max(matched.weight);
+                }
+                None => strongest.push((matched.concept, matched.weight)),
+            }
+            end += 1;
+        }
+        let shows_phone = phones
+            .iter()
+            .any(|phone| phone.start + LEAD_IN / 2 >= from && phone.end <= from + reach);
+        let score = strongest.iter().map(|(_, weight)| weight).sum::<f32>()
+            + extra
+            + if shows_phone { PHONE_BONUS } else { 0.0 };
+        if best.as_ref().is_none_or(|(best_score, _)| score > *best_score + 1e-6) {
+            best = Some((score, start..end.max(start + 1)));
+        }
+    }
+    best.map(|(_, range)| range)
+}
+
+/// Where to start a snippet whose first match is at `first`: the start of the text or of the
+/// sentence when close enough, otherwise a word boundary a little before the match.
+fn lead_in_start(text: &str, first: usize) -> usize {
+    if first <= LEAD_IN {
+        return 0;
+    }
+    let mut floor = first - LEAD_IN;
+    while !text.is_char_boundary(floor) {
+        floor += 1;
+    }
+    let before = &text[floor..first];
+    if let Some(position) = before.rfind(['\n', '.', '!', '?', ':']) {
+        let mut start = floor + position + 1;
+        while start < first && text[start..].starts_with(char::is_whitespace) {
+            start += text[start..].chars().next().map_or(1, char::len_utf8);
+        }
+        return start;
+    }
+    match before.find(char::is_whitespace) {
+        Some(position) => floor + position + 1,
+        None => floor,
+    }
+}
+
+/// Moves `end` back to a word boundary (whole words only), unless that empties the snippet.
+fn cut_back(text: &str, end: usize) -> usize {
+    let mut end = end.min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    if end == text.len() {
+        return end;
+    }
+    match text[..end].rfind(char::is_whitespace) {
+        Some(position) if position > 0 => text[..position].trim_end().len(),
+        _ => end,
+    }
+}
+
+/// Builds the fragments of `text[window]`, newlines flattened, with ellipses where text was cut.
+fn render(text: &str, window: Range<usize>, highlights: &[Range<usize>]) -> Vec<Fragment> {
+    let mut fragments: Vec<Fragment> = Vec::new();
+    let mut push = |piece: &str, highlighted: bool| {
+        if piece.is_empty() {
+            return;
+        }
+        let piece = piece.replace(['\n', '\r', '\t'], " ");
+        match fragments.last_mut() {
+            Some(last) if last.highlighted == highlighted => last.text.push_str(&piece),
+            _ => fragments.push(Fragment {
+                text: piece,
+                highlighted,
+            }),
+        }
+    };
+    if window.start > 0 {
+        push("…", false);
+    }
+    let mut position = window.start;
+    for range in highlights {
+        if range.start < position || range.end > window.end {
+            continue;
+        }
+        push(&text[position..range.start], false);
+        push(&text[range.clone()], true);
+        position = range.end;
+    }
+    push(&text[position..window.end], false);
+    if window.end < text.len() {
+        push("…", false);
+    }
+    fragments
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::search::index::analyzers;
+
+    fn show(fragments: &[Fragment]) -> String {
+        fragments
+            .iter()
+            .map(|f| {
+                if f.highlighted {
+                    format!("[{}]", f.text)
+                } else {
+                    f.text.clone()
+                }
+            })
+            .collect()
+    }
+
+    fn terms(list: &[(&str, f32)]) -> HashMap<String, Highlight> {
+        list.iter()
+            .enumerate()
+            .map(|(concept, (t, weight))| {
+                (
+                    t.to_string(),
+                    Highlight {
+                        concept,
+                        weight: *weight,
+                    },
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn highlights_stemmed_matches() {
+        let analyzer = analyzers().stemmed;
+        let text = "Report a lost or stolen card.\nCall right away.";
+        let out = snippet(text, &terms(&[("stolen", 1.0), ("card", 1.0)]), &analyzer);
+        assert_eq!(show(&out), "Report a lost or [stolen] [card]. Call right away.");
+    }
+
+    #[test]
+    fn long_text_is_cut_around_the_best_match_with_ellipses() {
+        let analyzer = analyzers().stemmed;
+        let filler = "Nothing relevant here at all. ".repeat(20);
+        let text = format!("{filler}The collect number works from abroad. {filler}");
+        let out = snippet(&text, &terms(&[("abroad", 1.0), ("collect", 1.0)]), &analyzer);
+        let shown = show(&out);
+        assert!(shown.starts_with('…'), "{shown}");
+        assert!(shown.ends_with('…'), "{shown}");
+        assert!(shown.contains("The [collect] number works from [abroad]."), "{shown}");
+        assert!(shown.len() < SNIPPET_CHARS + 20);
+    }
+
+    #[test]
+    fn no_match_gives_the_opening_unhighlighted() {
+        let analyzer = analyzers().stemmed;
+        let out = snippet("Short text.", &terms(&[("zzz", 1.0)]), &analyzer);
+        assert_eq!(show(&out), "Short text.");
+        assert!(snippet("", &terms(&[]), &analyzer).is_empty());
+    }
+
+    #[test]
+    fn acronyms_highlight_in_the_original_text() {
+        let analyzer = analyzers().stemmed;
+        let out = snippet("Members outside the U.S. can call collect.", &terms(&[("us", 1.0)]), &analyzer);
+        assert_eq!(show(&out), "Members outside the [U.S.] can call collect.");
+    }
+
+    #[test]
+    fn multibyte_text_never_splits_a_character() {
+        let analyzer = analyzers().stemmed;
+        let text = "é".repeat(400) + " card " + &"ü".repeat(400);
+        let out = snippet(&text, &terms(&[("card", 1.0)]), &analyzer);
+        assert!(show(&out).contains("[card]"));
+    }
+}

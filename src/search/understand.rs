@@ -1,0 +1,569 @@
+//! Query understanding that needs no index: normalising raw input, finding phone numbers in any
+//! written form, splitting the rest into words (stemmed like the index), and matching synonym groups.
+
+use std::borrow::Cow;
+use std::ops::Range;
+use std::sync::LazyLock;
+
+use regex::Regex;
+use tantivy::tokenizer::TextAnalyzer;
+
+use super::MAX_QUERY_CHARS;
+use crate::content::SynonymGroup;
+use crate::phone::Phone;
+
+/// A query after cleaning: control characters gone, whitespace collapsed, cut to the cap.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Normalised {
+    /// The text that is searched and echoed back.
+    pub text: String,
+    /// Whether the input was longer than [`MAX_QUERY_CHARS`] and was cut.
+    pub truncated: bool,
+}
+
+/// Characters that render as nothing or reorder text; they never carry meaning in a query.
+fn is_invisible(character: char) -> bool {
+    character.is_control()
+        || matches!(
+            character,
+            '\u{200B}'..='\u{200F}' | '\u{2028}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}'
+        )
+}
+
+/// Cleans raw visitor input: any length, any bytes, never fails.
+pub(crate) fn normalise(raw: &str) -> Normalised {
+    let mut text = String::with_capacity(raw.len().min(MAX_QUERY_CHARS * 4));
+    let mut chars = 0usize;
+    let mut truncated = false;
+    let mut pending_space = false;
+    for character in raw.chars() {
+        if character.is_whitespace() || is_invisible(character) {
+            pending_space = !text.is_empty();
+            continue;
+        }
+        // A pending space counts towards the cap like any other character.
+        let needed = 1 + usize::from(pending_space);
+        if chars + needed > MAX_QUERY_CHARS {
+            truncated = true;
+            break;
+        }
+        if pending_space {
+            text.push(' ');
+            pending_space = false;
+        }
+        text.push(character);
+        chars += needed;
+    }
+    Normalised { text, truncated }
+}
+
+/// Rewrites dotted acronyms (`U.S.`, `P.O.`) as plain words padded with spaces (`US  `, `PO  `),
+/// keeping every byte offset, so "outside the US" matches "outside the U.S." and snippet
+/// highlights computed on the folded text still line up with the original.
+pub(crate) fn fold_acronyms(text: &str) -> Cow<'_, str> {
+    static ACRONYM: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"\b([A-Za-z])\.([A-Za-z])\.?").expect("acronym pattern compiles")
+    });
+    if !text.contains('.') {
+        return Cow::Borrowed(text);
+    }
+    ACRONYM.replace_all(text, |captures: &regex::Captures<'_>| {
+        let whole = captures.get(0).map_or("", |m| m.as_str());
+        let mut folded = String::with_capacity(whole.len());
+        folded.push_str(&captures[1]);
+        folded.push_str(&captures[2]);
+        while folded.len() < whole.len() {
+            folded.push(' ');
+        }
+        folded
+    })
+}
+
+/// A phone number found in a query.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) enum PhoneForm {
+    /// A complete number: its ten national digits.
+    Full(String),
+    /// Only the last seven digits (exchange and line), e.g. `528-4800`.
+    Local(String),
+}
+
+impl PhoneForm {
+    /// The digits searched in the phone fields.
+    pub fn digits(&self) -> &str {
+        match self {
+            PhoneForm::Full(digits) | PhoneForm::Local(digits) => digits,
+        }
+    }
+
+    /// The digit groups as they appear as words in prose (`800`, `528`, `4800`), for highlighting.
+    pub fn groups(&self) -> Vec<String> {
+        let digits = self.digits();
+        let cuts: &[usize] = if digits.len() == 10 { &[0, 3, 6, 10] } else { &[0, 3, 7] };
+        cuts.windows(2)
+            .map(|pair| digits[pair[0]..pair[1]].to_string())
+            .collect()
+    }
+}
+
+/// Complete numbers: optional `+1`/`1`, area code (bare or bracketed), then seven digits or keypad
+/// letters (`1-800-AXP-EARN`), with `-`, `.`, space or nothing between groups.
+static FULL_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?ix)
+        (?:^|[^\w+])
+        (
+          (?:\+?\s?1[\s.\-]?)?
+          (?:\(\s?\d{3}\s?\)\s?|\d{3}[\s.\-]?)
+          [0-9a-z]{3}[\s.\-]?[0-9a-z]{4}
+        )
+        (?:$|[^\w])",
+    )
+    .expect("full number pattern compiles")
+});
+
+/// The last seven digits alone: `528-4800`, `528 4800`, `5284800`.
+static LOCAL_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:^|[^\w])([2-9]\d{2}[\s.\-]?\d{4})(?:$|[^\w])").expect("local pattern compiles")
+});
+
+/// Finds phone numbers in any written form and returns them with the text that is left once they
+/// are blanked out (same length, so word offsets stay valid).
+pub(crate) fn extract_phones(text: &str) -> (Vec<PhoneForm>, String) {
+    let mut forms: Vec<PhoneForm> = Vec::new();
+    let mut rest = text.to_string();
+    let blank = |rest: &mut String, range: Range<usize>| {
+        rest.replace_range(range.clone(), &" ".repeat(range.len()));
+    };
+    let mut start = 0;
+    while start < text.len() {
+        let Some(captures) = FULL_NUMBER.captures(&text[start..]) else {
+            break;
+        };
+        let Some(span) = captures.get(1) else { break };
+        let range = start + span.start()..start + span.end();
+        let written = span.as_str();
+        let letters = written.chars().filter(char::is_ascii_alphabetic).count();
+        let digits = written.chars().filter(char::is_ascii_digit).count();
+        // Letters only count in vanity form: led by real digits, at most the seven keypad places.
+        let plausible = letters == 0 || (digits >= 3 && letters <= 7);
+        if plausible && let Some(phone) = Phone::parse(&written.replace(' ', "")) {
+            let form = PhoneForm::Full(phone.national_digits().to_string());
+            if !forms.contains(&form) {
+                forms.push(form);
+            }
+            blank(&mut rest, range.clone());
+        }
+        start = range.end.max(start + 1);
+        while !text.is_char_boundary(start) {
+            start += 1;
+        }
+    }
+    let mut start = 0;
+    let blanked = rest.clone();
+    while start < blanked.len() {
+        let Some(captures) = LOCAL_NUMBER.captures(&blanked[start..]) else {
+            break;
+        };
+        let Some(span) = captures.get(1) else { break };
+        let range = start + span.start()..start + span.end();
+        let digits: String = span.as_str().chars().filter(char::is_ascii_digit).collect();
+        let form = PhoneForm::Local(digits);
+        if !forms.contains(&form) {
+            forms.push(form);
+        }
+        blank(&mut rest, range.clone());
+        start = range.end;
+    }
+    (forms, rest)
+}
+
+/// Words a visitor puts around the real request ("how do I …", "my card"); tantivy's English list
+/// already drops articles and prepositions, these are dropped from queries only.
+const QUERY_STOP_WORDS: &[&str] = &[
+    "about", "am", "any", "anyone", "been", "can", "could", "did", "do", "does", "from", "get",
+    "got", "had", "has", "have", "hello", "hey", "hi", "how", "i", "im", "ive", "me", "mine",
+    "my", "our", "please", "should", "so", "some", "thank", "thanks", "was", "we", "were",
+    "what", "whats", "when", "where", "which", "who", "why", "would", "you", "your",
+];
+
+/// Words on nearly every page of this site; they count, but only a little.
+const WEAK_WORDS: &[&str] = &["amex", "american", "express", "americanexpress"];
+
+/// How much a query word counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum WordRole {
+    /// An ordinary word.
+    Normal,
+    /// A brand word: searched at a low weight.
+    Weak,
+    /// Not searched (a stop word, or a single letter).
+    Stop,
+}
+
+/// One word of the query.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Word {
+    /// Lower-cased, accent-folded, as typed.
+    pub surface: String,
+    /// The index term (stemmed); `None` for stop words the index does not hold.
+    pub stem: Option<String>,
+    /// Byte range in the normalised query.
+    pub range: Range<usize>,
+    /// Token position, for phrase queries.
+    pub position: usize,
+    /// How much it counts.
+    pub role: WordRole,
+}
+
+/// The analyzers the query side shares with the index.
+#[derive(Clone)]
+pub(crate) struct Analyzers {
+    /// Lower case, folded, English stop words removed, stemmed: the searchable fields.
+    pub stemmed: TextAnalyzer,
+    /// Lower case and folded only: the spelling dictionary.
+    pub surface: TextAnalyzer,
+}
+
+impl Analyzers {
+    /// The index term for one word, or `None` when the analyzer drops it.
+    pub fn stem(&self, word: &str) -> Option<String> {
+        let mut analyzer = self.stemmed.clone();
+        let mut stream = analyzer.token_stream(word);
+        let mut stem = None;
+        while let Some(token) = stream.next() {
+            stem.get_or_insert_with(|| token.text.clone());
+        }
+        stem
+    }
+
+    /// Every stemmed term of a phrase, stop words left out.
+    pub fn stems(&self, text: &str) -> Vec<String> {
+        let mut analyzer = self.stemmed.clone();
+        let folded = fold_acronyms(text);
+        let mut stream = analyzer.token_stream(&folded);
+        let mut stems = Vec::new();
+        while let Some(token) = stream.next() {
+            stems.push(token.text.clone());
+        }
+        stems
+    }
+
+    /// Splits (phone-free) query text into words.
+    pub fn words(&self, text: &str) -> Vec<Word> {
+        let folded = fold_acronyms(text);
+        let mut analyzer = self.surface.clone();
+        let mut stream = analyzer.token_stream(&folded);
+        let mut words = Vec::new();
+        while let Some(token) = stream.next() {
+            let surface = token.text.clone();
+            let stem = self.stem(&surface);
+            let single_letter = surface.chars().count() == 1 && !surface.starts_with(|c: char| c.is_ascii_digit());
+            let role = if stem.is_none()
+                || single_letter
+                || QUERY_STOP_WORDS.binary_search(&surface.as_str()).is_ok()
+            {
+                WordRole::Stop
+            } else if WEAK_WORDS.contains(&surface.as_str()) {
+                WordRole::Weak
+            } else {
+                WordRole::Normal
+            };
+            words.push(Word {
+                surface,
+                stem,
+                range: token.offset_from..token.offset_to,
+                position: token.position,
+                role,
+            });
+        }
+        // A query of only "how do I"-type words still searches them rather than nothing.
+        if words.iter().all(|word| word.role == WordRole::Stop) {
+            for word in &mut words {
+                if word.stem.is_some() && word.surface.chars().count() > 1 {
+                    word.role = WordRole::Normal;
+                }
+            }
+        }
+        words
+    }
+}
+
+/// One synonym group, each term as its sequence of index terms.
+#[derive(Debug, Clone)]
+struct Group {
+    terms: Vec<Vec<String>>,
+}
+
+/// The synonym groups from `content/synonyms.toml`, analyzed like the index.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Synonyms {
+    groups: Vec<Group>,
+}
+
+/// A run of query words that is one term of a synonym group.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct SynonymMatch {
+    /// Index of the first matched word among the searchable words.
+    pub start: usize,
+    /// How many searchable words it covers.
+    pub len: usize,
+    /// The other terms of the group, as index-term sequences (one term or a phrase).
+    pub alternatives: Vec<Vec<String>>,
+}
+
+impl Synonyms {
+    /// Analyzes every group; terms that analyze to nothing (only stop words) are skipped.
+    pub fn new(groups: &[SynonymGroup], analyzers: &Analyzers) -> Synonyms {
+        let groups = groups
+            .iter()
+            .map(|group| {
+                let mut terms: Vec<Vec<String>> = Vec::new();
+                for term in &group.terms {
+                    let stems = analyzers.stems(term);
+                    if !stems.is_empty() && !terms.contains(&stems) {
+                        terms.push(stems);
+                    }
+                }
+                Group { terms }
+            })
+            .filter(|group| group.terms.len() > 1)
+            .collect();
+        Synonyms { groups }
+    }
+
+    /// Finds group terms in a sequence of index terms, longest first, left to right, without
+    /// overlaps.
+    pub fn find(&self, stems: &[&str]) -> Vec<SynonymMatch> {
+        let mut matches = Vec::new();
+        let mut start = 0;
+        while start < stems.len() {
+            let mut best: Option<(usize, usize, usize)> = None; // (len, group, term)
+            for (group_index, group) in self.groups.iter().enumerate() {
+                for (term_index, term) in group.terms.iter().enumerate() {
+                    let len = term.len();
+                    let fits = start + len <= stems.len()
+                        && term.iter().zip(&stems[start..start + len]).all(|(a, b)| a == b);
+                    if fits && best.is_none_or(|(best_len, _, _)| len > best_len) {
+                        best = Some((len, group_index, term_index));
+                    }
+                }
+            }
+            match best {
+                Some((len, group_index, term_index)) => {
+                    let alternatives = self.groups[group_index]
+                        .terms
+                        .iter()
+                        .enumerate()
+                        .filter(|(index, _)| *index != term_index)
+                        .map(|(_, term)| term.clone())
+                        .collect();
+                    matches.push(SynonymMatch {
+                        start,
+                        len,
+                        alternatives,
+                    });
+                    start += len;
+                }
+                None => start += 1,
+            }
+        }
+        matches
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::search::index::analyzers;
+
+    #[test]
+    fn query_stop_words_are_sorted_for_binary_search() {
+        assert!(QUERY_STOP_WORDS.windows(2).all(|pair| pair[0] < pair[1]));
+    }
+
+    #[test]
+    fn normalise_table() {
+        let long = "word ".repeat(100);
+        let cases: Vec<(&str, &str, bool)> = vec![
+            ("  lost   card  ", "lost card", false),
+            ("lost\u{0}\u{7}card", "lost card", false),
+            ("tab\tand\nnewline\r\n", "tab and newline", false),
+            ("zero\u{200B}width", "zero width", false),
+            ("\u{202E}reversed", "reversed", false),
+            ("", "", false),
+            ("   ", "", false),
+            ("🔥 card 🔥", "🔥 card 🔥", false),
+        ];
+        for (raw, text, truncated) in cases {
+            assert_eq!(
+                normalise(raw),
+                Normalised {
+                    text: text.to_string(),
+                    truncated
+                },
+                "{raw:?}"
+            );
+        }
+        let cut = normalise(&long);
+        assert!(cut.truncated);
+        assert!(cut.text.chars().count() <= MAX_QUERY_CHARS);
+        let multibyte = normalise(&"é".repeat(1000));
+        assert!(multibyte.truncated);
+        assert_eq!(multibyte.text.chars().count(), MAX_QUERY_CHARS);
+    }
+
+    #[test]
+    fn fold_acronyms_keeps_offsets() {
+        for (text, folded) in [
+            ("outside the U.S.", "outside the US  "),
+            ("U.S card", "US  card"),
+            ("P.O. Box 981535", "PO   Box 981535"),
+            ("AmexTravel.com", "AmexTravel.com"),
+            ("no dots", "no dots"),
+        ] {
+            let result = fold_acronyms(text);
+            assert_eq!(result, folded, "{text}");
+            assert_eq!(result.len(), text.len(), "{text}");
+        }
+    }
+
+    #[test]
+    fn phone_forms_table() {
+        let full = |digits: &str| PhoneForm::Full(digits.to_string());
+        let local = |digits: &str| PhoneForm::Local(digits.to_string());
+        let cases: Vec<(&str, Vec<PhoneForm>)> = vec![
+            ("1-800-528-4800", vec![full("8005284800")]),
+            ("(800) 528-4800", vec![full("8005284800")]),
+            ("( 800 ) 528-4800", vec![full("8005284800")]),
+            ("800 528 4800", vec![full("8005284800")]),
+            ("8005284800", vec![full("8005284800")]),
+            ("18005284800", vec![full("8005284800")]),
+            ("+1 800 528 4800", vec![full("8005284800")]),
+            ("+1-800-528-4800", vec![full("8005284800")]),
+            ("800.528.4800", vec![full("8005284800")]),
+            ("call 1-800-AXP-EARN now", vec![full("8002973276")]),
+            ("1-800-axp-earn", vec![full("8002973276")]),
+            ("528-4800", vec![local("5284800")]),
+            ("5284800", vec![local("5284800")]),
+            ("528 4800", vec![local("5284800")]),
+            (
+                "1-800-528-4800 or 492-3344",
+                vec![full("8005284800"), local("4923344")],
+            ),
+            ("stolen card", vec![]),
+            ("lost card number", vec![]),
+            ("PO Box 981535", vec![]),
+            ("24/7", vec![]),
+            ("1-800-528-480", vec![]),
+            ("4800", vec![]),
+            ("membership rewards", vec![]),
+        ];
+        for (text, expected) in cases {
+            let (forms, rest) = extract_phones(text);
+            assert_eq!(forms, expected, "{text}");
+            assert_eq!(rest.len(), text.len(), "{text}");
+        }
+        let (_, rest) = extract_phones("fraud 1-800-528-4800 alert");
+        assert_eq!(rest.split_whitespace().collect::<Vec<_>>(), ["fraud", "alert"]);
+    }
+
+    #[test]
+    fn phone_groups_split_like_prose() {
+        assert_eq!(
+            PhoneForm::Full("8005284800".into()).groups(),
+            ["800", "528", "4800"]
+        );
+        assert_eq!(PhoneForm::Local("5284800".into()).groups(), ["528", "4800"]);
+    }
+
+    #[test]
+    fn words_mark_stop_weak_and_stems() {
+        let analyzers = analyzers();
+        let words = analyzers.words("How do I talk to a live Représentatives at Amex?");
+        let summary: Vec<(&str, Option<&str>, WordRole)> = words
+            .iter()
+            .map(|w| (w.surface.as_str(), w.stem.as_deref(), w.role))
+            .collect();
+        assert_eq!(
+            summary,
+            [
+                ("how", Some("how"), WordRole::Stop),
+                ("do", Some("do"), WordRole::Stop),
+                ("i", Some("i"), WordRole::Stop),
+                ("talk", Some("talk"), WordRole::Normal),
+                ("to", None, WordRole::Stop),
+                ("a", None, WordRole::Stop),
+                ("live", Some("live"), WordRole::Normal),
+                ("representatives", Some("repres"), WordRole::Normal),
+                ("at", None, WordRole::Stop),
+                ("amex", Some("amex"), WordRole::Weak),
+            ]
+        );
+        // Only stop-ish words: they are searched rather than nothing.
+        let words = analyzers.words("how do I");
+        assert!(words.iter().any(|w| w.role == WordRole::Normal));
+        // Query syntax is just words.
+        let words = analyzers.words("title:lost AND (card* OR \"stolen\"~2) -fraud");
+        let normal: Vec<&str> = words
+            .iter()
+            .filter(|w| w.role == WordRole::Normal)
+            .map(|w| w.surface.as_str())
+            .collect();
+        assert_eq!(normal, ["title", "lost", "card", "stolen", "2", "fraud"]);
+    }
+
+    #[test]
+    fn synonym_table() {
+        let analyzers = analyzers();
+        let groups = vec![
+            SynonymGroup {
+                terms: vec!["live person".into(), "representative".into(), "agent".into()],
+            },
+            SynonymGroup {
+                terms: vec!["abroad".into(), "outside the us".into(), "international".into()],
+            },
+            SynonymGroup {
+                terms: vec!["lost".into(), "stolen".into()],
+            },
+        ];
+        let synonyms = Synonyms::new(&groups, &analyzers);
+        let find = |query: &str| -> Vec<(usize, usize, Vec<String>)> {
+            let words = analyzers.words(query);
+            let stems: Vec<&str> = words
+                .iter()
+                .filter_map(|w| w.stem.as_deref())
+                .collect();
+            synonyms
+                .find(&stems)
+                .into_iter()
+                .map(|m| {
+                    (
+                        m.start,
+                        m.len,
+                        m.alternatives.iter().map(|a| a.join(" ")).collect(),
+                    )
+                })
+                .collect()
+        };
+        let owned = |items: &[&str]| items.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            find("talk to a live person"),
+            [(1, 2, owned(&["repres", "agent"]))]
+        );
+        assert_eq!(
+            find("Representatives"),
+            [(0, 1, owned(&["live person", "agent"]))]
+        );
+        assert_eq!(
+            find("calling from outside the U.S."),
+            [(2, 2, owned(&["abroad", "internat"]))]
+        );
+        assert_eq!(find("my card was stolen"), [(2, 1, owned(&["lost"]))]);
+        assert_eq!(find("activate card"), []);
+        assert_eq!(
+            find("lost abroad"),
+            [(0, 1, owned(&["stolen"])), (1, 1, owned(&["outsid us", "internat"]))]
+        );
+    }
+}

@@ -1,0 +1,77 @@
+//! `/articles/{slug}`: breadcrumbs, table of contents, body with anchored headings, the contact panel
+//! rendered from the directory, related articles, last-updated date and sources.
+
+use askama::Template;
+
+use super::Crumb;
+use crate::content::{Article, Guide, Site};
+use crate::markdown::Heading;
+use crate::web::seo;
+use crate::web::views::{ArticleLink, ContactView, Layout, human_date};
+
+/// How many related articles to list.
+const RELATED: usize = 5;
+
+/// An article page.
+#[derive(Template)]
+#[template(path = "article.html")]
+pub(crate) struct ArticlePage<'a> {
+    pub layout: Layout,
+    pub breadcrumbs: Vec<Crumb>,
+    pub title: &'a str,
+    pub summary: &'a str,
+    pub updated: &'a str,
+    pub updated_human: String,
+    pub toc: &'a [Heading],
+    pub body_html: &'a str,
+    pub contacts: Vec<ContactView>,
+    pub sources: Vec<&'a Guide>,
+    pub related: Vec<ArticleLink>,
+    pub category_title: &'a str,
+}
+
+/// Renders one article page.
+pub(crate) fn render(site: &Site, article: &Article) -> askama::Result<String> {
+    let category = site.category(&article.category);
+    let category_title = category.map_or("", |c| c.title.as_str());
+    let path = article.url_path();
+    let breadcrumbs = vec![
+        Crumb::new("/", "Home"),
+        Crumb::new(format!("/categories/{}", article.category), category_title),
+        Crumb::new(path.clone(), article.title.clone()),
+    ];
+    let mut layout = Layout::new(site, &article.title, &article.summary, &path);
+    layout.og_type = "article";
+    layout.structured_data_html = vec![
+        seo::article_json(site, article),
+        seo::breadcrumb_json(site, &breadcrumbs),
+    ];
+    ArticlePage {
+        layout,
+        breadcrumbs,
+        title: &article.title,
+        summary: &article.summary,
+        updated: &article.updated,
+        updated_human: human_date(&article.updated),
+        toc: &article.headings,
+        body_html: &article.body_html,
+        contacts: ContactView::list(site, &article.contacts),
+        sources: article
+            .sources
+            .iter()
+            .filter_map(|id| site.guide(id))
+            .collect(),
+        related: site
+            .articles_in(&article.category)
+            .filter(|other| other.slug != article.slug)
+            .take(RELATED)
+            .map(|other| ArticleLink {
+                url: other.url_path(),
+                title: other.title.clone(),
+                summary: other.summary.clone(),
+            })
+            .collect(),
+        category_title,
+    }
+    .render()
+}

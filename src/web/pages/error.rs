@@ -1,0 +1,46 @@
+//! Error pages (404, 400, 405, 500): the search form, a plain message and the ways home.
+
+use actix_web::http::StatusCode;
+use askama::Template;
+
+use crate::content::Site;
+use crate::web::views::Layout;
+
+/// An error page.
+#[derive(Template)]
+#[template(path = "error.html")]
+pub(crate) struct ErrorPage {
+    pub layout: Layout,
+    pub heading: String,
+    pub message: String,
+}
+
+/// Renders the page for `status`; `path` is the canonical path to claim (the error itself).
+pub(crate) fn render(site: &Site, status: StatusCode, message: Option<&str>) -> askama::Result<String> {
+    let (heading, default_message) = match status.as_u16() {
+        404 => (
+            "We could not find that page",
+            "The address may be mistyped, or the page may have moved.",
+        ),
+        405 => (
+            "That kind of request is not allowed here",
+            "This address only answers ordinary page visits.",
+        ),
+        400..=499 => (
+            "We could not understand that request",
+            "Something in the address was not in a form we accept.",
+        ),
+        _ => (
+            "Something went wrong on our side",
+            "The problem has been logged. Please try again in a moment.",
+        ),
+    };
+    let mut layout = Layout::new(site, heading, default_message, "/");
+    layout.noindex = true;
+    ErrorPage {
+        layout,
+        heading: heading.to_string(),
+        message: message.unwrap_or(default_message).to_string(),
+    }
+    .render()
+}

@@ -1,0 +1,248 @@
+//! `/search?q=&kind=&page=`: the results page, rendered per request (escaped echo, kind filters with
+//! counts, highlighted snippets, instant answer card, pagination, "did you mean").
+
+use askama::Template;
+
+use crate::content::Site;
+use crate::search::{Fragment, HitKind, MAX_QUERY_CHARS, PhoneLink, SearchResults};
+use crate::web::views::{ContactView, Layout};
+
+/// One result ready to print.
+pub(crate) struct HitView {
+    pub kind: &'static str,
+    pub kind_label: &'static str,
+    pub title: String,
+    pub url: String,
+    pub breadcrumb: String,
+    pub snippet_html: String,
+    pub phones: Vec<PhoneLink>,
+}
+
+/// One kind filter link.
+pub(crate) struct FilterView {
+    pub label: String,
+    pub count: usize,
+    pub url: String,
+    pub current: bool,
+}
+
+/// One page-number link.
+pub(crate) struct PageLink {
+    pub number: usize,
+    pub url: String,
+    pub current: bool,
+}
+
+/// A "did you mean" suggestion.
+pub(crate) struct Suggestion {
+    pub text: String,
+    pub url: String,
+}
+
+/// The search results page.
+#[derive(Template)]
+#[template(path = "search.html")]
+pub(crate) struct SearchPage {
+    pub layout: Layout,
+    pub query: String,
+    pub truncated: bool,
+    pub max_chars: usize,
+    pub instant: Option<ContactView>,
+    pub all_count: usize,
+    pub filters: Vec<FilterView>,
+    pub total: usize,
+    pub page: usize,
+    pub page_count: usize,
+    pub first_number: usize,
+    pub hits: Vec<HitView>,
+    pub first_page_url: String,
+    pub previous_url: Option<String>,
+    pub next_url: Option<String>,
+    pub page_links: Vec<PageLink>,
+    pub did_you_mean: Option<Suggestion>,
+}
+
+/// Builds `/search?…` for a query, kind and page.
+pub(crate) fn search_url(query: &str, kind: Option<HitKind>, page: usize) -> String {
+    let mut url = format!(
+        "/search?q={}",
+        percent_encoding::utf8_percent_encode(query, QUERY_VALUE)
+    );
+    if let Some(kind) = kind {
+        url.push_str("&kind=");
+        url.push_str(kind.as_str());
+    }
+    if page > 1 {
+        url.push_str(&format!("&page={page}"));
+    }
+    url
+}
+
+/// Characters escaped in a query-string value.
+const QUERY_VALUE: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~');
+
+/// Escapes text and wraps highlighted fragments in `<mark>`.
+pub(crate) fn snippet_html(fragments: &[Fragment]) -> String {
+    let mut html = String::new();
+    for fragment in fragments {
+        let escaped = askama::filters::escape(&fragment.text, askama::filters::Html)
+            .map(|escaped| escaped.to_string())
+            .unwrap_or_default();
+        if fragment.highlighted {
+            html.push_str("<mark>");
+            html.push_str(&escaped);
+            html.push_str("</mark>");
+        } else {
+            html.push_str(&escaped);
+        }
+    }
+    html
+}
+
+/// Renders the results page for `results` (already computed for `kind` and `page`).
+pub(crate) fn render(
+    site: &Site,
+    results: &SearchResults,
+    kind: Option<HitKind>,
+    page: usize,
+    per_page: usize,
+) -> askama::Result<String> {
+    let query = results.query.clone();
+    let title = if query.is_empty() {
+        "Search".to_string()
+    } else {
+        format!("Search: {query}")
+    };
+    let mut layout = Layout::new(
+        site,
+        &title,
+        "Search the help center for phone numbers, articles and answers.",
+        "/search",
+    );
+    layout.query = query.clone();
+    layout.noindex = true;
+    let all_count: usize = results.counts.iter().map(|(_, count)| count).sum();
+    let mut filters = vec![FilterView {
+        label: "All".into(),
+        count: all_count,
+        url: search_url(&query, None, 1),
+        current: kind.is_none(),
+    }];
+    filters.extend(
+        results
+            .counts
+            .iter()
+            .filter(|(_, count)| *count > 0)
+            .map(|(filter_kind, count)| FilterView {
+                label: plural_label(*filter_kind),
+                count: *count,
+                url: search_url(&query, Some(*filter_kind), 1),
+                current: kind == Some(*filter_kind),
+            }),
+    );
+    let page_count = results.total.div_ceil(per_page.max(1)).max(1);
+    let page_links = page_window(page, page_count)
+        .map(|number| PageLink {
+            number,
+            url: search_url(&query, kind, number),
+            current: number == page,
+        })
+        .collect();
+    let instant = results
+        .instant_answer
+        .as_deref()
+        .and_then(|id| site.contact(id))
+        .map(|contact| ContactView::new(site, contact, false));
+    SearchPage {
+        layout,
+        truncated: results.truncated,
+        max_chars: MAX_QUERY_CHARS,
+        instant,
+        all_count,
+        filters,
+        total: results.total,
+        page,
+        page_count,
+        first_number: (page - 1) * per_page + 1,
+        hits: results
+            .hits
+            .iter()
+            .map(|hit| HitView {
+                kind: hit.kind.as_str(),
+                kind_label: hit.kind.label(),
+                title: hit.title.clone(),
+                url: hit.url.clone(),
+                breadcrumb: hit.breadcrumb.join(" › "),
+                snippet_html: snippet_html(&hit.snippet),
+                phones: hit.phones.clone(),
+            })
+            .collect(),
+        first_page_url: search_url(&query, kind, 1),
+        previous_url: (page > 1 && page <= page_count).then(|| search_url(&query, kind, page - 1)),
+        next_url: (page < page_count).then(|| search_url(&query, kind, page + 1)),
+        page_links,
+        did_you_mean: results.did_you_mean.as_ref().map(|text| Suggestion {
+            text: text.clone(),
+            url: search_url(text, kind, 1),
+        }),
+        query,
+    }
+    .render()
+}
+
+fn plural_label(kind: HitKind) -> String {
+    match kind {
+        HitKind::Article => "Articles".into(),
+        HitKind::Section => "Sections".into(),
+        HitKind::Faq => "FAQs".into(),
+        HitKind::Contact => "Contacts".into(),
+    }
+}
+
+/// Up to nine page numbers around the current one.
+fn page_window(page: usize, page_count: usize) -> std::ops::RangeInclusive<usize> {
+    let start = page.saturating_sub(4).max(1).min(page_count.saturating_sub(8).max(1));
+    let end = (start + 8).min(page_count);
+    start..=end
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn snippet_is_escaped_and_marked() {
+        let html = snippet_html(&[
+            Fragment {
+                text: "<b>call</b> ".into(),
+                highlighted: false,
+            },
+            Fragment {
+                text: "lost & found".into(),
+                highlighted: true,
+            },
+        ]);
+        assert_eq!(html, "&#60;b&#62;call&#60;/b&#62; <mark>lost &#38; found</mark>");
+    }
+
+    #[test]
+    fn search_url_encodes_the_query() {
+        assert_eq!(
+            search_url("a&b c<", Some(HitKind::Faq), 2),
+            "/search?q=a%26b%20c%3C&kind=faq&page=2"
+        );
+        assert_eq!(search_url("x", None, 1), "/search?q=x");
+    }
+
+    #[test]
+    fn page_window_table() {
+        assert_eq!(page_window(1, 1), 1..=1);
+        assert_eq!(page_window(1, 20), 1..=9);
+        assert_eq!(page_window(10, 20), 6..=14);
+        assert_eq!(page_window(20, 20), 12..=20);
+    }
+}

@@ -1,0 +1,264 @@
+//! What crawlers and browsers read: JSON-LD generated from the data (Organization with a ContactPoint
+//! per phone entry, BreadcrumbList, Article, FAQPage, WebSite with a SearchAction), and the sitemap,
+//! robots.txt, OpenSearch description and Atom feed.
+
+use askama::Template;
+use serde_json::{Value, json};
+
+use super::pages::Crumb;
+use crate::content::{Article, ContactKind, Site};
+
+/// How many articles the Atom feed lists.
+const FEED_ENTRIES: usize = 20;
+
+/// Serialises JSON-LD so it is safe inside a `<script>` element.
+fn script_safe(value: &Value) -> String {
+    value
+        .to_string()
+        .replace("</", "<\\/")
+        .replace("<!--", "<\\!--")
+}
+
+/// Organization with one ContactPoint per phone number of every phone entry.
+pub(crate) fn organization_json(site: &Site) -> String {
+    let contact_points: Vec<Value> = site
+        .contacts
+        .iter()
+        .filter(|contact| contact.kind == ContactKind::Phone)
+        .flat_map(|contact| {
+            contact.numbers.iter().map(move |number| {
+                let mut point = json!({
+                    "@type": "ContactPoint",
+                    "telephone": number.phone.e164(),
+                    "contactType": contact.purpose,
+                    "areaServed": contact.region.area_served(),
+                    "url": format!("{}{}", site.settings.base_url, contact.url_path()),
+                });
+                if contact.toll == Some(crate::content::Toll::TollFree) {
+                    point["contactOption"] = json!("TollFree");
+                }
+                if contact.hours.as_deref().is_some_and(is_round_the_clock) {
+                    point["hoursAvailable"] = json!({
+                        "@type": "OpeningHoursSpecification",
+                        "dayOfWeek": ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"],
+                        "opens": "00:00",
+                        "closes": "23:59"
+                    });
+                }
+                point
+            })
+        })
+        .collect();
+    let mut organization = json!({
+        "@context": "https://schema.org",
+        "@type": "Organization",
+        "name": "American Express",
+        "url": "https://www.americanexpress.com/",
+        "contactPoint": contact_points,
+    });
+    if let Some(address) = site
+        .contacts
+        .iter()
+        .find(|contact| contact.kind == ContactKind::Address)
+    {
+        organization["address"] = json!({
+            "@type": "PostalAddress",
+            "streetAddress": address.address.join(", "),
+        });
+    }
+    script_safe(&organization)
+}
+
+/// "24/7", "24 hours" and similar.
+fn is_round_the_clock(hours: &str) -> bool {
+    let lower = hours.to_ascii_lowercase();
+    lower.contains("24/7") || lower.contains("24 hours")
+}
+
+/// WebSite with a SearchAction pointing at `/search`.
+pub(crate) fn website_json(site: &Site) -> String {
+    script_safe(&json!({
+        "@context": "https://schema.org",
+        "@type": "WebSite",
+        "name": site.settings.title,
+        "url": format!("{}/", site.settings.base_url),
+        "potentialAction": {
+            "@type": "SearchAction",
+            "target": format!("{}/search?q={{search_term_string}}", site.settings.base_url),
+            "query-input": "required name=search_term_string"
+        }
+    }))
+}
+
+/// BreadcrumbList matching the visible breadcrumbs.
+pub(crate) fn breadcrumb_json(site: &Site, crumbs: &[Crumb]) -> String {
+    let items: Vec<Value> = crumbs
+        .iter()
+        .enumerate()
+        .map(|(index, crumb)| {
+            json!({
+                "@type": "ListItem",
+                "position": index + 1,
+                "name": crumb.title,
+                "item": format!("{}{}", site.settings.base_url, crumb.url),
+            })
+        })
+        .collect();
+    script_safe(&json!({
+        "@context": "https://schema.org",
+        "@type": "BreadcrumbList",
+        "itemListElement": items,
+    }))
+}
+
+/// Article with headline and dates.
+pub(crate) fn article_json(site: &Site, article: &Article) -> String {
+    script_safe(&json!({
+        "@context": "https://schema.org",
+        "@type": "Article",
+        "headline": article.title,
+        "description": article.summary,
+        "dateModified": article.updated,
+        "mainEntityOfPage": format!("{}{}", site.settings.base_url, article.url_path()),
+        "publisher": { "@type": "Organization", "name": site.settings.title },
+        "inLanguage": site.settings.language,
+    }))
+}
+
+/// FAQPage with every question and its plain-text answer.
+pub(crate) fn faq_json(site: &Site) -> String {
+    let questions: Vec<Value> = site
+        .faqs
+        .iter()
+        .map(|faq| {
+            json!({
+                "@type": "Question",
+                "name": faq.question,
+                "url": format!("{}{}", site.settings.base_url, faq.url_path()),
+                "acceptedAnswer": { "@type": "Answer", "text": faq.answer_text },
+            })
+        })
+        .collect();
+    script_safe(&json!({
+        "@context": "https://schema.org",
+        "@type": "FAQPage",
+        "mainEntity": questions,
+    }))
+}
+
+/// One `<url>` of the sitemap.
+pub(crate) struct SitemapEntry {
+    pub loc: String,
+    pub lastmod: String,
+}
+
+#[derive(Template)]
+#[template(path = "sitemap.xml")]
+struct Sitemap {
+    entries: Vec<SitemapEntry>,
+}
+
+/// `/sitemap.xml`: every page, `lastmod` from content.
+pub(crate) fn sitemap(site: &Site) -> askama::Result<String> {
+    let base = &site.settings.base_url;
+    let newest = site.last_updated();
+    let mut entries = vec![
+        SitemapEntry {
+            loc: format!("{base}/"),
+            lastmod: newest.clone(),
+        },
+        SitemapEntry {
+            loc: format!("{base}/contact"),
+            lastmod: newest.clone(),
+        },
+        SitemapEntry {
+            loc: format!("{base}/faq"),
+            lastmod: newest.clone(),
+        },
+    ];
+    for category in &site.categories {
+        let lastmod = site
+            .articles_in(&category.slug)
+            .map(|a| a.updated.clone())
+            .max()
+            .unwrap_or_else(|| newest.clone());
+        entries.push(SitemapEntry {
+            loc: format!("{base}/categories/{}", category.slug),
+            lastmod,
+        });
+    }
+    for article in &site.articles {
+        entries.push(SitemapEntry {
+            loc: format!("{base}{}", article.url_path()),
+            lastmod: article.updated.clone(),
+        });
+    }
+    Sitemap { entries }.render()
+}
+
+/// `/robots.txt`.
+pub(crate) fn robots(site: &Site) -> String {
+    format!(
+        "User-agent: *\nDisallow: /api/\nDisallow: /search\nAllow: /\n\nSitemap: {}/sitemap.xml\n",
+        site.settings.base_url
+    )
+}
+
+#[derive(Template)]
+#[template(path = "opensearch.xml")]
+struct OpenSearch<'a> {
+    title: &'a str,
+    description: &'a str,
+    base_url: &'a str,
+    language: &'a str,
+}
+
+/// `/opensearch.xml`: lets browsers add the site as a search engine.
+pub(crate) fn opensearch(site: &Site) -> askama::Result<String> {
+    OpenSearch {
+        title: &site.settings.title,
+        description: &site.settings.description,
+        base_url: &site.settings.base_url,
+        language: &site.settings.language,
+    }
+    .render()
+}
+
+/// One entry of the Atom feed.
+struct FeedEntry {
+    title: String,
+    url: String,
+    updated: String,
+    summary: String,
+}
+
+#[derive(Template)]
+#[template(path = "feed.xml")]
+struct Feed<'a> {
+    title: &'a str,
+    base_url: &'a str,
+    updated: String,
+    entries: Vec<FeedEntry>,
+}
+
+/// `/feed.xml`: the most recently updated articles.
+pub(crate) fn feed(site: &Site) -> askama::Result<String> {
+    let mut articles: Vec<&Article> = site.articles.iter().collect();
+    articles.sort_by(|a, b| b.updated.cmp(&a.updated).then_with(|| a.title.cmp(&b.title)));
+    Feed {
+        title: &site.settings.title,
+        base_url: &site.settings.base_url,
+        updated: format!("{}T00:00:00Z", site.last_updated()),
+        entries: articles
+            .into_iter()
+            .take(FEED_ENTRIES)
+            .map(|article| FeedEntry {
+                title: article.title.clone(),
+                url: format!("{}{}", site.settings.base_url, article.url_path()),
+                updated: format!("{}T00:00:00Z", article.updated),
+                summary: article.summary.clone(),
+            })
+            .collect(),
+    }
+    .render()
+}

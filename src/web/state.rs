@@ -1,0 +1,31 @@
+//! The application state every handler sees: the content version being served, swappable whole.
+
+use std::sync::Arc;
+
+use arc_swap::ArcSwap;
+
+use super::snapshot::Snapshot;
+
+/// Shared state: the current snapshot. Readers never block; a reload swaps in a new one atomically.
+pub struct AppState {
+    current: ArcSwap<Snapshot>,
+}
+
+impl AppState {
+    /// State serving `snapshot`.
+    pub fn new(snapshot: Snapshot) -> AppState {
+        AppState {
+            current: ArcSwap::from_pointee(snapshot),
+        }
+    }
+
+    /// The snapshot to answer the current request from (kept alive for the whole request).
+    pub fn snapshot(&self) -> Arc<Snapshot> {
+        self.current.load_full()
+    }
+
+    /// Serves `snapshot` from now on; requests already running finish on the old one.
+    pub fn replace(&self, snapshot: Snapshot) {
+        self.current.store(Arc::new(snapshot));
+    }
+}

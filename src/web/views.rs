@@ -1,0 +1,233 @@
+//! View models shared by several pages: the base layout and contact cards, built from the `Site` so
+//! templates only print prepared values.
+
+use crate::content::{Contact, ContactKind, Site};
+
+use super::assets::ASSETS;
+
+/// What every page's base layout needs.
+pub(crate) struct Layout {
+    /// Site name.
+    pub site_title: String,
+    /// Full `<title>`.
+    pub page_title: String,
+    /// Meta description and OpenGraph description.
+    pub description: String,
+    /// Absolute canonical URL.
+    pub canonical_url: String,
+    /// `<html lang>`.
+    pub language: String,
+    /// OpenGraph locale (`en_US`).
+    pub og_locale: String,
+    /// Fingerprinted stylesheet URL.
+    pub css_url: String,
+    /// Fingerprinted script URL.
+    pub js_url: String,
+    /// Fingerprinted icon URL.
+    pub icon_url: String,
+    /// Footer notice.
+    pub notice: String,
+    /// Value of the search box.
+    pub query: String,
+    /// OpenGraph type (`website` or `article`).
+    pub og_type: &'static str,
+    /// JSON-LD documents, already serialised and made safe for a `<script>` element.
+    pub structured_data_html: Vec<String>,
+    /// Ask crawlers not to index (search results, errors).
+    pub noindex: bool,
+    /// Which main navigation entry is current (`contact`, `faq` or empty).
+    pub current_nav: &'static str,
+}
+
+impl Layout {
+    /// A layout for the page at `path` (site-relative, used for the canonical URL).
+    pub(crate) fn new(site: &Site, title: &str, description: &str, path: &str) -> Layout {
+        let page_title = if title.is_empty() || title == site.settings.title {
+            site.settings.title.clone()
+        } else {
+            format!("{title} | {}", site.settings.title)
+        };
+        Layout {
+            site_title: site.settings.title.clone(),
+            page_title,
+            description: description.to_string(),
+            canonical_url: format!("{}{path}", site.settings.base_url),
+            language: site.settings.language.clone(),
+            og_locale: site.settings.language.replace('-', "_"),
+            css_url: ASSETS.url("app.css").to_string(),
+            js_url: ASSETS.url("app.js").to_string(),
+            icon_url: ASSETS.url("icon.svg").to_string(),
+            notice: site.settings.notice.clone(),
+            query: String::new(),
+            og_type: "website",
+            structured_data_html: Vec::new(),
+            noindex: false,
+            current_nav: "",
+        }
+    }
+}
+
+/// One phone number on a contact card.
+pub(crate) struct NumberView {
+    /// As the guide writes it.
+    pub display: String,
+    /// `tel:+1…`.
+    pub tel_url: String,
+    /// "The call guide" / "Both guides".
+    pub source_label: String,
+    /// What the guide says about it.
+    pub note: Option<String>,
+}
+
+/// A contact entry ready to print.
+pub(crate) struct ContactView {
+    /// Entry id.
+    pub id: String,
+    /// `id` attribute for the card; only the directory page sets it, so anchors stay unique.
+    pub anchor: Option<String>,
+    /// What it is for.
+    pub purpose: String,
+    /// Department.
+    pub department: String,
+    /// `phone`, `address`, `email` or `web`.
+    pub kind: &'static str,
+    /// Phone numbers.
+    pub numbers: Vec<NumberView>,
+    /// Vanity form.
+    pub vanity: Option<String>,
+    /// "Toll-free" / "Call collect".
+    pub toll_label: Option<&'static str>,
+    /// "From the US" / "From outside the US".
+    pub region_label: &'static str,
+    /// Hours where known.
+    pub hours: Option<String>,
+    /// Address lines.
+    pub address: Vec<String>,
+    /// Email.
+    pub email: Option<String>,
+    /// Web address.
+    pub url: Option<String>,
+    /// Notes.
+    pub notes: Option<String>,
+    /// Disagreement between the guides.
+    pub conflict: Option<String>,
+    /// Which guide(s) state the entry.
+    pub source_label: String,
+    /// Link to the entry in the directory.
+    pub directory_url: String,
+}
+
+impl ContactView {
+    /// Builds the view of `contact`; `anchored` gives the card its permanent `id`.
+    pub(crate) fn new(site: &Site, contact: &Contact, anchored: bool) -> ContactView {
+        ContactView {
+            id: contact.id.clone(),
+            anchor: anchored.then(|| contact.id.clone()),
+            purpose: contact.purpose.clone(),
+            department: contact.department.clone(),
+            kind: match contact.kind {
+                ContactKind::Phone => "phone",
+                ContactKind::Address => "address",
+                ContactKind::Email => "email",
+                ContactKind::Web => "web",
+            },
+            numbers: contact
+                .numbers
+                .iter()
+                .map(|number| NumberView {
+                    display: number.display.clone(),
+                    tel_url: number.tel_url(),
+                    source_label: sources_label(site, &number.sources),
+                    note: number.note.clone(),
+                })
+                .collect(),
+            vanity: contact.vanity.clone(),
+            toll_label: contact.toll.map(|toll| toll.label()),
+            region_label: contact.region.label(),
+            hours: contact.hours.clone(),
+            address: contact.address.clone(),
+            email: contact.email.clone(),
+            url: contact.url.clone(),
+            notes: contact.notes.clone(),
+            conflict: contact.conflict.clone(),
+            source_label: sources_label(site, &contact.sources),
+            directory_url: contact.url_path(),
+        }
+    }
+
+    /// Views of the contacts with these ids, in order, skipping unknown ids (validation rejects them).
+    pub(crate) fn list(site: &Site, ids: &[String]) -> Vec<ContactView> {
+        ids.iter()
+            .filter_map(|id| site.contact(id))
+            .map(|contact| ContactView::new(site, contact, false))
+            .collect()
+    }
+}
+
+/// "The call guide", "The call guide and the 2026 support guide".
+pub(crate) fn sources_label(site: &Site, ids: &[String]) -> String {
+    let names: Vec<&str> = ids
+        .iter()
+        .filter_map(|id| site.guide(id))
+        .map(|guide| guide.short.as_str())
+        .collect();
+    let joined = match names.as_slice() {
+        [] => String::new(),
+        [one] => (*one).to_string(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    };
+    let mut characters = joined.chars();
+    match characters.next() {
+        Some(first) => first.to_uppercase().chain(characters).collect(),
+        None => joined,
+    }
+}
+
+/// A link to an article with its summary, for lists.
+pub(crate) struct ArticleLink {
+    /// Site path.
+    pub url: String,
+    /// Title.
+    pub title: String,
+    /// Summary.
+    pub summary: String,
+}
+
+/// `2026-11-20` → `20 November 2026`; anything unexpected is shown as given.
+pub(crate) fn human_date(date: &str) -> String {
+    const MONTHS: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    let parts: Vec<&str> = date.split('-').collect();
+    match parts.as_slice() {
+        [year, month, day] => match (month.parse::<usize>(), day.parse::<u32>()) {
+            (Ok(month @ 1..=12), Ok(day)) => format!("{day} {} {year}", MONTHS[month - 1]),
+            _ => date.to_string(),
+        },
+        _ => date.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn human_date_table() {
+        assert_eq!(human_date("2026-11-20"), "20 November 2026");
+        assert_eq!(human_date("2026-01-02"), "2 January 2026");
+        assert_eq!(human_date("nonsense"), "nonsense");
+        assert_eq!(human_date("2026-13-01"), "2026-13-01");
+    }
+}

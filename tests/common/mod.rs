@@ -1,0 +1,105 @@
+//! Shared test harness: builds the real app in-process on a content folder and fetches pages.
+#![allow(dead_code)] // each test crate uses a different subset of these helpers
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{Service, ServiceResponse};
+use actix_web::http::StatusCode;
+use actix_web::http::header::HeaderMap;
+use actix_web::{test, web};
+use helpcenter::web::AppState;
+
+/// The committed fixture site.
+pub fn fixture_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/site")
+}
+
+/// The shipped content.
+pub fn content_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("content")
+}
+
+/// App state serving the content in `dir`.
+pub fn state(dir: &std::path::Path) -> Arc<AppState> {
+    let snapshot = helpcenter::build_snapshot(dir, 1).expect("content builds");
+    Arc::new(AppState::new(snapshot))
+}
+
+/// The in-process app over `state`.
+pub async fn app(
+    state: Arc<AppState>,
+) -> impl Service<
+    actix_http::Request,
+    Response = ServiceResponse<impl MessageBody>,
+    Error = actix_web::Error,
+> {
+    test::init_service(helpcenter::web::app(web::Data::from(state), false)).await
+}
+
+/// A fetched response.
+pub struct Fetched {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: String,
+}
+
+impl Fetched {
+    pub fn html(&self) -> scraper::Html {
+        scraper::Html::parse_document(&self.body)
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    /// Text of every element matching `selector`.
+    pub fn texts(&self, selector: &str) -> Vec<String> {
+        let selector = scraper::Selector::parse(selector).expect("valid selector");
+        self.html()
+            .select(&selector)
+            .map(|element| element.text().collect::<String>().split_whitespace().collect::<Vec<_>>().join(" "))
+            .collect()
+    }
+
+    /// An attribute of every element matching `selector`.
+    pub fn attrs(&self, selector: &str, attribute: &str) -> Vec<String> {
+        let selector = scraper::Selector::parse(selector).expect("valid selector");
+        self.html()
+            .select(&selector)
+            .filter_map(|element| element.value().attr(attribute).map(str::to_string))
+            .collect()
+    }
+
+    pub fn count(&self, selector: &str) -> usize {
+        let selector = scraper::Selector::parse(selector).expect("valid selector");
+        self.html().select(&selector).count()
+    }
+}
+
+/// Sends `request` and collects the response.
+pub async fn send<S, B>(app: &S, request: actix_http::Request) -> Fetched
+where
+    S: Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    B: MessageBody,
+{
+    let response = test::call_service(app, request).await;
+    let status = response.status();
+    let headers = response.headers().clone();
+    let bytes = test::read_body(response).await;
+    Fetched {
+        status,
+        headers,
+        body: String::from_utf8_lossy(&bytes).into_owned(),
+    }
+}
+
+/// GETs `path`.
+pub async fn get<S, B>(app: &S, path: &str) -> Fetched
+where
+    S: Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    B: MessageBody,
+{
+    send(app, test::TestRequest::get().uri(path).to_request()).await
+}

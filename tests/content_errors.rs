@@ -1,0 +1,284 @@
+//! Broken content stops startup with a message naming the file (and line): each case copies the
+//! fixture site, breaks one thing, and checks the error.
+
+mod common;
+
+use std::fs;
+use std::path::Path;
+
+use helpcenter::content::{ContentError, Site};
+
+/// Copies the fixture site into a fresh temporary folder.
+fn fixture_copy() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    copy_dir(&common::fixture_dir(), dir.path());
+    dir
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    fs::create_dir_all(to).expect("mkdir");
+    for entry in fs::read_dir(from).expect("read fixture") {
+        let entry = entry.expect("entry");
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            fs::copy(entry.path(), target).expect("copy");
+        }
+    }
+}
+
+/// Replaces the first `find` in `file` with `replace` (the test fails if `find` is absent).
+fn edit(dir: &Path, file: &str, find: &str, replace: &str) {
+    let path = dir.join(file);
+    let text = fs::read_to_string(&path).expect("read");
+    assert!(text.contains(find), "{file} does not contain {find:?}");
+    fs::write(&path, text.replacen(find, replace, 1)).expect("write");
+}
+
+struct Case {
+    name: &'static str,
+    file: &'static str,
+    find: &'static str,
+    replace: &'static str,
+    /// File the error must name.
+    names: &'static str,
+    /// Line it must name, where there is one.
+    line: Option<usize>,
+    /// Words the message must contain.
+    says: &'static str,
+}
+
+const CASES: &[Case] = &[
+    Case {
+        name: "unparsable front matter",
+        file: "articles/lost-card.md",
+        find: "title = \"Report a lost card\"",
+        replace: "title = \"Report a lost card",
+        names: "articles/lost-card.md",
+        line: Some(2),
+        says: "",
+    },
+    Case {
+        name: "unknown front matter field",
+        file: "articles/lost-card.md",
+        find: "weight = 10\n",
+        replace: "weight = 10\ncolour = \"red\"\n",
+        names: "articles/lost-card.md",
+        line: Some(11),
+        says: "unknown field",
+    },
+    Case {
+        name: "missing front matter fence",
+        file: "articles/points.md",
+        find: "+++\ntitle",
+        replace: "title",
+        names: "articles/points.md",
+        line: Some(1),
+        says: "+++",
+    },
+    Case {
+        name: "unknown category",
+        file: "articles/points.md",
+        find: "category = \"cards\"",
+        replace: "category = \"nope\"",
+        names: "articles/points.md",
+        line: Some(4),
+        says: "unknown category `nope`",
+    },
+    Case {
+        name: "alias clashing with a slug",
+        file: "articles/lost-card.md",
+        find: "aliases = [\"missing-card\"]",
+        replace: "aliases = [\"missing-card\", \"points\"]",
+        names: "articles/lost-card.md",
+        line: Some(9),
+        says: "alias `points`",
+    },
+    Case {
+        name: "unknown contact id in an article",
+        file: "articles/points.md",
+        find: "contacts = [\"rewards\"]",
+        replace: "contacts = [\"reward\"]",
+        names: "articles/points.md",
+        line: Some(7),
+        says: "unknown contact `reward`",
+    },
+    Case {
+        name: "malformed phone number",
+        file: "contacts.toml",
+        find: "1-800-297-3276",
+        replace: "1-800-297-327",
+        names: "contacts.toml",
+        line: Some(34),
+        says: "malformed phone number",
+    },
+    Case {
+        name: "vanity that spells another number",
+        file: "contacts.toml",
+        find: "1-800-AXP-EARN",
+        replace: "1-800-AXP-EARL",
+        names: "contacts.toml",
+        line: Some(35),
+        says: "vanity",
+    },
+    Case {
+        name: "duplicate contact id",
+        file: "contacts.toml",
+        find: "id = \"rewards\"",
+        replace: "id = \"abroad\"",
+        names: "contacts.toml",
+        line: Some(41),
+        says: "duplicate contact id `abroad`",
+    },
+    Case {
+        name: "contact with an unknown field",
+        file: "contacts.toml",
+        find: "hours = \"24/7\"",
+        replace: "opening = \"24/7\"",
+        names: "contacts.toml",
+        line: Some(9),
+        says: "unknown field `opening`",
+    },
+    Case {
+        name: "link to a missing article",
+        file: "articles/lost-card.md",
+        find: "/articles/talk-to-a-person#skip-the-menu",
+        replace: "/articles/nobody",
+        names: "articles/lost-card.md",
+        line: Some(21),
+        says: "does not exist",
+    },
+    Case {
+        name: "link to a missing anchor",
+        file: "articles/lost-card.md",
+        find: "#skip-the-menu",
+        replace: "#nowhere",
+        names: "articles/lost-card.md",
+        line: Some(21),
+        says: "anchor `#nowhere`",
+    },
+    Case {
+        name: "FAQ link to a missing anchor",
+        file: "faqs.toml",
+        find: "#skip-the-menu",
+        replace: "#gone",
+        names: "faqs.toml",
+        line: Some(5),
+        says: "anchor `#gone`",
+    },
+    Case {
+        name: "phone number in prose that is not in the directory",
+        file: "articles/points.md",
+        find: "Call 1-800-AXP-EARN.",
+        replace: "Call 1-800-555-0199.",
+        names: "articles/points.md",
+        line: Some(11),
+        says: "not in contacts.toml",
+    },
+    Case {
+        name: "unparsable contacts.toml",
+        file: "contacts.toml",
+        find: "weight = 20\n",
+        replace: "weight = [20\n",
+        names: "contacts.toml",
+        line: None,
+        says: "",
+    },
+    Case {
+        name: "unknown guide in an FAQ",
+        file: "faqs.toml",
+        find: "sources = [\"guide-a\"]",
+        replace: "sources = [\"guide-z\"]",
+        names: "faqs.toml",
+        line: None,
+        says: "unknown guide `guide-z`",
+    },
+    Case {
+        name: "duplicate FAQ id",
+        file: "faqs.toml",
+        find: "id = \"lost-card\"",
+        replace: "id = \"live-person\"",
+        names: "faqs.toml",
+        line: Some(11),
+        says: "duplicate FAQ id",
+    },
+    Case {
+        name: "second h1 in an article body",
+        file: "articles/points.md",
+        find: "## Points missing",
+        replace: "# Points missing",
+        names: "articles/points.md",
+        line: Some(13),
+        says: "only `#` heading",
+    },
+];
+
+#[test]
+fn each_broken_fixture_names_its_file_and_line() {
+    for case in CASES {
+        let dir = fixture_copy();
+        edit(dir.path(), case.file, case.find, case.replace);
+        let error = Site::load(dir.path()).expect_err(case.name);
+        let ContentError::Invalid(problems) = &error else {
+            panic!("{}: expected validation problems, got {error}", case.name);
+        };
+        let problem = problems
+            .iter()
+            .find(|p| p.path.ends_with(case.names) && p.message.contains(case.says))
+            .unwrap_or_else(|| panic!("{}: no problem naming {} saying {:?} in:\n{error}", case.name, case.names, case.says));
+        if let Some(line) = case.line {
+            assert_eq!(problem.line, Some(line), "{}: {problem}", case.name);
+        }
+        assert!(error.to_string().contains(case.names), "{}", case.name);
+    }
+}
+
+#[test]
+fn the_fixture_itself_is_valid() {
+    Site::load(&common::fixture_dir()).expect("fixture loads");
+}
+
+#[test]
+fn a_missing_file_is_named() {
+    let dir = fixture_copy();
+    fs::remove_file(dir.path().join("synonyms.toml")).expect("remove");
+    let error = Site::load(dir.path()).expect_err("missing file");
+    assert!(matches!(error, ContentError::Read { .. }));
+    assert!(error.to_string().contains("synonyms.toml"), "{error}");
+}
+
+#[test]
+fn check_command_exits_non_zero_and_names_the_file() {
+    let dir = fixture_copy();
+    edit(dir.path(), "articles/points.md", "category = \"cards\"", "category = \"nope\"");
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_helpcenter"))
+        .arg("check")
+        .arg(dir.path())
+        .output()
+        .expect("run helpcenter check");
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("points.md:4"), "{stderr}");
+
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_helpcenter"))
+        .arg("check")
+        .arg(common::fixture_dir())
+        .output()
+        .expect("run helpcenter check");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+}
+
+#[test]
+fn serve_refuses_to_start_on_broken_content_and_names_the_file() {
+    let dir = fixture_copy();
+    edit(dir.path(), "contacts.toml", "1-800-297-3276", "1-800-297-327");
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_helpcenter"))
+        .args(["serve", "--addr", "127.0.0.1:0", "--content"])
+        .arg(dir.path())
+        .output()
+        .expect("run helpcenter serve");
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("contacts.toml:34"), "{stderr}");
+}
