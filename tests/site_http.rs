@@ -117,7 +117,7 @@ async fn contact_directory_groups_by_department_with_tel_links_and_anchors() {
     assert!(page.texts("#card-services .conflict")[0].contains("1-800-528-2122"));
     assert_eq!(
         page.texts("#card-services .attribution"),
-        ["Guide A", "Guide B"]
+        ["Source: Guide A", "Source: Guide B"]
     );
     assert_eq!(page.texts("#rewards .vanity"), ["(1-800-AXP-EARN)"]);
     assert_eq!(page.attrs("#email a", "href"), ["mailto:help@example.com"]);

@@ -51,16 +51,6 @@ impl CachedResponse {
         }
     }
 
-    /// The uncompressed body.
-    pub(crate) fn body(&self) -> &[u8] {
-        &self.identity
-    }
-
-    /// The strong ETag, quoted.
-    pub(crate) fn etag(&self) -> &str {
-        &self.etag
-    }
-
     /// Answers `request` with status `status`: 304 when the client has this version, otherwise the best
     /// encoding the client accepts.
     pub(crate) fn respond(

@@ -87,8 +87,6 @@ pub(crate) struct ContactView {
     pub anchor: Option<String>,
     /// What it is for.
     pub purpose: String,
-    /// Department.
-    pub department: String,
     /// `phone`, `address`, `email` or `web`.
     pub kind: &'static str,
     /// Phone numbers.
@@ -115,6 +113,8 @@ pub(crate) struct ContactView {
     pub source_label: String,
     /// Link to the entry in the directory.
     pub directory_url: String,
+    /// Short form (home page, search answer): numbers, facts and disagreements, without notes.
+    pub compact: bool,
 }
 
 impl ContactView {
@@ -124,7 +124,6 @@ impl ContactView {
             id: contact.id.clone(),
             anchor: anchored.then(|| contact.id.clone()),
             purpose: contact.purpose.clone(),
-            department: contact.department.clone(),
             kind: match contact.kind {
                 ContactKind::Phone => "phone",
                 ContactKind::Address => "address",
@@ -152,7 +151,14 @@ impl ContactView {
             conflict: contact.conflict.clone(),
             source_label: sources_label(site, &contact.sources),
             directory_url: contact.url_path(),
+            compact: false,
         }
+    }
+
+    /// The short form of the card.
+    pub(crate) fn compact(mut self) -> ContactView {
+        self.compact = true;
+        self
     }
 
     /// Views of the contacts with these ids, in order, skipping unknown ids (validation rejects them).

@@ -39,7 +39,7 @@ pub(crate) fn render(site: &Site) -> askama::Result<String> {
         featured: site
             .featured_contacts()
             .into_iter()
-            .map(|contact| ContactView::new(site, contact, false))
+            .map(|contact| ContactView::new(site, contact, false).compact())
             .collect(),
         categories: site
             .categories

@@ -156,7 +156,7 @@ pub(crate) fn render(
         .instant_answer
         .as_deref()
         .and_then(|id| site.contact(id))
-        .map(|contact| ContactView::new(site, contact, false));
+        .map(|contact| ContactView::new(site, contact, false).compact());
     SearchPage {
         layout,
         truncated: results.truncated,
