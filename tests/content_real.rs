@@ -216,3 +216,43 @@ async fn every_article_and_category_page_renders() {
         assert!(page.count("#article-list li") > 0, "{} has articles", category.slug);
     }
 }
+
+/// Lower-case words of `text`, without digits (numbers are facts and may be repeated exactly).
+fn prose_words(text: &str) -> Vec<String> {
+    text.to_lowercase()
+        .split(|c: char| !(c.is_ascii_alphabetic() || c == '\''))
+        .filter(|w| !w.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn articles_and_answers_are_written_in_our_own_words() {
+    // A fixed phrase of fact both guides and we must use verbatim.
+    const ALLOWED: &[&str] = &["customer service number on the back of your card"];
+    const WINDOW: usize = 9;
+    let mut seeds = guide_text(CALL_GUIDE);
+    seeds.push_str(&guide_text(SUPPORT_GUIDE));
+    let seed_words = prose_words(&seeds);
+    let shingles: BTreeSet<&[String]> = seed_words.windows(WINDOW).collect();
+    let mut files: Vec<PathBuf> = std::fs::read_dir(content_dir().join("articles"))
+        .expect("articles")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    files.push(content_dir().join("faqs.toml"));
+    files.push(content_dir().join("contacts.toml"));
+    let mut copied = Vec::new();
+    for file in files {
+        let mut text = std::fs::read_to_string(&file).expect("read").to_lowercase();
+        for phrase in ALLOWED {
+            text = text.replace(phrase, " ");
+        }
+        let words = prose_words(&text);
+        for window in words.windows(WINDOW) {
+            if shingles.contains(window) {
+                copied.push(format!("{}: {}", file.display(), window.join(" ")));
+            }
+        }
+    }
+    assert!(copied.len() <= 3, "sentences copied from the guides:\n{}", copied.join("\n"));
+}
