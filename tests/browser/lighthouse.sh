@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# Lighthouse scores (performance, accessibility, best practices, SEO) for home, an article and a
+# search page, served by the release build, audited in Debian's Chromium with Lighthouse's mobile
+# defaults (emulated phone, simulated slow 4G) and its desktop preset. Not part of .ci/run: the
+# numbers go in the README. Reports (HTML and JSON) are written to screenshots/lighthouse/.
+#
+#   tests/browser/lighthouse.sh            # prints one line of scores per page and form factor
+#   LIGHTHOUSE_MIN=100 tests/browser/lighthouse.sh   # also fails if any score is below 100
+set -euo pipefail
+
+suite_dir="$(cd "$(dirname "$0")" && pwd)"
+repo_dir="$(cd "$suite_dir/../.." && pwd)"
+export CHROME_PATH="${CHROMIUM_PATH:-/usr/bin/chromium}"
+chrome_flags="--headless=new --no-sandbox --disable-gpu --disable-background-networking --disable-component-update --disable-sync --no-first-run --disable-quic"
+pages=(
+  "home /"
+  "article /articles/talk-to-a-live-person"
+  "search /search?q=lost+card"
+)
+report_dir="$repo_dir/screenshots/lighthouse"
+
+cd "$suite_dir/lighthouse"
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "lighthouse.sh: npm ci"
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+
+cd "$repo_dir"
+echo "lighthouse.sh: cargo build --release"
+cargo build --release --quiet
+
+port="$(node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")"
+base_url="http://127.0.0.1:$port"
+HELPCENTER_LOG=warn target/release/helpcenter --addr "127.0.0.1:$port" --content content &
+server_pid=$!
+stop_server() {
+  kill -TERM "$server_pid" 2>/dev/null || true
+  wait "$server_pid" 2>/dev/null || true
+}
+trap stop_server EXIT
+
+for _ in $(seq 1 100); do
+  node -e "fetch(process.argv[1]).then(r=>process.exit(r.ok?0:1),()=>process.exit(1))" "$base_url/healthz" && break
+  kill -0 "$server_pid" 2>/dev/null || { echo "lighthouse.sh: server exited" >&2; exit 1; }
+  sleep 0.2
+done
+
+mkdir -p "$report_dir"
+lighthouse="$suite_dir/lighthouse/node_modules/.bin/lighthouse"
+"$lighthouse" --version | sed 's/^/lighthouse.sh: lighthouse /'
+for form_factor in mobile desktop; do
+  preset=()
+  [ "$form_factor" = desktop ] && preset=(--preset=desktop)
+  for entry in "${pages[@]}"; do
+    name="${entry%% *}"
+    path="${entry#* }"
+    timeout 180 "$lighthouse" "$base_url$path" "${preset[@]}" \
+      --chrome-flags="$chrome_flags" \
+      --only-categories=performance,accessibility,best-practices,seo \
+      --output=json --output=html --output-path="$report_dir/$name-$form_factor" \
+      --quiet
+  done
+done
+
+node - "$report_dir" "${LIGHTHOUSE_MIN:-0}" "${pages[@]}" <<'JS'
+const fs = require('node:fs');
+const path = require('node:path');
+const [dir, minimum, ...pages] = process.argv.slice(2);
+const categories = ['performance', 'accessibility', 'best-practices', 'seo'];
+let failed = false;
+console.log(`\n${'page'.padEnd(18)}${categories.map((c) => c.padStart(16)).join('')}`);
+for (const formFactor of ['mobile', 'desktop']) {
+  for (const entry of pages) {
+    const name = entry.split(' ')[0];
+    const report = JSON.parse(fs.readFileSync(path.join(dir, `${name}-${formFactor}.report.json`), 'utf8'));
+    const scores = categories.map((id) => Math.round(report.categories[id].score * 100));
+    console.log(`${`${name} (${formFactor})`.padEnd(18)}${scores.map((s) => String(s).padStart(16)).join('')}`);
+    for (const id of categories) {
+      for (const ref of report.categories[id].auditRefs) {
+        const audit = report.audits[ref.id];
+        if (ref.weight > 0 && audit.score !== null && audit.score < 1) {
+          console.log(`    ${id}: ${ref.id} ${audit.score} ${audit.displayValue || ''}`);
+        }
+      }
+    }
+    if (scores.some((score) => score < Number(minimum))) failed = true;
+  }
+}
+console.log(`\nreports: ${dir}`);
+process.exit(failed ? 1 : 0);
+JS

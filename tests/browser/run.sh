@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# The browser suite: builds the debug binary, serves content/ on a free loopback port, and runs the
+# Node tests in tests/browser/tests against it in Debian's Chromium. The server is always stopped.
+#
+#   tests/browser/run.sh                        # everything
+#   tests/browser/run.sh tests/flows.test.js    # some files (paths relative to tests/browser)
+#
+# Needs node >= 20, npm and /usr/bin/chromium (or CHROMIUM_PATH). Never downloads a browser.
+# Screenshots go to screenshots/ at the top of the repository (git-ignored).
+set -euo pipefail
+
+suite_dir="$(cd "$(dirname "$0")" && pwd)"
+repo_dir="$(cd "$suite_dir/../.." && pwd)"
+export CHROMIUM_PATH="${CHROMIUM_PATH:-/usr/bin/chromium}"
+# The whole run, tests only, is bounded: a hang fails instead of eating CI's time.
+suite_timeout="${BROWSER_SUITE_TIMEOUT:-900}"
+
+if [ ! -x "$CHROMIUM_PATH" ]; then
+  echo "run.sh: no Chromium at $CHROMIUM_PATH (apt-get install chromium)" >&2
+  exit 1
+fi
+
+cd "$suite_dir"
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "run.sh: npm ci"
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+
+cd "$repo_dir"
+echo "run.sh: cargo build"
+cargo build --quiet
+
+port="$(node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")"
+export BASE_URL="http://127.0.0.1:$port"
+server_log="$(mktemp -t helpcenter-browser.XXXXXX.log)"
+
+HELPCENTER_LOG="${HELPCENTER_LOG:-warn}" target/debug/helpcenter --addr "127.0.0.1:$port" --content content \
+  >"$server_log" 2>&1 &
+server_pid=$!
+
+stop_server() {
+  status=$?
+  if kill -0 "$server_pid" 2>/dev/null; then
+    kill -TERM "$server_pid" 2>/dev/null || true
+    # Graceful shutdown takes a moment; do not wait for ever.
+    for _ in $(seq 1 50); do
+      kill -0 "$server_pid" 2>/dev/null || break
+      sleep 0.1
+    done
+    kill -KILL "$server_pid" 2>/dev/null || true
+  fi
+  wait "$server_pid" 2>/dev/null || true
+  if [ "$status" -ne 0 ]; then
+    echo "run.sh: failed (exit $status); last lines of the server log:" >&2
+    tail -n 40 "$server_log" >&2 || true
+  fi
+  rm -f "$server_log"
+  exit "$status"
+}
+trap stop_server EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+echo "run.sh: waiting for $BASE_URL/healthz"
+ready=""
+for _ in $(seq 1 100); do
+  if ! kill -0 "$server_pid" 2>/dev/null; then
+    echo "run.sh: the server exited before it was ready" >&2
+    exit 1
+  fi
+  if node -e "fetch(process.argv[1]).then(r=>process.exit(r.ok?0:1),()=>process.exit(1))" "$BASE_URL/healthz"; then
+    ready=1
+    break
+  fi
+  sleep 0.2
+done
+if [ -z "$ready" ]; then
+  echo "run.sh: $BASE_URL/healthz did not answer within 20 s" >&2
+  exit 1
+fi
+
+cd "$suite_dir"
+if [ "$#" -gt 0 ]; then
+  files=("$@")
+else
+  files=(tests/*.test.js)
+fi
+echo "run.sh: ${#files[@]} test files against $BASE_URL with $("$CHROMIUM_PATH" --version 2>/dev/null || echo chromium)"
+timeout --kill-after=10 "$suite_timeout" \
+  node --test --test-reporter=spec --test-concurrency=1 --test-timeout=300000 "${files[@]}"
