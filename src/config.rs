@@ -164,6 +164,8 @@ mod tests {
         assert!(args.command.is_none());
         assert_eq!(args.serve.addr, "0.0.0.0:1");
         let args = Args::parse_from(["helpcenter", "check", "x"]);
-        assert!(matches!(args.command, Some(Command::Check { dir }) if dir == PathBuf::from("x")));
+        assert!(
+            matches!(args.command, Some(Command::Check { dir }) if dir == std::path::Path::new("x"))
+        );
     }
 }

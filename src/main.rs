@@ -1,5 +1,6 @@
 //! `helpcenter`: parse arguments, set up logging, then check the content or serve it.
 
+use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -13,6 +14,8 @@ fn main() -> ExitCode {
             EnvFilter::try_from_env("HELPCENTER_LOG").unwrap_or_else(|_| EnvFilter::new("info")),
         )
         .with_writer(std::io::stderr)
+        // Colour codes only for a person at a terminal, not in log files and journals.
+        .with_ansi(std::io::stderr().is_terminal())
         .init();
     match args.command {
         Some(Command::Check { dir }) => check(&dir),

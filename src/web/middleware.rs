@@ -1,11 +1,13 @@
-//! Cross-cutting request handling: one log line per request, panics turned into a logged 500 page
-//! (the worker keeps serving), HTML error pages for bare 4xx answers, and security headers.
+//! Cross-cutting request handling: one log line per request, limits on the request head (414/431),
+//! panics turned into a logged 500 page (the worker keeps serving), HTML error pages for bare 4xx
+//! answers, and security headers.
 
 use std::panic::AssertUnwindSafe;
 use std::time::Instant;
 
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::middleware::{DefaultHeaders, Next};
 use actix_web::{Error, HttpResponse, web};
@@ -72,6 +74,77 @@ fn truncate(text: &str, max: usize) -> &str {
     }
 }
 
+/// Longest request target (path and query) answered normally; longer gets 414 URI Too Long.
+///
+/// actix-http has hard limits of its own, answered before any middleware runs: a target longer than
+/// 65,534 bytes cannot be represented by the `http` crate and gets 400, and a request head longer than
+/// 128 KiB or with more than 96 header fields gets 431. This limit sits well below those, so every
+/// over-long address a browser or a proxy could plausibly send gets the accurate 414.
+pub const MAX_TARGET_BYTES: usize = 8 * 1024;
+
+/// Largest total size of the header fields (name, value, `": "` and CRLF each); more gets 431
+/// Request Header Fields Too Large. Below actix-http's own 128 KiB head limit for the same reason as
+/// [`MAX_TARGET_BYTES`]; this site sets no cookies, so real browsers send a small fraction of it.
+pub const MAX_HEADER_BYTES: usize = 16 * 1024;
+
+/// Answers 414 or 431 to requests whose target or header fields are over the limits above, before
+/// routing; `/api/` paths get a JSON error, everything else the HTML error page.
+pub(crate) async fn limit_request_size(
+    request: ServiceRequest,
+    next: Next<BoxBody>,
+) -> Result<ServiceResponse<BoxBody>, Error> {
+    let target_bytes = request.uri().authority().map_or(0, |a| a.as_str().len())
+        + request
+            .uri()
+            .path_and_query()
+            .map_or(0, |target| target.as_str().len());
+    let header_bytes: usize = request
+        .headers()
+        .iter()
+        .map(|(name, value)| name.as_str().len() + value.len() + 4)
+        .sum();
+    let refusal = if target_bytes > MAX_TARGET_BYTES {
+        Some((
+            StatusCode::URI_TOO_LONG,
+            "The address is too long. Searches are limited to a few hundred characters.",
+        ))
+    } else if header_bytes > MAX_HEADER_BYTES {
+        Some((
+            StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+            "The request carried more header data than this site accepts.",
+        ))
+    } else {
+        None
+    };
+    let Some((status, message)) = refusal else {
+        return next.call(request).await;
+    };
+    tracing::warn!(
+        status = status.as_u16(),
+        target_bytes,
+        header_bytes,
+        "request refused: too large"
+    );
+    let (http_request, _) = request.into_parts();
+    let response = if http_request.path().starts_with("/api/") {
+        HttpResponse::build(status).json(serde_json::json!({ "error": message }))
+    } else {
+        match http_request
+            .app_data::<web::Data<AppState>>()
+            .map(|state| super::pages::error::render(&state.snapshot().site, status, Some(message)))
+        {
+            Some(Ok(html)) => HttpResponse::build(status)
+                .content_type("text/html; charset=utf-8")
+                .insert_header((header::CACHE_CONTROL, "no-store"))
+                .body(html),
+            _ => HttpResponse::build(status)
+                .content_type("text/plain; charset=utf-8")
+                .body(message),
+        }
+    };
+    Ok(ServiceResponse::new(http_request, response))
+}
+
 /// Turns a panic in a handler into a logged 500 page; the worker stays up.
 pub(crate) async fn catch_panics(
     request: ServiceRequest,
@@ -113,11 +186,17 @@ pub(crate) async fn error_pages(
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|value| value.to_str().ok())
-        .is_some_and(|value| value.starts_with("text/html") || value.starts_with("application/json"));
+        .is_some_and(|value| {
+            value.starts_with("text/html") || value.starts_with("application/json")
+        });
     if !is_error || is_html || response.request().path().starts_with("/api/") {
         return Ok(response);
     }
-    let Some(state) = response.request().app_data::<web::Data<AppState>>().cloned() else {
+    let Some(state) = response
+        .request()
+        .app_data::<web::Data<AppState>>()
+        .cloned()
+    else {
         return Ok(response);
     };
     let allow: Option<HeaderValue> = response.headers().get(header::ALLOW).cloned();

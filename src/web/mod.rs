@@ -17,6 +17,7 @@ use std::sync::Arc;
 use actix_web::middleware::{Condition, from_fn};
 use actix_web::{App, HttpServer, guard, web};
 
+pub use middleware::{MAX_HEADER_BYTES, MAX_TARGET_BYTES};
 pub use snapshot::{Snapshot, SnapshotError};
 pub use state::AppState;
 
@@ -32,9 +33,10 @@ pub fn routes(config: &mut web::ServiceConfig) {
         .service(read("/feed.xml", handlers::fixed_page))
         .service(read("/categories/{slug}", handlers::category))
         .service(read("/articles/{slug}", handlers::article))
-        .service(read("/search", search::search_page))
-        .service(read("/api/search", search::api_search))
-        .service(read("/api/suggest", search::api_suggest))
+        // Search answers depend only on the query string: recent ones are served from a cache.
+        .service(read("/search", cache::cached(search::search_page)))
+        .service(read("/api/search", cache::cached(search::api_search)))
+        .service(read("/api/suggest", cache::cached(search::api_suggest)))
         .service(read("/static/{name}", handlers::asset))
         .service(read("/healthz", handlers::healthz))
         .default_service(web::route().to(handlers::fallback));
@@ -44,6 +46,21 @@ pub fn routes(config: &mut web::ServiceConfig) {
 /// handler become a 500 page here, after routing (catching earlier would need a clone of the request,
 /// which routing forbids).
 fn read<F, Args>(path: &str, handler: F) -> impl actix_web::dev::HttpServiceFactory + 'static
+where
+    F: actix_web::Handler<Args>,
+    Args: actix_web::FromRequest + 'static,
+    F::Output: actix_web::Responder + 'static,
+{
+    guarded_resource(path, handler)
+}
+
+/// The wrapper every route in [`routes`] gets (GET/HEAD only, panics become the 500 page), public so
+/// tests can mount a deliberately panicking handler exactly as a real one is mounted.
+#[doc(hidden)]
+pub fn guarded_resource<F, Args>(
+    path: &str,
+    handler: F,
+) -> impl actix_web::dev::HttpServiceFactory + 'static
 where
     F: actix_web::Handler<Args>,
     Args: actix_web::FromRequest + 'static,
@@ -71,28 +88,84 @@ pub fn app(
         InitError = (),
     >,
 > {
+    app_with(state, hsts, routes)
+}
+
+/// [`app`] with another route table: tests mount extra routes (a panicking handler) in front of
+/// [`routes`] under the same middleware.
+#[doc(hidden)]
+pub fn app_with(
+    state: web::Data<AppState>,
+    hsts: bool,
+    configure: impl FnOnce(&mut web::ServiceConfig),
+) -> App<
+    impl actix_web::dev::ServiceFactory<
+        actix_web::dev::ServiceRequest,
+        Config = (),
+        Response = actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
     App::new()
         .app_data(state)
-        .configure(routes)
+        .configure(configure)
         .wrap(from_fn(middleware::error_pages))
+        .wrap(from_fn(middleware::limit_request_size))
         .wrap(Condition::new(hsts, middleware::hsts_header()))
         .wrap(middleware::security_headers())
         .wrap(from_fn(middleware::log_request))
 }
 
 /// Serves `state` on `config.addr` until SIGINT/SIGTERM; in-flight requests finish first.
-pub async fn serve(
-    state: Arc<AppState>,
-    config: &crate::config::Config,
-) -> std::io::Result<()> {
+///
+/// actix-server treats SIGINT as a forced stop (open connections are dropped), so both signals are
+/// handled here and start the same graceful shutdown.
+pub async fn serve(state: Arc<AppState>, config: &crate::config::Config) -> std::io::Result<()> {
     let data = web::Data::from(state);
     let hsts = config.hsts;
     let server = HttpServer::new(move || app(data.clone(), hsts))
         .workers(config.workers)
         .shutdown_timeout(10)
+        .shutdown_signal(shutdown_requested())
         .bind(config.addr)?;
     for address in server.addrs() {
         tracing::info!(%address, "listening on http://{address}");
     }
     server.run().await
+}
+
+/// Resolves on the first SIGINT or SIGTERM (Ctrl-C elsewhere).
+async fn shutdown_requested() {
+    #[cfg(unix)]
+    {
+        use actix_web::rt::signal::unix::{SignalKind, signal};
+        match (
+            signal(SignalKind::interrupt()),
+            signal(SignalKind::terminate()),
+        ) {
+            (Ok(mut interrupt), Ok(mut terminate)) => {
+                let signal = futures_util::future::select(
+                    Box::pin(interrupt.recv()),
+                    Box::pin(terminate.recv()),
+                )
+                .await;
+                let name = match signal {
+                    futures_util::future::Either::Left(_) => "SIGINT",
+                    futures_util::future::Either::Right(_) => "SIGTERM",
+                };
+                tracing::info!("{name} received; finishing in-flight requests");
+            }
+            (Err(error), _) | (_, Err(error)) => {
+                tracing::error!(%error, "cannot listen for SIGINT/SIGTERM; stop with SIGKILL");
+                std::future::pending::<()>().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        if actix_web::rt::signal::ctrl_c().await.is_ok() {
+            tracing::info!("Ctrl-C received; finishing in-flight requests");
+        }
+    }
 }

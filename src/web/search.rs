@@ -62,12 +62,13 @@ struct Params {
 
 /// Checks `kind`, `page` and `limit`; the message says what is accepted.
 fn validate(raw: &RawParams, allow_limit: bool) -> Result<Params, String> {
-    let kind = match raw.kind.as_deref().map(str::trim) {
-        None | Some("") | Some("all") => None,
-        Some(value) => Some(HitKind::parse(value).ok_or_else(|| {
-            "`kind` must be one of: article, section, faq, contact".to_string()
-        })?),
-    };
+    let kind =
+        match raw.kind.as_deref().map(str::trim) {
+            None | Some("") | Some("all") => None,
+            Some(value) => Some(HitKind::parse(value).ok_or_else(|| {
+                "`kind` must be one of: article, section, faq, contact".to_string()
+            })?),
+        };
     let number = |value: &Option<String>, name: &str, max: usize, default: usize| match value
         .as_deref()
         .map(str::trim)
@@ -98,7 +99,11 @@ pub(crate) async fn search_page(state: web::Data<AppState>, request: HttpRequest
     let params = match validate(&RawParams::from_request(&request), false) {
         Ok(params) => params,
         Err(message) => {
-            return match pages::error::render(&snapshot.site, StatusCode::BAD_REQUEST, Some(&message)) {
+            return match pages::error::render(
+                &snapshot.site,
+                StatusCode::BAD_REQUEST,
+                Some(&message),
+            ) {
                 Ok(html) => HttpResponse::BadRequest()
                     .content_type("text/html; charset=utf-8")
                     .body(html),
@@ -112,7 +117,13 @@ pub(crate) async fn search_page(state: web::Data<AppState>, request: HttpRequest
         page: params.page,
         per_page: params.limit,
     });
-    match pages::search::render(&snapshot.site, &results, params.kind, params.page, params.limit) {
+    match pages::search::render(
+        &snapshot.site,
+        &results,
+        params.kind,
+        params.page,
+        params.limit,
+    ) {
         Ok(html) => HttpResponse::Ok()
             .insert_header((header::CACHE_CONTROL, "no-cache"))
             .content_type("text/html; charset=utf-8")
@@ -131,7 +142,41 @@ struct ApiError<'a> {
 }
 
 fn bad_request(message: &str) -> HttpResponse {
-    HttpResponse::BadRequest().json(ApiError { error: message })
+    json(StatusCode::BAD_REQUEST, JSON, &ApiError { error: message })
+}
+
+const JSON: &str = "application/json";
+
+/// A JSON answer whose text never contains `<`, `>`, `&` or the JavaScript line separators, even
+/// inside strings that echo visitor input (they are written as `\u003c`…): a payload such as
+/// `</script><script>` cannot become markup if the body is ever sniffed, embedded in a page or
+/// viewed as HTML. Outside strings JSON never uses these characters, so replacing them is exact.
+fn json(status: StatusCode, content_type: &str, value: &impl Serialize) -> HttpResponse {
+    match serde_json::to_string(value) {
+        Ok(text) => {
+            let mut safe = String::with_capacity(text.len());
+            for character in text.chars() {
+                match character {
+                    '<' => safe.push_str("\\u003c"),
+                    '>' => safe.push_str("\\u003e"),
+                    '&' => safe.push_str("\\u0026"),
+                    '\u{2028}' => safe.push_str("\\u2028"),
+                    '\u{2029}' => safe.push_str("\\u2029"),
+                    other => safe.push(other),
+                }
+            }
+            HttpResponse::build(status)
+                .content_type(content_type)
+                .insert_header((header::CACHE_CONTROL, "no-cache"))
+                .body(safe)
+        }
+        Err(error) => {
+            tracing::error!(%error, "serialising a JSON answer failed");
+            HttpResponse::InternalServerError()
+                .content_type(JSON)
+                .body(r#"{"error":"internal error"}"#)
+        }
+    }
 }
 
 /// One phone of a result.
@@ -209,9 +254,7 @@ pub(crate) async fn api_search(state: web::Data<AppState>, request: HttpRequest)
             })
             .collect(),
     };
-    HttpResponse::Ok()
-        .insert_header((header::CACHE_CONTROL, "no-cache"))
-        .json(body)
+    json(StatusCode::OK, JSON, &body)
 }
 
 /// One typeahead suggestion.
@@ -229,15 +272,22 @@ pub(crate) async fn api_suggest(state: web::Data<AppState>, request: HttpRequest
     let query = raw.q.clone().unwrap_or_default();
     let snapshot = state.snapshot();
     let suggestions = snapshot.search.suggest(&query, SUGGESTIONS);
-    let response = match raw.format.as_deref() {
-        Some("opensearch") => HttpResponse::Ok()
-            .content_type("application/x-suggestions+json")
-            .json(serde_json::json!([
-                query,
-                suggestions.iter().map(|s| s.title.as_str()).collect::<Vec<_>>()
-            ])),
-        None | Some("") | Some("json") => HttpResponse::Ok().json(
-            suggestions
+    match raw.format.as_deref() {
+        Some("opensearch") => json(
+            StatusCode::OK,
+            "application/x-suggestions+json",
+            &(
+                &query,
+                suggestions
+                    .iter()
+                    .map(|s| s.title.as_str())
+                    .collect::<Vec<_>>(),
+            ),
+        ),
+        None | Some("") | Some("json") => json(
+            StatusCode::OK,
+            JSON,
+            &suggestions
                 .iter()
                 .map(|s| ApiSuggestion {
                     title: &s.title,
@@ -246,14 +296,8 @@ pub(crate) async fn api_suggest(state: web::Data<AppState>, request: HttpRequest
                 })
                 .collect::<Vec<_>>(),
         ),
-        Some(_) => return bad_request("`format` must be json or opensearch"),
-    };
-    let mut response = response;
-    response.headers_mut().insert(
-        header::CACHE_CONTROL,
-        header::HeaderValue::from_static("no-cache"),
-    );
-    response
+        Some(_) => bad_request("`format` must be json or opensearch"),
+    }
 }
 
 #[cfg(test)]
@@ -268,6 +312,25 @@ mod tests {
             limit: limit.map(Into::into),
             format: None,
         }
+    }
+
+    #[actix_web::test]
+    async fn json_answers_never_contain_markup_characters() {
+        let response = json(
+            StatusCode::OK,
+            JSON,
+            &serde_json::json!({ "query": "</script><img src=x onerror=alert(1)>&amp;\u{2028}" }),
+        );
+        let bytes = actix_web::body::to_bytes(response.into_body())
+            .await
+            .unwrap_or_default();
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(!text.contains(['<', '>', '&', '\u{2028}']), "{text}");
+        let back: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
+        assert_eq!(
+            back["query"],
+            "</script><img src=x onerror=alert(1)>&amp;\u{2028}"
+        );
     }
 
     #[test]

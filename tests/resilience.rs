@@ -1,0 +1,996 @@
+//! Resilience of the real program: the `helpcenter` binary on 127.0.0.1 (a free port, bounded
+//! timeouts, the child killed on drop) for oversized and malformed requests, live reload under load
+//! and graceful shutdown on SIGTERM and SIGINT; and, in-process, a panicking handler answered with
+//! the 500 page while the app keeps serving.
+
+mod common;
+
+use std::io::{self, Read, Write};
+use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
+use std::path::Path;
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use helpcenter::web::{MAX_HEADER_BYTES, MAX_TARGET_BYTES};
+
+/// Longest any single network operation may take before the test fails instead of hanging.
+const IO_TIMEOUT: Duration = Duration::from_secs(30);
+/// Longest the server may take to start (a debug build on a loaded 2-core machine).
+const START_TIMEOUT: Duration = Duration::from_secs(120);
+
+// ---------------------------------------------------------------------------------------------
+// A running server.
+
+/// The binary serving a content folder; killed when dropped.
+struct Server {
+    child: Child,
+    addr: SocketAddr,
+    log: Arc<Mutex<String>>,
+}
+
+impl Server {
+    /// Starts `helpcenter serve [extra] --addr <free port> --content <content>` and waits until
+    /// `/healthz` answers. Retries on another port if the one picked was taken in between.
+    fn start(content: &Path, extra: &[&str]) -> Server {
+        let mut last_log = String::new();
+        for _ in 0..3 {
+            let addr = free_addr();
+            let mut command = Command::new(env!("CARGO_BIN_EXE_helpcenter"));
+            command
+                .arg("serve")
+                .args(extra)
+                .arg("--addr")
+                .arg(addr.to_string())
+                .arg("--content")
+                .arg(content)
+                .env("HELPCENTER_LOG", "info,helpcenter::request=warn")
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(Stdio::piped());
+            for variable in [
+                "HELPCENTER_ADDR",
+                "HELPCENTER_CONTENT",
+                "HELPCENTER_WATCH",
+                "HELPCENTER_WORKERS",
+                "HELPCENTER_INDEX_DIR",
+                "HELPCENTER_HSTS",
+            ] {
+                command.env_remove(variable);
+            }
+            let mut child = command.spawn().expect("the helpcenter binary starts");
+            let log = Arc::new(Mutex::new(String::new()));
+            let mut stderr = child.stderr.take().expect("stderr is piped");
+            let sink = Arc::clone(&log);
+            thread::spawn(move || {
+                let mut buffer = [0u8; 8192];
+                while let Ok(n @ 1..) = stderr.read(&mut buffer) {
+                    let text = String::from_utf8_lossy(&buffer[..n]);
+                    sink.lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .push_str(&text);
+                }
+            });
+            let mut server = Server { child, addr, log };
+            if server.wait_until_ready() {
+                return server;
+            }
+            last_log = server.log();
+            if !last_log.contains("in use") {
+                break;
+            }
+        }
+        panic!("the server did not become ready; its log:\n{last_log}");
+    }
+
+    /// Polls `/healthz`; false if the process exited or the start timeout passed.
+    fn wait_until_ready(&mut self) -> bool {
+        let deadline = Instant::now() + START_TIMEOUT;
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return false;
+            }
+            if get(self.addr, "/healthz").is_ok_and(|r| r.status == 200) {
+                return true;
+            }
+            thread::sleep(Duration::from_millis(50));
+        }
+        false
+    }
+
+    fn log(&self) -> String {
+        self.log.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// Waits until the log contains `needle` `count` times.
+    fn wait_for_log(&self, needle: &str, count: usize, timeout: Duration) -> bool {
+        poll_until(timeout, || self.log().matches(needle).count() >= count)
+    }
+
+    /// Sends `signal` (`TERM`, `INT`) to the process.
+    fn signal(&self, signal: &str) {
+        let status = Command::new("kill")
+            .arg(format!("-{signal}"))
+            .arg(self.child.id().to_string())
+            .status()
+            .expect("kill runs");
+        assert!(status.success(), "kill -{signal} failed");
+    }
+
+    /// Whether the process is still running.
+    fn is_running(&mut self) -> bool {
+        matches!(self.child.try_wait(), Ok(None))
+    }
+
+    /// Waits for the process to exit, at most `timeout`.
+    fn wait_for_exit(&mut self, timeout: Duration) -> Option<ExitStatus> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                return Some(status);
+            }
+            if Instant::now() >= deadline {
+                return None;
+            }
+            thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// The content version `/healthz` reports.
+    fn content_version(&self) -> u64 {
+        let response = get(self.addr, "/healthz").expect("healthz answers");
+        let json: serde_json::Value = serde_json::from_slice(&response.body).expect("healthz JSON");
+        json["content_version"]
+            .as_u64()
+            .expect("content_version is a number")
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A port nobody listens on right now.
+fn free_addr() -> SocketAddr {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .expect("an ephemeral port")
+}
+
+/// Calls `done` every 20 ms until it is true (then true) or `timeout` passes (then false).
+fn poll_until(timeout: Duration, mut done: impl FnMut() -> bool) -> bool {
+    let deadline = Instant::now() + timeout;
+    while Instant::now() < deadline {
+        if done() {
+            return true;
+        }
+        thread::sleep(Duration::from_millis(20));
+    }
+    done()
+}
+
+// ---------------------------------------------------------------------------------------------
+// A tiny HTTP/1.1 client: one request per connection, `Connection: close`, read to the end.
+
+/// A complete response.
+#[derive(Debug)]
+struct Response {
+    status: u16,
+    head: String,
+    body: Vec<u8>,
+}
+
+impl Response {
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+}
+
+fn connect(addr: SocketAddr) -> io::Result<TcpStream> {
+    let stream = TcpStream::connect_timeout(&addr, IO_TIMEOUT)?;
+    stream.set_read_timeout(Some(IO_TIMEOUT))?;
+    stream.set_write_timeout(Some(IO_TIMEOUT))?;
+    Ok(stream)
+}
+
+fn request_bytes(path: &str) -> Vec<u8> {
+    format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n").into_bytes()
+}
+
+/// GETs `path`; an error unless a whole response (status line, head, `Content-Length` bytes) came.
+fn get(addr: SocketAddr, path: &str) -> io::Result<Response> {
+    let mut stream = connect(addr)?;
+    stream.write_all(&request_bytes(path))?;
+    read_response(&mut stream)
+}
+
+/// Reads to the end of the stream and checks the response is complete.
+fn read_response(stream: &mut TcpStream) -> io::Result<Response> {
+    let mut bytes = Vec::new();
+    stream.read_to_end(&mut bytes)?;
+    parse_response(&bytes).ok_or_else(|| {
+        io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!("incomplete response ({} bytes)", bytes.len()),
+        )
+    })
+}
+
+/// How a request during shutdown ended.
+enum Outcome {
+    /// A whole response.
+    Complete(Response),
+    /// Not a single byte came back (refused, or closed before the request was read).
+    NotAnswered(io::Error),
+    /// Some bytes, then the connection ended: a request dropped in flight.
+    Cut(usize),
+}
+
+/// GETs `path`, telling "never answered" from "cut off mid-response".
+fn fetch(addr: SocketAddr, path: &str) -> Outcome {
+    let mut stream = match connect(addr) {
+        Ok(stream) => stream,
+        Err(error) => return Outcome::NotAnswered(error),
+    };
+    if let Err(error) = stream.write_all(&request_bytes(path)) {
+        return Outcome::NotAnswered(error);
+    }
+    let mut bytes = Vec::new();
+    let result = stream.read_to_end(&mut bytes);
+    match (parse_response(&bytes), result) {
+        (Some(response), Ok(_)) => Outcome::Complete(response),
+        (_, Err(error)) if bytes.is_empty() => Outcome::NotAnswered(error),
+        (None, Ok(_)) if bytes.is_empty() => {
+            Outcome::NotAnswered(io::ErrorKind::UnexpectedEof.into())
+        }
+        _ => Outcome::Cut(bytes.len()),
+    }
+}
+
+fn parse_response(bytes: &[u8]) -> Option<Response> {
+    let end = bytes.windows(4).position(|w| w == b"\r\n\r\n")?;
+    let head = String::from_utf8_lossy(&bytes[..end]).into_owned();
+    let body = bytes[end + 4..].to_vec();
+    let status = head.split(' ').nth(1)?.parse().ok()?;
+    let length = head.lines().find_map(|line| {
+        let (name, value) = line.split_once(':')?;
+        name.eq_ignore_ascii_case("content-length")
+            .then(|| value.trim().parse::<usize>().ok())?
+    });
+    if length.is_some_and(|length| length != body.len()) {
+        return None;
+    }
+    Some(Response { status, head, body })
+}
+
+/// Sends raw bytes and returns whatever status came back before the connection ended. The server
+/// may close (even reset) the connection right after answering an oversized head, so write errors
+/// are ignored and a reset after the status line still counts as an answer.
+fn exchange(addr: SocketAddr, request: &[u8]) -> (Option<u16>, String) {
+    let Ok(mut stream) = connect(addr) else {
+        return (None, String::new());
+    };
+    let _ = stream.write_all(request);
+    let _ = stream.shutdown(Shutdown::Write);
+    let mut bytes = Vec::new();
+    let mut buffer = [0u8; 16 * 1024];
+    loop {
+        match stream.read(&mut buffer) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => bytes.extend_from_slice(&buffer[..n]),
+        }
+    }
+    let text = String::from_utf8_lossy(&bytes).into_owned();
+    let status = text
+        .strip_prefix("HTTP/1.1 ")
+        .or_else(|| text.strip_prefix("HTTP/1.0 "))
+        .and_then(|rest| rest.get(..3))
+        .and_then(|code| code.parse().ok());
+    (status, text)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Oversized and malformed requests on a real socket.
+
+#[test]
+fn oversized_targets_get_414_and_oversized_headers_get_431_on_a_real_socket() {
+    let server = Server::start(&common::content_dir(), &["--workers", "1"]);
+    let addr = server.addr;
+    let long_get = |target_len: usize| {
+        let prefix = "/search?q=";
+        let target = format!("{prefix}{}", "a".repeat(target_len - prefix.len()));
+        format!("GET {target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").into_bytes()
+    };
+    let with_headers = |headers: &str| {
+        format!("GET / HTTP/1.1\r\nHost: x\r\n{headers}Connection: close\r\n\r\n").into_bytes()
+    };
+    let header_lines = |count: usize, value_len: usize| -> String {
+        (0..count)
+            .map(|n| format!("X-Filler-{n}: {}\r\n", "v".repeat(value_len)))
+            .collect()
+    };
+    // (what, request, expected status, whether our HTML error page is expected)
+    let cases: Vec<(&str, Vec<u8>, u16, bool)> = vec![
+        (
+            "target at the limit",
+            long_get(MAX_TARGET_BYTES),
+            200,
+            false,
+        ),
+        (
+            "target one byte over",
+            long_get(MAX_TARGET_BYTES + 1),
+            414,
+            true,
+        ),
+        ("10 KB target", long_get(10 * 1024), 414, true),
+        ("60 KB target", long_get(60 * 1024), 414, true),
+        // The `http` crate cannot hold a target over 65,534 bytes: actix-http answers 400 itself.
+        ("100 KB target", long_get(100 * 1024), 400, false),
+        // Over actix-http's 128 KiB head buffer: actix-http answers 431 itself.
+        ("200 KB target", long_get(200 * 1024), 431, false),
+        ("1 MB target", long_get(1024 * 1024), 431, false),
+        (
+            "headers under the limit",
+            with_headers(&header_lines(10, 1000)),
+            200,
+            false,
+        ),
+        (
+            "one 20 KB header",
+            with_headers(&header_lines(1, 20 * 1024)),
+            431,
+            true,
+        ),
+        (
+            "headers just over the limit",
+            with_headers(&header_lines(1, MAX_HEADER_BYTES)),
+            431,
+            true,
+        ),
+        (
+            "60 headers of 1 KB",
+            with_headers(&header_lines(60, 1024)),
+            431,
+            true,
+        ),
+        // More than actix-http's 96 header fields, or a 200 KB head: actix-http's own 431.
+        (
+            "100 small headers",
+            with_headers(&header_lines(100, 1)),
+            431,
+            false,
+        ),
+        (
+            "200 KB of headers",
+            with_headers(&header_lines(200, 1024)),
+            431,
+            false,
+        ),
+    ];
+    let mut failures = Vec::new();
+    for (what, request, expected, html_page) in &cases {
+        let (status, text) = exchange(addr, request);
+        if status != Some(*expected) {
+            failures.push(format!("{what}: got {status:?}, expected {expected}"));
+        } else if *html_page && !text.contains("id=\"error-page\"") {
+            failures.push(format!("{what}: {expected} without the HTML error page"));
+        }
+    }
+    // The API answers the same limits in JSON.
+    let api = format!(
+        "GET /api/search?q={} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+        "a".repeat(MAX_TARGET_BYTES)
+    );
+    let (status, text) = exchange(addr, api.as_bytes());
+    if status != Some(414) || !text.contains("\"error\"") {
+        failures.push(format!("API over the target limit: {status:?} {text:.200}"));
+    }
+    // Still serving afterwards.
+    let home = get(addr, "/").map(|r| r.status);
+    if home.as_ref().ok() != Some(&200) {
+        failures.push(format!("home after the oversized requests: {home:?}"));
+    }
+    assert!(
+        failures.is_empty(),
+        "{}\nserver log:\n{}",
+        failures.join("\n"),
+        server.log()
+    );
+}
+
+#[test]
+fn malformed_request_lines_get_4xx_on_a_real_socket() {
+    let server = Server::start(&common::content_dir(), &["--workers", "1"]);
+    let cases: &[(&str, &[u8], u16)] = &[
+        (
+            "raw non-UTF-8 query",
+            b"GET /search?q=\xff\xfe\x80 HTTP/1.1\r\nHost: x\r\n\r\n",
+            400,
+        ),
+        (
+            "NUL in target",
+            b"GET /search?q=a\x00b HTTP/1.1\r\nHost: x\r\n\r\n",
+            400,
+        ),
+        (
+            "TLS handshake",
+            b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03\x00\x00\x00\x00",
+            400,
+        ),
+        ("HTTP/2 preface", b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", 400),
+        ("no version", b"GET /\r\n\r\n", 400),
+        (
+            "space in target",
+            b"GET /a b HTTP/1.1\r\nHost: x\r\n\r\n",
+            400,
+        ),
+        (
+            "header without colon",
+            b"GET / HTTP/1.1\r\nHost x\r\n\r\n",
+            400,
+        ),
+        (
+            "CR in header value",
+            b"GET / HTTP/1.1\r\nHost: x\rSet-Cookie: a=b\r\n\r\n",
+            400,
+        ),
+        (
+            "raw traversal",
+            b"GET /static/../Cargo.toml HTTP/1.1\r\nHost: x\r\n\r\n",
+            404,
+        ),
+        (
+            "raw deep traversal",
+            b"GET /static/../../../../etc/passwd HTTP/1.1\r\nHost: x\r\n\r\n",
+            404,
+        ),
+        (
+            "absolute-form traversal",
+            b"GET http://evil.example/static/../../Cargo.toml HTTP/1.1\r\nHost: x\r\n\r\n",
+            404,
+        ),
+        (
+            "lower-case method",
+            b"get / HTTP/1.1\r\nHost: x\r\n\r\n",
+            405,
+        ),
+        (
+            "HTTP/1.0 without Host",
+            b"GET /healthz HTTP/1.0\r\n\r\n",
+            200,
+        ),
+    ];
+    let mut failures = Vec::new();
+    for (what, request, expected) in cases {
+        let (status, text) = exchange(server.addr, request);
+        if status != Some(*expected) {
+            failures.push(format!("{what}: got {status:?}, expected {expected}"));
+        }
+        if text.contains("[package]") || text.contains("root:x:0:0") {
+            failures.push(format!("{what}: leaked a file"));
+        }
+    }
+    assert!(
+        get(server.addr, "/").is_ok_and(|r| r.status == 200),
+        "still serving"
+    );
+    assert!(
+        failures.is_empty(),
+        "{}\nserver log:\n{}",
+        failures.join("\n"),
+        server.log()
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Live reload under load.
+
+/// Copies a folder tree.
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("create folder");
+    for entry in std::fs::read_dir(from).expect("read folder") {
+        let entry = entry.expect("folder entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("file type").is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy file");
+        }
+    }
+}
+
+/// Replaces `path` with `text` in one step (written beside the content folder, then renamed in), so
+/// the watcher never sees a half-written file.
+fn replace_file(path: &Path, staging: &Path, text: &str) {
+    std::fs::write(staging, text).expect("write staging file");
+    std::fs::rename(staging, path).expect("rename into place");
+}
+
+/// Which title a page shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Seen {
+    Old,
+    New,
+}
+
+#[derive(Default)]
+struct LoadReport {
+    requests: AtomicUsize,
+    old: AtomicUsize,
+    new: AtomicUsize,
+    failures: Mutex<Vec<String>>,
+}
+
+impl LoadReport {
+    fn fail(&self, message: String) {
+        self.failures
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(message);
+    }
+}
+
+#[test]
+fn live_reload_under_load_swaps_atomically_and_a_broken_edit_keeps_the_last_good_version() {
+    let root = tempfile::tempdir().expect("temp dir");
+    let content = root.path().join("content");
+    copy_tree(&common::content_dir(), &content);
+    let staging = root.path().join("staging.md");
+    let article_path = content.join("articles/lost-or-stolen-card.md");
+    let original = std::fs::read_to_string(&article_path).expect("article");
+    let title_line = original
+        .lines()
+        .find(|line| line.starts_with("title = "))
+        .expect("a title line")
+        .to_string();
+    let old_title = title_line
+        .trim_start_matches("title = ")
+        .trim_matches('"')
+        .to_string();
+    let new_title = "Lost or stolen Amex card reported in minutes".to_string();
+    assert!(!old_title.contains(&new_title) && !new_title.contains(&old_title));
+
+    let server = Server::start(&content, &["--watch", "--workers", "2"]);
+    let addr = server.addr;
+    assert_eq!(server.content_version(), 1);
+    assert!(
+        server.wait_for_log("watching content", 1, IO_TIMEOUT),
+        "watcher did not start:\n{}",
+        server.log()
+    );
+
+    // Clients hammer the article and a search that lists it. A response must show exactly one of
+    // the two titles; once any client has *received* the new title, no request sent after that may
+    // show the old one (the swap is atomic and never goes back).
+    let stop = Arc::new(AtomicBool::new(false));
+    let new_received = Arc::new(AtomicBool::new(false));
+    let report = Arc::new(LoadReport::default());
+    let clients: Vec<_> = (0..4)
+        .map(|client| {
+            let (stop, new_received, report) = (
+                Arc::clone(&stop),
+                Arc::clone(&new_received),
+                Arc::clone(&report),
+            );
+            let (old_title, new_title) = (old_title.clone(), new_title.clone());
+            thread::spawn(move || {
+                let paths = [
+                    "/articles/lost-or-stolen-card",
+                    "/search?q=lost+stolen+card",
+                ];
+                let mut round = client;
+                while !stop.load(Ordering::SeqCst) {
+                    let path = paths[round % paths.len()];
+                    round += 1;
+                    let new_already = new_received.load(Ordering::SeqCst);
+                    report.requests.fetch_add(1, Ordering::SeqCst);
+                    let response = match get(addr, path) {
+                        Ok(response) if response.status == 200 => response,
+                        Ok(response) => {
+                            report.fail(format!("{path}: status {}", response.status));
+                            continue;
+                        }
+                        Err(error) => {
+                            report.fail(format!("{path}: {error}"));
+                            continue;
+                        }
+                    };
+                    let text = response.text();
+                    let seen = match (text.contains(&old_title), text.contains(&new_title)) {
+                        (true, false) => Seen::Old,
+                        (false, true) => Seen::New,
+                        both => {
+                            report.fail(format!("{path}: titles (old, new) present: {both:?}"));
+                            continue;
+                        }
+                    };
+                    match seen {
+                        Seen::Old if new_already => {
+                            report.fail(format!("{path}: old title after the new one was served"));
+                        }
+                        Seen::Old => {
+                            report.old.fetch_add(1, Ordering::SeqCst);
+                        }
+                        Seen::New => {
+                            report.new.fetch_add(1, Ordering::SeqCst);
+                            new_received.store(true, Ordering::SeqCst);
+                        }
+                    }
+                }
+            })
+        })
+        .collect();
+
+    // Load on the old version first, then the edit, then load on the new version.
+    assert!(
+        poll_until(IO_TIMEOUT, || report.old.load(Ordering::SeqCst) >= 20),
+        "no load reached the server"
+    );
+    thread::sleep(Duration::from_millis(500));
+    let edited = original.replace(&title_line, &format!("title = \"{new_title}\""));
+    replace_file(&article_path, &staging, &edited);
+    let swapped = poll_until(Duration::from_secs(60), || {
+        new_received.load(Ordering::SeqCst)
+    });
+    let new_at_swap = report.new.load(Ordering::SeqCst);
+    let kept_on = poll_until(IO_TIMEOUT, || {
+        report.new.load(Ordering::SeqCst) >= new_at_swap + 20
+    });
+    thread::sleep(Duration::from_millis(500));
+    stop.store(true, Ordering::SeqCst);
+    for client in clients {
+        client.join().expect("client thread");
+    }
+    let failures = report
+        .failures
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .clone();
+    let (requests, old, new) = (
+        report.requests.load(Ordering::SeqCst),
+        report.old.load(Ordering::SeqCst),
+        report.new.load(Ordering::SeqCst),
+    );
+    eprintln!(
+        "live reload: {requests} requests, {old} old, {new} new, {} failed",
+        failures.len()
+    );
+    assert!(
+        swapped && kept_on,
+        "the new title was not served:\n{}",
+        server.log()
+    );
+    assert!(
+        failures.is_empty(),
+        "{} of {requests} requests failed:\n{}\nserver log:\n{}",
+        failures.len(),
+        failures
+            .iter()
+            .take(20)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n"),
+        server.log()
+    );
+    assert!(old >= 20 && new >= 20, "old {old}, new {new}");
+    let good_version = server.content_version();
+    assert!(
+        good_version >= 2,
+        "content_version {good_version} after a reload"
+    );
+    // Every reload that started has finished before the broken edit is written.
+    assert!(server.wait_for_log("content reloaded", (good_version - 1) as usize, IO_TIMEOUT));
+
+    // A broken edit: the reload fails, names the file and line, and the last good version stays.
+    let category_line = edited
+        .lines()
+        .position(|line| line.starts_with("category = "))
+        .expect("a category line")
+        + 1;
+    let broken = edited
+        .lines()
+        .map(|line| {
+            if line.starts_with("category = ") {
+                "category = \"no-such-category\""
+            } else {
+                line
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    replace_file(&article_path, &staging, &broken);
+    assert!(
+        server.wait_for_log("content reload failed", 1, Duration::from_secs(60)),
+        "the broken edit was not reported:\n{}",
+        server.log()
+    );
+    let log = server.log();
+    let location = format!("lost-or-stolen-card.md:{category_line}: unknown category");
+    assert!(
+        log.contains(&location),
+        "log does not name {location:?}:\n{log}"
+    );
+    assert_eq!(
+        server.content_version(),
+        good_version,
+        "version changed on a broken edit"
+    );
+    let page = get(addr, "/articles/lost-or-stolen-card").expect("article after broken edit");
+    assert_eq!(page.status, 200);
+    assert!(
+        page.text().contains(&new_title),
+        "last good version not served"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Graceful shutdown.
+
+/// A connection whose client reads slowly: a small receive buffer and segment size keep most of a
+/// large response waiting in the server, so the request is still in flight when the signal comes.
+fn slow_reader(addr: SocketAddr, path: &str) -> TcpStream {
+    use socket2::{Domain, Protocol, Socket, Type};
+    let socket = Socket::new(Domain::IPV4, Type::STREAM, Some(Protocol::TCP)).expect("socket");
+    socket.set_recv_buffer_size(2048).expect("SO_RCVBUF");
+    socket.set_tcp_mss(536).expect("TCP_MAXSEG");
+    socket
+        .connect_timeout(&addr.into(), IO_TIMEOUT)
+        .expect("connect");
+    let mut stream: TcpStream = socket.into();
+    stream.set_read_timeout(Some(IO_TIMEOUT)).expect("timeout");
+    stream
+        .write_all(&request_bytes(path))
+        .expect("send request");
+    stream
+}
+
+fn shutdown_finishes_in_flight_requests_and_exits_0(signal: &str) {
+    let server = Server::start(&common::content_dir(), &["--workers", "2"]);
+    let mut server = server;
+    let addr = server.addr;
+    let signalled = Arc::new(AtomicBool::new(false));
+    let stop = Arc::new(AtomicBool::new(false));
+    let report = Arc::new(LoadReport::default());
+
+    // Background load: every response must be a complete 200 and none may be cut off. Once the
+    // signal is sent, connections are refused, and one accepted but not yet read is closed without
+    // an answer (actix-http drains: no new request starts); a client may retry those (RFC 9112
+    // 9.3.1). Before the signal, every request must be answered.
+    let clients: Vec<_> = (0..3)
+        .map(|_| {
+            let (signalled, stop, report) = (
+                Arc::clone(&signalled),
+                Arc::clone(&stop),
+                Arc::clone(&report),
+            );
+            thread::spawn(move || {
+                while !stop.load(Ordering::SeqCst) {
+                    match fetch(addr, "/search?q=lost+card") {
+                        Outcome::Complete(response) if response.status == 200 => {
+                            report.requests.fetch_add(1, Ordering::SeqCst);
+                        }
+                        Outcome::Complete(response) => {
+                            report.fail(format!("status {}", response.status));
+                        }
+                        Outcome::Cut(bytes) => {
+                            report.fail(format!("response cut off after {bytes} bytes"));
+                        }
+                        // Checked after the failure: the flag is set before the signal is sent.
+                        Outcome::NotAnswered(_) if signalled.load(Ordering::SeqCst) => {
+                            thread::sleep(Duration::from_millis(5));
+                        }
+                        Outcome::NotAnswered(error) => {
+                            report.fail(format!("before the signal: {error}"));
+                        }
+                    }
+                }
+            })
+        })
+        .collect();
+    assert!(poll_until(IO_TIMEOUT, || {
+        report.requests.load(Ordering::SeqCst) >= 20
+    }));
+
+    // Requests in flight: large pages the clients have not read yet.
+    let in_flight: Vec<(TcpStream, &str)> = ["/faq", "/contact", "/faq"]
+        .into_iter()
+        .map(|path| (slow_reader(addr, path), path))
+        .collect();
+    thread::sleep(Duration::from_millis(300));
+
+    signalled.store(true, Ordering::SeqCst);
+    server.signal(signal);
+    // Shutting down, not yet gone: the slow readers hold it open; new connections are refused.
+    thread::sleep(Duration::from_millis(300));
+    let still_running = server.is_running();
+    let refused_while_draining = TcpStream::connect_timeout(&addr, IO_TIMEOUT)
+        .err()
+        .map(|error| error.kind());
+
+    let mut failures = Vec::new();
+    for (mut stream, path) in in_flight {
+        thread::sleep(Duration::from_millis(100));
+        match read_response(&mut stream) {
+            Ok(response) if response.status == 200 && response.head.contains("content-length") => {}
+            Ok(response) => failures.push(format!("in-flight {path}: status {}", response.status)),
+            Err(error) => failures.push(format!("in-flight {path}: {error}")),
+        }
+    }
+    let status = server.wait_for_exit(Duration::from_secs(30));
+    stop.store(true, Ordering::SeqCst);
+    for client in clients {
+        client.join().expect("client thread");
+    }
+    failures.extend(
+        report
+            .failures
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
+            .cloned(),
+    );
+    let log = server.log();
+    assert!(
+        still_running,
+        "SIG{signal}: exited before in-flight requests finished:\n{log}"
+    );
+    assert_eq!(
+        refused_while_draining,
+        Some(io::ErrorKind::ConnectionRefused),
+        "SIG{signal}: new connection while shutting down"
+    );
+    assert!(
+        failures.is_empty(),
+        "SIG{signal}:\n{}\n{log}",
+        failures.join("\n")
+    );
+    let status = status.unwrap_or_else(|| panic!("SIG{signal}: did not exit within 30 s:\n{log}"));
+    assert_eq!(
+        status.code(),
+        Some(0),
+        "SIG{signal}: exit status {status}:\n{log}"
+    );
+    assert!(log.contains(&format!("SIG{signal} received")), "{log}");
+    assert!(log.contains("shut down cleanly"), "{log}");
+    let after_exit = TcpStream::connect_timeout(&addr, IO_TIMEOUT)
+        .err()
+        .map(|e| e.kind());
+    assert_eq!(
+        after_exit,
+        Some(io::ErrorKind::ConnectionRefused),
+        "SIG{signal}: after exit"
+    );
+}
+
+#[test]
+fn sigterm_finishes_in_flight_requests_refuses_new_connections_and_exits_0() {
+    shutdown_finishes_in_flight_requests_and_exits_0("TERM");
+}
+
+#[test]
+fn sigint_finishes_in_flight_requests_refuses_new_connections_and_exits_0() {
+    shutdown_finishes_in_flight_requests_and_exits_0("INT");
+}
+
+// ---------------------------------------------------------------------------------------------
+// A panicking handler, in-process.
+
+/// Log output captured from `tracing` while a test runs.
+#[derive(Clone, Default)]
+struct CapturedLog(Arc<Mutex<Vec<u8>>>);
+
+impl Write for CapturedLog {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        self.0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+impl CapturedLog {
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().unwrap_or_else(|e| e.into_inner())).into_owned()
+    }
+}
+
+async fn panics_with_a_message() -> HttpResponse {
+    panic!("deliberate test panic {}", 42)
+}
+
+async fn panics_with_a_str() -> HttpResponse {
+    panic!("deliberate static panic")
+}
+
+async fn panics_with_a_number() -> HttpResponse {
+    std::panic::panic_any(7_u32)
+}
+
+#[actix_web::test]
+async fn a_panicking_handler_gets_the_500_page_and_the_app_keeps_serving() {
+    let log = CapturedLog::default();
+    let writer = log.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(move || writer.clone())
+        .with_ansi(false)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let state = common::state(&common::fixture_dir());
+    let app = actix_web::test::init_service(helpcenter::web::app_with(
+        web::Data::from(state),
+        false,
+        |config| {
+            config
+                .service(helpcenter::web::guarded_resource(
+                    "/boom",
+                    panics_with_a_message,
+                ))
+                .service(helpcenter::web::guarded_resource(
+                    "/boom-str",
+                    panics_with_a_str,
+                ))
+                .service(helpcenter::web::guarded_resource(
+                    "/boom-any",
+                    panics_with_a_number,
+                ));
+            helpcenter::web::routes(config);
+        },
+    ))
+    .await;
+
+    for round in 0..3 {
+        for path in ["/boom", "/boom-str", "/boom-any"] {
+            let page = common::get(&app, path).await;
+            assert_eq!(
+                page.status,
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "{path} round {round}"
+            );
+            assert!(
+                page.header("content-type")
+                    .unwrap_or("")
+                    .starts_with("text/html")
+            );
+            assert_eq!(page.count("#error-page"), 1, "{path}: the HTML error page");
+            assert_eq!(
+                page.header("x-content-type-options"),
+                Some("nosniff"),
+                "{path}: security headers on the 500 page"
+            );
+            assert!(
+                !page.body.contains("deliberate"),
+                "{path}: panic message leaked"
+            );
+            let home = common::get(&app, "/").await;
+            assert_eq!(
+                home.status,
+                StatusCode::OK,
+                "home after {path} round {round}"
+            );
+        }
+    }
+    let text = log.text();
+    assert!(
+        text.contains("handler panicked") && text.contains("deliberate test panic 42"),
+        "{text}"
+    );
+    assert!(
+        text.contains("deliberate static panic") && text.contains("/boom-str"),
+        "{text}"
+    );
+    assert!(text.contains("unknown panic"), "{text}");
+}
