@@ -25,9 +25,7 @@ fn split(text: &str) -> Option<Split<'_>> {
     }
     let front_start = first.len();
     let mut offset = front_start;
-    let mut line_count = 1;
-    for line in lines {
-        line_count += 1;
+    for (line_count, line) in (2..).zip(lines) {
         if line.trim_end() == FENCE {
             return Some(Split {
                 front_matter: &text[front_start..offset],

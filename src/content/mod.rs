@@ -858,7 +858,7 @@ fn parse_list<T: DeserializeOwned>(
 
 /// Splits a file of `[[key]]` tables into (line of the header, body text up to the next header).
 /// Sub-tables such as `[[key.numbers]]` stay with their parent.
-fn split_tables<'t>(text: &'t str, key: &str) -> Vec<(usize, String)> {
+fn split_tables(text: &str, key: &str) -> Vec<(usize, String)> {
     let header = format!("[[{key}]]");
     let sub_prefix = format!("[[{key}.");
     let sub_table_prefix = format!("[{key}.");
