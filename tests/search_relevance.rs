@@ -10,7 +10,8 @@ use helpcenter::search::{Hit, SearchIndex, SearchRequest};
 
 static INDEX: LazyLock<SearchIndex> = LazyLock::new(|| {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let site = Site::load(&root.join("content")).unwrap_or_else(|error| panic!("content loads: {error}"));
+    let site =
+        Site::load(&root.join("content")).unwrap_or_else(|error| panic!("content loads: {error}"));
     SearchIndex::build(&site).expect("index builds")
 });
 
@@ -146,10 +147,14 @@ fn answers(hit: &Hit, markers: &[String]) -> bool {
     texts.extend(hit.phones.iter().map(|p| p.display.clone()));
     markers.iter().any(|marker| {
         if !marker.is_empty() && marker.chars().all(|c| c.is_ascii_digit()) {
-            texts.iter().any(|text| digits(text).contains(marker.as_str()))
+            texts
+                .iter()
+                .any(|text| digits(text).contains(marker.as_str()))
         } else {
             let marker = marker.to_lowercase();
-            texts.iter().any(|text| text.to_lowercase().contains(&marker))
+            texts
+                .iter()
+                .any(|text| text.to_lowercase().contains(&marker))
         }
     })
 }
@@ -246,16 +251,33 @@ fn own_queries_meet_their_floors() {
     let cases = parse_table(OWN_QUERIES);
     assert!(cases.iter().filter(|c| !c.markers.is_empty()).count() >= 60);
     let scores = evaluate("own", &cases);
-    assert!(scores.at_one >= 0.85, "success@1 {:.3} below 0.85", scores.at_one);
-    assert!(scores.at_three >= 0.95, "success@3 {:.3} below 0.95", scores.at_three);
+    assert!(
+        scores.at_one >= 0.85,
+        "success@1 {:.3} below 0.85",
+        scores.at_one
+    );
+    assert!(
+        scores.at_three >= 0.95,
+        "success@3 {:.3} below 0.95",
+        scores.at_three
+    );
     assert!(scores.mrr >= 0.9, "MRR {:.3} below 0.9", scores.mrr);
 }
 
 #[test]
 fn nonsense_finds_nothing() {
-    for case in parse_table(OWN_QUERIES).iter().filter(|c| c.markers.is_empty()) {
+    for case in parse_table(OWN_QUERIES)
+        .iter()
+        .filter(|c| c.markers.is_empty())
+    {
         let results = INDEX.search(&SearchRequest::new(&case.query));
-        assert_eq!(results.total, 0, "{:?} found {:?}", case.query, describe_top(&case.query));
+        assert_eq!(
+            results.total,
+            0,
+            "{:?} found {:?}",
+            case.query,
+            describe_top(&case.query)
+        );
         assert!(results.hits.is_empty());
         assert_eq!(results.instant_answer, None);
     }
@@ -266,15 +288,31 @@ fn intent_queries_put_the_right_page_first() {
     let cases = [
         ("lost card", &["lost-stolen", "lost-or-stolen-card"][..]),
         ("stolen card", &["lost-stolen", "lost-or-stolen-card"]),
-        ("my card was stolen", &["lost-stolen", "lost-or-stolen-card"]),
+        (
+            "my card was stolen",
+            &["lost-stolen", "lost-or-stolen-card"],
+        ),
         ("talk to a live person", &["talk-to-a-live-person"]),
-        ("calling from abroad", &["international-collect", "calling-from-abroad", "call-from-abroad"]),
+        (
+            "calling from abroad",
+            &[
+                "international-collect",
+                "calling-from-abroad",
+                "call-from-abroad",
+            ],
+        ),
     ];
     for (query, expected) in cases {
         let results = INDEX.search(&SearchRequest::new(query));
-        let first = results.hits.first().map(|h| h.url.clone()).unwrap_or_default();
+        let first = results
+            .hits
+            .first()
+            .map(|h| h.url.clone())
+            .unwrap_or_default();
         assert!(
-            expected.iter().any(|id| first.ends_with(&format!("/{id}")) || first.ends_with(&format!("#{id}"))),
+            expected
+                .iter()
+                .any(|id| first.ends_with(&format!("/{id}")) || first.ends_with(&format!("#{id}"))),
             "{query}: first is {first}"
         );
     }
@@ -293,7 +331,10 @@ fn instant_answers_name_the_right_contact() {
         let results = INDEX.search(&SearchRequest::new(query));
         assert_eq!(results.instant_answer.as_deref(), Some(contact), "{query}");
     }
-    assert_eq!(INDEX.search(&SearchRequest::new("xqzzyv")).instant_answer, None);
+    assert_eq!(
+        INDEX.search(&SearchRequest::new("xqzzyv")).instant_answer,
+        None
+    );
 }
 
 #[test]
@@ -345,9 +386,17 @@ fn typos_rank_below_exact_matches_and_offer_a_correction() {
 fn synonyms_rank_below_the_word_typed() {
     // "representative" is typed: pages using that word beat pages that only say "agent".
     let results = INDEX.search(&SearchRequest::new("representative"));
-    let snippet: String = results.hits[0].snippet.iter().map(|f| f.text.to_lowercase()).collect();
+    let snippet: String = results.hits[0]
+        .snippet
+        .iter()
+        .map(|f| f.text.to_lowercase())
+        .collect();
     assert!(
-        results.hits[0].title.to_lowercase().contains("representative") || snippet.contains("representative"),
+        results.hits[0]
+            .title
+            .to_lowercase()
+            .contains("representative")
+            || snippet.contains("representative"),
         "{:?}",
         results.hits[0]
     );
@@ -362,7 +411,11 @@ fn section_hits_deep_link_with_a_breadcrumb() {
         per_page: 5,
     });
     let hit = &results.hits[0];
-    assert!(hit.url.starts_with("/articles/") && hit.url.contains('#'), "{}", hit.url);
+    assert!(
+        hit.url.starts_with("/articles/") && hit.url.contains('#'),
+        "{}",
+        hit.url
+    );
     assert_eq!(hit.breadcrumb.len(), 2, "{:?}", hit.breadcrumb);
     assert!(results.hits.iter().all(|h| h.kind.as_str() == "section"));
     assert_eq!(results.total, results.counts[1].1);
@@ -388,10 +441,22 @@ fn snippets_highlight_the_query_words() {
 fn suggest_completes_the_last_word() {
     let suggestions = INDEX.suggest("roadsi", 8);
     assert!(!suggestions.is_empty());
-    assert!(suggestions[0].title.to_lowercase().contains("roadside"), "{suggestions:?}");
+    assert!(
+        suggestions[0].title.to_lowercase().contains("roadside"),
+        "{suggestions:?}"
+    );
     let suggestions = INDEX.suggest("lost ca", 8);
-    assert!(suggestions.iter().take(3).any(|s| s.url.contains("lost")), "{suggestions:?}");
-    assert!(INDEX.suggest("live pers", 8).iter().take(3).any(|s| s.url.contains("live-person")));
+    assert!(
+        suggestions.iter().take(3).any(|s| s.url.contains("lost")),
+        "{suggestions:?}"
+    );
+    assert!(
+        INDEX
+            .suggest("live pers", 8)
+            .iter()
+            .take(3)
+            .any(|s| s.url.contains("live-person"))
+    );
     assert!(INDEX.suggest("a", 8).is_empty());
     assert!(INDEX.suggest("card", 3).len() <= 3);
     assert!(INDEX.suggest("card", 0).is_empty());
@@ -413,9 +478,22 @@ fn dump() {
             let snippet: String = hit
                 .snippet
                 .iter()
-                .map(|f| if f.highlighted { format!("[{}]", f.text) } else { f.text.clone() })
+                .map(|f| {
+                    if f.highlighted {
+                        format!("[{}]", f.text)
+                    } else {
+                        f.text.clone()
+                    }
+                })
                 .collect();
-            println!("  {:>7.2} {:8} {}  {}\n          {}", hit.score, hit.kind.as_str(), hit.url, hit.title, snippet);
+            println!(
+                "  {:>7.2} {:8} {}  {}\n          {}",
+                hit.score,
+                hit.kind.as_str(),
+                hit.url,
+                hit.title,
+                snippet
+            );
         }
     }
 }

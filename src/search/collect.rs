@@ -2,12 +2,13 @@
 //! answer) and the top hits of the requested kind, with a small per-kind score weight applied.
 
 use std::cmp::{Ordering, Reverse};
-use std::collections::BinaryHeap;
+use std::collections::{BinaryHeap, HashMap};
 use std::sync::Arc;
 
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::ColumnValues;
-use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
+use tantivy::index::SegmentId;
+use tantivy::{DocId, Score, Searcher, SegmentOrdinal, SegmentReader};
 
 use super::HitKind;
 use super::index::ORDINAL;
@@ -59,8 +60,44 @@ pub(crate) struct Ranked {
 /// Contact matches remembered per search; directories are small, this only bounds the worst case.
 pub(crate) const MAX_CONTACT_SCORES: usize = 4096;
 
+/// Catalog ordinal of every document, per segment, read once after the index is built (the
+/// index never changes afterwards), so collecting is a plain array lookup.
+pub(crate) type OrdinalTables = HashMap<SegmentId, Arc<[u32]>>;
+
+/// Reads the ordinal table of every segment of `searcher`.
+pub(crate) fn ordinal_tables(searcher: &Searcher) -> tantivy::Result<OrdinalTables> {
+    let mut tables = HashMap::new();
+    for segment in searcher.segment_readers() {
+        let column = segment.fast_fields().column_first_or_default::<u64>(ORDINAL)?;
+        let table: Arc<[u32]> = (0..segment.max_doc())
+            .map(|doc| u32::try_from(column.get_val(doc)).unwrap_or(u32::MAX))
+            .collect();
+        tables.insert(segment.segment_id(), table);
+    }
+    Ok(tables)
+}
+
+/// Where a segment collector finds ordinals.
+enum Ordinals {
+    /// The precomputed table.
+    Table(Arc<[u32]>),
+    /// The fast field itself, for a segment without a table (never expected).
+    Column(Arc<dyn ColumnValues<u64>>),
+}
+
+impl Ordinals {
+    fn get(&self, doc: DocId) -> usize {
+        match self {
+            Ordinals::Table(table) => table.get(doc as usize).map_or(usize::MAX, |&o| o as usize),
+            Ordinals::Column(column) => column.get_val(doc) as usize,
+        }
+    }
+}
+
 /// Collects a [`Ranked`].
 pub(crate) struct RankCollector {
+    /// Ordinal tables per segment.
+    pub tables: Arc<OrdinalTables>,
     /// Kind of every catalog entry, by ordinal.
     pub kinds: Arc<[HitKind]>,
     /// Score multiplier per kind, in [`HitKind::ALL`] order.
@@ -100,13 +137,17 @@ impl TopN {
 
     fn into_sorted(self) -> Vec<Scored> {
         // `into_sorted_vec` of `Reverse` items is best first.
-        self.heap.into_sorted_vec().into_iter().map(|Reverse(item)| item).collect()
+        self.heap
+            .into_sorted_vec()
+            .into_iter()
+            .map(|Reverse(item)| item)
+            .collect()
     }
 }
 
 /// The per-segment half of [`RankCollector`].
 pub(crate) struct RankSegment {
-    ordinals: Arc<dyn ColumnValues<u64>>,
+    ordinals: Ordinals,
     kinds: Arc<[HitKind]>,
     weights: [Score; 4],
     filter: Option<HitKind>,
@@ -125,8 +166,9 @@ impl Collector for RankCollector {
         _segment_local_id: SegmentOrdinal,
         segment: &SegmentReader,
     ) -> tantivy::Result<RankSegment> {
+        let ordinals = ordinals_for(&self.tables, segment)?;
         Ok(RankSegment {
-            ordinals: segment.fast_fields().column_first_or_default::<u64>(ORDINAL)?,
+            ordinals,
             kinds: Arc::clone(&self.kinds),
             weights: self.weights,
             filter: self.filter,
@@ -163,8 +205,8 @@ impl SegmentCollector for RankSegment {
     type Fruit = Ranked;
 
     fn collect(&mut self, doc: DocId, score: Score) {
-        let ordinal = self.ordinals.get_val(doc);
-        let Some(&kind) = self.kinds.get(ordinal as usize) else {
+        let ordinal = self.ordinals.get(doc);
+        let Some(&kind) = self.kinds.get(ordinal) else {
             return;
         };
         let slot = kind.slot();
@@ -192,6 +234,78 @@ impl SegmentCollector for RankSegment {
             contacts: self.contacts,
         }
     }
+}
+
+/// Counts matches per kind without scoring (cheap: no scores, no proximity).
+pub(crate) struct KindCounter {
+    /// Ordinal tables per segment.
+    pub tables: Arc<OrdinalTables>,
+    /// Kind of every catalog entry, by ordinal.
+    pub kinds: Arc<[HitKind]>,
+}
+
+/// The per-segment half of [`KindCounter`].
+pub(crate) struct KindCounterSegment {
+    ordinals: Ordinals,
+    kinds: Arc<[HitKind]>,
+    counts: [usize; 4],
+}
+
+impl Collector for KindCounter {
+    type Fruit = [usize; 4];
+    type Child = KindCounterSegment;
+
+    fn for_segment(
+        &self,
+        _segment_local_id: SegmentOrdinal,
+        segment: &SegmentReader,
+    ) -> tantivy::Result<KindCounterSegment> {
+        Ok(KindCounterSegment {
+            ordinals: ordinals_for(&self.tables, segment)?,
+            kinds: Arc::clone(&self.kinds),
+            counts: [0; 4],
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, fruits: Vec<[usize; 4]>) -> tantivy::Result<[usize; 4]> {
+        let mut total = [0; 4];
+        for fruit in fruits {
+            for (sum, count) in total.iter_mut().zip(fruit) {
+                *sum += count;
+            }
+        }
+        Ok(total)
+    }
+}
+
+impl SegmentCollector for KindCounterSegment {
+    type Fruit = [usize; 4];
+
+    fn collect(&mut self, doc: DocId, _score: Score) {
+        if let Some(kind) = self.kinds.get(self.ordinals.get(doc)) {
+            self.counts[kind.slot()] += 1;
+        }
+    }
+
+    fn harvest(self) -> [usize; 4] {
+        self.counts
+    }
+}
+
+/// The ordinals of one segment: its table, or the fast field when it has none.
+fn ordinals_for(tables: &OrdinalTables, segment: &SegmentReader) -> tantivy::Result<Ordinals> {
+    Ok(match tables.get(&segment.segment_id()) {
+        Some(table) => Ordinals::Table(Arc::clone(table)),
+        None => Ordinals::Column(
+            segment
+                .fast_fields()
+                .column_first_or_default::<u64>(ORDINAL)?,
+        ),
+    })
 }
 
 #[cfg(test)]

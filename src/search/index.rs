@@ -25,8 +25,8 @@ const SURFACE: &str = "help_surface";
 
 /// Builds the analyzers; the same ones serve the index and the query side.
 pub(crate) fn analyzers() -> Analyzers {
-    let stop_words =
-        StopWordFilter::new(Language::English).unwrap_or_else(|| StopWordFilter::remove(Vec::new()));
+    let stop_words = StopWordFilter::new(Language::English)
+        .unwrap_or_else(|| StopWordFilter::remove(Vec::new()));
     Analyzers {
         stemmed: TextAnalyzer::builder(SimpleTokenizer::default())
             .filter(RemoveLongFilter::limit(40))
@@ -46,9 +46,9 @@ pub(crate) fn analyzers() -> Analyzers {
 /// The schema's fields.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Fields {
-    /// Article title, section heading, FAQ question, contact purpose.
+    /// Article title, FAQ question, contact purpose.
     pub title: Field,
-    /// Article headings, contact department.
+    /// Article headings, a section's own heading, contact department.
     pub headings: Field,
     /// Editors' keywords; a contact's vanity number, billing and region.
     pub keywords: Field,
@@ -56,7 +56,7 @@ pub(crate) struct Fields {
     pub context: Field,
     /// The plain text.
     pub body: Field,
-    /// Every word unstemmed: the dictionary for typo correction and prefixes.
+    /// Words unstemmed (all but section bodies): the dictionary for typo correction and prefixes.
     pub spell: Field,
     /// A contact's own numbers as digits (10, 11 and the last 7).
     pub phone: Field,
@@ -122,6 +122,8 @@ pub(crate) struct ArticleRecord {
     pub url: String,
     pub category: Option<usize>,
     pub contacts: Vec<String>,
+    /// Where phone numbers are written in `text`.
+    pub phones: Vec<Range<usize>>,
     /// Summary, then each section's heading and text: the snippet source.
     pub text: String,
     pub sections: Vec<SectionRecord>,
@@ -142,6 +144,8 @@ pub(crate) struct FaqRecord {
     pub url: String,
     pub category: Option<usize>,
     pub contacts: Vec<String>,
+    /// Where phone numbers are written in `text`.
+    pub phones: Vec<Range<usize>>,
     pub text: String,
 }
 
@@ -153,6 +157,8 @@ pub(crate) struct ContactRecord {
     pub department: String,
     pub url: String,
     pub text: String,
+    /// Where phone numbers are written in `text`.
+    pub phone_ranges: Vec<Range<usize>>,
     pub phones: Vec<PhoneLink>,
 }
 
@@ -178,7 +184,9 @@ impl Catalog {
     pub fn title(&self, ordinal: usize) -> &str {
         match self.entries[ordinal] {
             Source::Article(index) => &self.articles[index].title,
-            Source::Section { article, section } => &self.articles[article].sections[section].heading,
+            Source::Section { article, section } => {
+                &self.articles[article].sections[section].heading
+            }
             Source::Faq(index) => &self.faqs[index].question,
             Source::Contact(index) => &self.contacts[index].purpose,
         }
@@ -211,7 +219,11 @@ impl Catalog {
 
     /// Trail above the title: category (and article, for a section); a contact's department.
     pub fn breadcrumb(&self, ordinal: usize) -> Vec<String> {
-        let mut trail: Vec<String> = self.category(ordinal).map(str::to_string).into_iter().collect();
+        let mut trail: Vec<String> = self
+            .category(ordinal)
+            .map(str::to_string)
+            .into_iter()
+            .collect();
         match self.entries[ordinal] {
             Source::Section { article, .. } => trail.push(self.articles[article].title.clone()),
             Source::Faq(_) => trail.push("FAQ".to_string()),
@@ -253,6 +265,32 @@ impl Catalog {
         }
     }
 
+    /// Where phone numbers are written in [`Catalog::text`].
+    pub fn phone_ranges(&self, ordinal: usize) -> Vec<Range<usize>> {
+        match self.entries[ordinal] {
+            Source::Article(index) => self.articles[index].phones.clone(),
+            Source::Section { article, section } => {
+                let article = &self.articles[article];
+                let range = &article.sections[section].text;
+                article
+                    .phones
+                    .iter()
+                    .filter(|phone| phone.start >= range.start && phone.end <= range.end)
+                    .map(|phone| phone.start - range.start..phone.end - range.start)
+                    .collect()
+            }
+            Source::Faq(index) => self.faqs[index].phones.clone(),
+            Source::Contact(index) => self.contacts[index].phone_ranges.clone(),
+        }
+    }
+
+    /// Bytes of snippet text held (for the build log).
+    pub fn text_bytes(&self) -> usize {
+        self.articles.iter().map(|a| a.text.len()).sum::<usize>()
+            + self.faqs.iter().map(|f| f.text.len()).sum::<usize>()
+            + self.contacts.iter().map(|c| c.text.len()).sum::<usize>()
+    }
+
     /// A contact hit's numbers.
     pub fn phones(&self, ordinal: usize) -> Vec<PhoneLink> {
         match self.entries[ordinal] {
@@ -278,7 +316,11 @@ fn phone_tokens(phone: &Phone) -> BTreeSet<String> {
     phone
         .written_forms()
         .iter()
-        .map(|form| form.chars().filter(char::is_ascii_digit).collect::<String>())
+        .map(|form| {
+            form.chars()
+                .filter(char::is_ascii_digit)
+                .collect::<String>()
+        })
         .filter(|digits| !digits.is_empty())
         .collect()
 }
@@ -304,7 +346,12 @@ struct DocumentText<'t> {
 }
 
 impl Builder<'_> {
-    fn add(&mut self, kind: HitKind, source: Source, text: DocumentText<'_>) -> Result<(), SearchError> {
+    fn add(
+        &mut self,
+        kind: HitKind,
+        source: Source,
+        text: DocumentText<'_>,
+    ) -> Result<(), SearchError> {
         let ordinal = self.catalog.entries.len();
         let fields = self.fields;
         let mut document = TantivyDocument::new();
@@ -315,11 +362,17 @@ impl Builder<'_> {
             (fields.context, &text.context),
             (fields.body, &text.body),
         ];
+        // The spelling dictionary holds the words of titles, headings, keywords, summaries,
+        // article openings, FAQs and contacts, not of section bodies: that keeps it small and the
+        // build fast, and body-only words are corrected through their stems instead.
+        let spell = kind != HitKind::Section;
         for (field, values) in groups {
             for value in values.iter() {
                 let value = fold_acronyms(value);
                 document.add_text(field, &value);
-                document.add_text(fields.spell, &value);
+                if spell {
+                    document.add_text(fields.spell, &value);
+                }
             }
         }
         for (field, values) in [
@@ -336,7 +389,7 @@ impl Builder<'_> {
             .add_document(document)
             .map_err(|error| SearchError::AddDocument {
                 kind: kind.as_str(),
-                title: source_title(&self.catalog, source),
+                title: text.title.first().map_or_else(String::new, |t| t.to_string()),
                 source: error,
             })?;
         self.catalog.entries.push(source);
@@ -345,31 +398,33 @@ impl Builder<'_> {
     }
 }
 
-/// Title of a source already recorded in the catalog (for error messages).
-fn source_title(catalog: &Catalog, source: Source) -> String {
-    match source {
-        Source::Article(index) => catalog.articles.get(index).map(|a| a.title.clone()),
-        Source::Section { article, section } => catalog
-            .articles
-            .get(article)
-            .and_then(|a| a.sections.get(section))
-            .map(|s| s.heading.clone()),
-        Source::Faq(index) => catalog.faqs.get(index).map(|f| f.question.clone()),
-        Source::Contact(index) => catalog.contacts.get(index).map(|c| c.purpose.clone()),
+/// Phone numbers written in prose: where each is, and its digit tokens for the phone fields.
+/// Text with too few digits for any number skips the (comparatively slow) pattern search.
+fn phone_spans(text: &str) -> Vec<(Range<usize>, BTreeSet<String>)> {
+    if text.bytes().filter(u8::is_ascii_digit).take(4).count() < 4 {
+        return Vec::new();
     }
-    .unwrap_or_default()
+    find_phones(text)
+        .into_iter()
+        .map(|found| (found.range, phone_tokens(&found.phone)))
+        .collect()
 }
 
-/// Numbers mentioned in prose, as the digit tokens of the phone fields.
-fn mentioned_numbers(text: &str) -> BTreeSet<String> {
-    find_phones(text)
+/// The digit tokens of the spans inside `range`.
+fn tokens_within(spans: &[(Range<usize>, BTreeSet<String>)], range: &Range<usize>) -> BTreeSet<String> {
+    spans
         .iter()
-        .flat_map(|found| phone_tokens(&found.phone))
+        .filter(|(span, _)| span.start >= range.start && span.end <= range.end)
+        .flat_map(|(_, tokens)| tokens.iter().cloned())
         .collect()
 }
 
 /// Adds every document of the site to the writer and returns the catalog.
-pub(crate) fn add_site(site: &Site, writer: &IndexWriter, fields: Fields) -> Result<Catalog, SearchError> {
+pub(crate) fn add_site(
+    site: &Site,
+    writer: &IndexWriter,
+    fields: Fields,
+) -> Result<Catalog, SearchError> {
     let category_index: HashMap<&str, usize> = site
         .categories
         .iter()
@@ -433,12 +488,16 @@ pub(crate) fn add_site(site: &Site, writer: &IndexWriter, fields: Fields) -> Res
         });
         let index = builder.catalog.contacts.len();
         let ordinal = builder.catalog.entries.len();
-        builder.catalog.contact_ordinals.insert(contact.id.clone(), ordinal);
+        builder
+            .catalog
+            .contact_ordinals
+            .insert(contact.id.clone(), ordinal);
         builder.catalog.contacts.push(ContactRecord {
             id: contact.id.clone(),
             purpose: contact.purpose.clone(),
             department: contact.department.clone(),
             url: contact.url_path(),
+            phone_ranges: phone_spans(&text).into_iter().map(|(range, _)| range).collect(),
             text,
             phones: contact
                 .numbers
@@ -489,22 +548,16 @@ pub(crate) fn add_site(site: &Site, writer: &IndexWriter, fields: Fields) -> Res
                 });
             }
         }
+        let spans = phone_spans(&text);
         let index = builder.catalog.articles.len();
-        builder.catalog.articles.push(ArticleRecord {
-            title: article.title.clone(),
-            url: article.url_path(),
-            category: category_index.get(article.category.as_str()).copied(),
-            contacts: article.contacts.clone(),
-            text,
-            sections,
+        // The article document holds the summary and the text before the first heading; each
+        // section holds its own text, so the body is indexed once.
+        let lead = 0..sections.first().map_or(text.len(), |first| {
+            text[..first.text.start]
+                .trim_end()
+                .rfind('\n')
+                .unwrap_or(first.text.start)
         });
-        let record = &builder.catalog.articles[index];
-        let full_text = record.text.clone();
-        let section_texts: Vec<(String, String)> = record
-            .sections
-            .iter()
-            .map(|s| (s.heading.clone(), full_text[s.text.clone()].to_string()))
-            .collect();
         let headings: Vec<&str> = article.headings.iter().map(|h| h.text.as_str()).collect();
         let keywords: Vec<&str> = article.keywords.iter().map(String::as_str).collect();
         builder.add(
@@ -514,38 +567,42 @@ pub(crate) fn add_site(site: &Site, writer: &IndexWriter, fields: Fields) -> Res
                 title: vec![&article.title],
                 headings,
                 keywords,
-                body: vec![&full_text],
-                mentions: mentioned_numbers(&full_text),
+                body: vec![&text[lead.clone()]],
+                mentions: tokens_within(&spans, &(0..text.len())),
                 ..DocumentText::default()
             },
         )?;
-        for (section, (heading, body)) in section_texts.iter().enumerate() {
+        for (position, section) in sections.iter().enumerate() {
             builder.add(
                 HitKind::Section,
                 Source::Section {
                     article: index,
-                    section,
+                    section: position,
                 },
+                // A section's heading counts as a heading (below an article's title).
                 DocumentText {
-                    title: vec![heading],
+                    headings: vec![&section.heading],
                     context: vec![&article.title],
-                    body: vec![body],
-                    mentions: mentioned_numbers(body),
+                    body: vec![&text[section.text.clone()]],
+                    mentions: tokens_within(&spans, &section.text),
                     ..DocumentText::default()
                 },
             )?;
         }
+        builder.catalog.articles.push(ArticleRecord {
+            title: article.title.clone(),
+            url: article.url_path(),
+            category: category_index.get(article.category.as_str()).copied(),
+            contacts: article.contacts.clone(),
+            phones: spans.into_iter().map(|(range, _)| range).collect(),
+            text,
+            sections,
+        });
     }
 
     for faq in &site.faqs {
         let index = builder.catalog.faqs.len();
-        builder.catalog.faqs.push(FaqRecord {
-            question: faq.question.clone(),
-            url: faq.url_path(),
-            category: category_index.get(faq.category.as_str()).copied(),
-            contacts: faq.contacts.clone(),
-            text: faq.answer_text.clone(),
-        });
+        let spans = phone_spans(&faq.answer_text);
         let keywords: Vec<&str> = faq.keywords.iter().map(String::as_str).collect();
         builder.add(
             HitKind::Faq,
@@ -554,10 +611,18 @@ pub(crate) fn add_site(site: &Site, writer: &IndexWriter, fields: Fields) -> Res
                 title: vec![&faq.question],
                 keywords,
                 body: vec![&faq.answer_text],
-                mentions: mentioned_numbers(&faq.answer_text),
+                mentions: tokens_within(&spans, &(0..faq.answer_text.len())),
                 ..DocumentText::default()
             },
         )?;
+        builder.catalog.faqs.push(FaqRecord {
+            question: faq.question.clone(),
+            url: faq.url_path(),
+            category: category_index.get(faq.category.as_str()).copied(),
+            contacts: faq.contacts.clone(),
+            phones: spans.into_iter().map(|(range, _)| range).collect(),
+            text: faq.answer_text.clone(),
+        });
     }
     Ok(builder.catalog)
 }

@@ -13,12 +13,15 @@ mod snippet;
 mod understand;
 
 use std::sync::Arc;
+use std::time::Instant;
 
 use serde::Serialize;
+use tantivy::merge_policy::NoMergePolicy;
+use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, Query};
 use tantivy::{IndexReader, ReloadPolicy, TantivyError};
 
 use crate::content::Site;
-use collect::{RankCollector, Ranked, Scored};
+use collect::{KindCounter, OrdinalTables, RankCollector, Ranked, Scored};
 use index::{Catalog, Fields};
 use plan::{Mode, Planner};
 use understand::{Analyzers, Synonyms, normalise};
@@ -35,8 +38,18 @@ pub const MAX_RESULT_DEPTH: usize = 1000;
 /// Most typeahead suggestions returned, whatever the limit asked.
 pub const MAX_SUGGESTIONS: usize = 20;
 
+/// When pages with every word are fewer than this, pages with any of the words are listed instead
+/// (a visitor's extra word, "send a letter", should not hide the page about letters).
+const FEW_MATCHES: usize = 3;
+/// From this many matches, ranking first scores only the pages whose titles, headings or keywords
+/// hold a required concept.
+const NARROW_FROM_MATCHES: usize = 5_000;
+/// How much better another named contact must match than the first named one to be chosen.
+const CLEARLY_BETTER: f32 = 1.25;
 /// Memory the index writer may use per indexing thread.
 const WRITER_MEMORY_PER_THREAD: usize = 64 * 1024 * 1024;
+/// From this many documents, the index keeps one segment per core and searches them in parallel.
+const PARALLEL_SEARCH_DOCUMENTS: usize = 20_000;
 /// Most indexing threads.
 const MAX_WRITER_THREADS: usize = 4;
 
@@ -103,7 +116,7 @@ impl HitKind {
 
     /// Score multiplier per kind, in [`HitKind::ALL`] order: a section repeats part of its
     /// article, so it ranks a little below an equally good article, FAQ or contact.
-    const WEIGHTS: [f32; 4] = [1.0, 0.85, 1.0, 1.0];
+    const WEIGHTS: [f32; 4] = [1.0, 0.7, 1.0, 1.0];
 }
 
 /// One search request, as the web layer parsed it.
@@ -254,6 +267,7 @@ pub struct SearchIndex {
     fields: Fields,
     catalog: Catalog,
     kinds: Arc<[HitKind]>,
+    tables: Arc<OrdinalTables>,
     analyzers: Analyzers,
     synonyms: Synonyms,
 }
@@ -270,33 +284,76 @@ impl std::fmt::Debug for SearchIndex {
 impl SearchIndex {
     /// Indexes every article, section, FAQ and contact of `site` in RAM.
     pub fn build(site: &Site) -> Result<SearchIndex, SearchError> {
-        let (index, fields) = index::create_index();
+        let started = Instant::now();
+        let (mut index, fields) = index::create_index();
         let threads = std::thread::available_parallelism()
             .map_or(1, |n| n.get())
             .clamp(1, MAX_WRITER_THREADS);
         let mut writer = index
             .writer_with_num_threads(threads, threads * WRITER_MEMORY_PER_THREAD)
             .map_err(SearchError::Writer)?;
+        // One merge at the end instead of merges racing the indexing threads.
+        writer.set_merge_policy(Box::new(NoMergePolicy));
         let catalog = index::add_site(site, &writer, fields)?;
         writer.commit().map_err(|source| SearchError::Commit {
             stage: "commit",
             source,
         })?;
-        // Fewer segments make every query cheaper; merge whatever the threads produced.
-        let segments = index.searchable_segment_ids().map_err(|source| SearchError::Commit {
-            stage: "list segments",
-            source,
-        })?;
-        if segments.len() > 1 {
-            writer.merge(&segments).wait().map_err(|source| SearchError::Commit {
+        let indexed = started.elapsed();
+        // Few segments make every query (and every dictionary lookup) cheaper; a big site keeps
+        // one per core so a query can search them in parallel.
+        let metas = index
+            .searchable_segment_metas()
+            .map_err(|source| SearchError::Commit {
+                stage: "list segments",
+                source,
+            })?;
+        let target = if catalog.entries.len() < PARALLEL_SEARCH_DOCUMENTS {
+            1
+        } else {
+            threads
+        };
+        let mut groups: Vec<(u32, Vec<tantivy::index::SegmentId>)> = vec![(0, Vec::new()); target];
+        let mut by_size: Vec<(u32, tantivy::index::SegmentId)> =
+            metas.iter().map(|meta| (meta.num_docs(), meta.id())).collect();
+        by_size.sort_by(|a, b| b.0.cmp(&a.0));
+        for (docs, id) in by_size {
+            if let Some(smallest) = groups.iter_mut().min_by_key(|(total, _)| *total) {
+                smallest.0 += docs;
+                smallest.1.push(id);
+            }
+        }
+        let merges: Vec<_> = groups
+            .iter()
+            .filter(|(_, ids)| ids.len() > 1)
+            .map(|(_, ids)| writer.merge(ids))
+            .collect();
+        for merge in merges {
+            merge.wait().map_err(|source| SearchError::Commit {
                 stage: "merge",
                 source,
             })?;
         }
-        writer.wait_merging_threads().map_err(|source| SearchError::Commit {
-            stage: "wait for merges",
-            source,
-        })?;
+        writer
+            .wait_merging_threads()
+            .map_err(|source| SearchError::Commit {
+                stage: "wait for merges",
+                source,
+            })?;
+        if target > 1 {
+            index
+                .set_multithread_executor(target)
+                .map_err(SearchError::Reader)?;
+        }
+        tracing::debug!(
+            documents = catalog.entries.len(),
+            text_bytes = catalog.text_bytes(),
+            threads,
+            segments = target,
+            indexed_ms = indexed.as_millis() as u64,
+            total_ms = started.elapsed().as_millis() as u64,
+            "search index built"
+        );
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
@@ -305,11 +362,18 @@ impl SearchIndex {
         let analyzers = index::analyzers();
         let synonyms = Synonyms::new(&site.synonyms, &analyzers);
         let kinds: Arc<[HitKind]> = catalog.kinds.clone().into();
+        let searcher = reader.searcher();
+        let tables = Arc::new(collect::ordinal_tables(&searcher).map_err(SearchError::Reader)?);
+        tracing::debug!(
+            index_bytes = searcher.space_usage().map_or(0, |usage| usage.total().get_bytes()),
+            "search index size"
+        );
         Ok(SearchIndex {
             reader,
             fields,
             catalog,
             kinds,
+            tables,
             analyzers,
             synonyms,
         })
@@ -350,22 +414,16 @@ impl SearchIndex {
         }
         let searcher = self.reader.searcher();
         let plan = self.planner(&searcher).plan(&results.query, Mode::Search);
-        let Some(query) = plan.query else {
+        if plan.query.is_none() {
             return results;
-        };
+        }
         let offset = (page - 1).saturating_mul(per_page);
         let limit = if offset < MAX_RESULT_DEPTH {
             (offset + per_page).min(MAX_RESULT_DEPTH)
         } else {
             0
         };
-        let collector = RankCollector {
-            kinds: Arc::clone(&self.kinds),
-            weights: HitKind::WEIGHTS,
-            filter: request.kind,
-            limit,
-        };
-        let ranked: Ranked = match searcher.search(&*query, &collector) {
+        let ranked = match self.rank(&searcher, &plan, request.kind, limit) {
             Ok(ranked) => ranked,
             Err(error) => {
                 tracing::warn!(%error, query = %results.query, "search failed");
@@ -382,6 +440,7 @@ impl SearchIndex {
         };
         results.instant_answer = ranked
             .best
+            .filter(|_| plan.is_specific)
             .and_then(|best| self.contact_for(best.ordinal as usize, &ranked.contacts))
             .map(str::to_string);
         if plan.has_unknown_word || results.total == 0 {
@@ -396,26 +455,111 @@ impl SearchIndex {
         results
     }
 
+    /// Counts every match, then ranks: all of them on an ordinary result set; on a huge one
+    /// (scoring a hundred thousand matches costs too much) without the closeness check in running
+    /// text, and first only the pages with a required concept in a title, heading or keywords
+    /// (those are the ones that rank), falling back to all when they do not fill the page.
+    fn rank(
+        &self,
+        searcher: &tantivy::Searcher,
+        plan: &plan::Plan,
+        kind: Option<HitKind>,
+        limit: usize,
+    ) -> tantivy::Result<Ranked> {
+        let Some(query) = &plan.query else {
+            return Ok(Ranked::default());
+        };
+        let counter = KindCounter {
+            tables: Arc::clone(&self.tables),
+            kinds: Arc::clone(&self.kinds),
+        };
+        let mut query: &dyn Query = &**query;
+        let mut counts = searcher.search(query, &counter)?;
+        let mut headline = plan.headline.as_deref();
+        if let Some(fallback) = &plan.fallback
+            && counts.iter().sum::<usize>() < FEW_MATCHES
+        {
+            query = &**fallback;
+            counts = searcher.search(query, &counter)?;
+            headline = None;
+        }
+        let collector = RankCollector {
+            tables: Arc::clone(&self.tables),
+            kinds: Arc::clone(&self.kinds),
+            weights: HitKind::WEIGHTS,
+            filter: kind,
+            limit,
+        };
+        let wanted = kind.map_or_else(|| counts.iter().sum(), |kind| counts[kind.slot()]);
+        let is_big = counts.iter().sum::<usize>() >= NARROW_FROM_MATCHES;
+        // Closeness in running text is checked on ordinary result sets only.
+        let scoring: Box<dyn Query> = match &plan.body_proximity {
+            Some(proximity) if !is_big => Box::new(BooleanQuery::new(vec![
+                (Occur::Must, query.box_clone()),
+                (Occur::Should, proximity.box_clone()),
+            ])),
+            _ => query.box_clone(),
+        };
+        let mut ranked = None;
+        if let Some(headline) = headline
+            && is_big
+        {
+            let narrowed = BooleanQuery::new(vec![
+                (
+                    Occur::Must,
+                    Box::new(ConstScoreQuery::new(headline.box_clone(), 0.0)) as Box<dyn Query>,
+                ),
+                (Occur::Must, scoring.box_clone()),
+            ]);
+            let candidate = searcher.search(&narrowed, &collector)?;
+            if candidate.hits.len() >= limit.min(wanted) {
+                ranked = Some(candidate);
+            }
+        }
+        let mut ranked = match ranked {
+            Some(ranked) => ranked,
+            None => searcher.search(&*scoring, &collector)?,
+        };
+        ranked.counts = counts;
+        Ok(ranked)
+    }
+
     /// Up to `limit` (at most [`MAX_SUGGESTIONS`]) pages for a partly typed query, best first; the
     /// last word is read as the start of a word.
     pub fn suggest(&self, query: &str, limit: usize) -> Vec<Suggestion> {
         let limit = limit.min(MAX_SUGGESTIONS);
         let normalised = normalise(query);
-        if limit == 0 || normalised.text.chars().filter(|c| c.is_alphanumeric()).count() < 2 {
+        if limit == 0
+            || normalised
+                .text
+                .chars()
+                .filter(|c| c.is_alphanumeric())
+                .count()
+                < 2
+        {
             return Vec::new();
         }
         let searcher = self.reader.searcher();
-        let plan = self.planner(&searcher).plan(&normalised.text, Mode::Suggest);
+        let plan = self
+            .planner(&searcher)
+            .plan(&normalised.text, Mode::Suggest);
         let Some(query) = plan.query else {
             return Vec::new();
         };
         let collector = RankCollector {
+            tables: Arc::clone(&self.tables),
             kinds: Arc::clone(&self.kinds),
             weights: HitKind::WEIGHTS,
             filter: None,
             limit: limit * 3,
         };
-        let ranked = match searcher.search(&*query, &collector) {
+        let mut outcome = searcher.search(&*query, &collector);
+        if let (Ok(ranked), Some(fallback)) = (&outcome, &plan.fallback)
+            && ranked.counts.iter().sum::<usize>() < FEW_MATCHES
+        {
+            outcome = searcher.search(&**fallback, &collector);
+        }
+        let ranked = match outcome {
             Ok(ranked) => ranked,
             Err(error) => {
                 tracing::warn!(%error, query = %normalised.text, "suggest failed");
@@ -430,7 +574,10 @@ impl SearchIndex {
                 url: self.catalog.url(ordinal),
                 kind: self.catalog.kind(ordinal),
             };
-            if suggestions.iter().any(|s| s.title == suggestion.title || s.url == suggestion.url) {
+            if suggestions
+                .iter()
+                .any(|s| s.title == suggestion.title || s.url == suggestion.url)
+            {
                 continue;
             }
             suggestions.push(suggestion);
@@ -441,20 +588,32 @@ impl SearchIndex {
         suggestions
     }
 
-    /// The contact a hit leads to: a contact hit itself; otherwise, of the contacts the page
-    /// names, the one that matched the query best, or the first named when none matched.
+    /// The contact a hit leads to: a contact hit itself; otherwise the first contact the page
+    /// names, unless another contact it names matches the query clearly better (a page about
+    /// several products names them all, and "gift card" should lead to the gift card line).
     fn contact_for(&self, ordinal: usize, contact_scores: &[Scored]) -> Option<&str> {
         let named = self.catalog.contacts(ordinal);
-        let best_matching = named
+        let score_of = |id: &String| -> f32 {
+            self.catalog
+                .contact_ordinal(id)
+                .and_then(|contact| {
+                    contact_scores
+                        .iter()
+                        .find(|s| s.ordinal as usize == contact)
+                })
+                .map_or(0.0, |scored| scored.score)
+        };
+        let first = named.first()?;
+        let first_score = score_of(first);
+        let best = named
             .iter()
-            .filter_map(|id| {
-                let contact = self.catalog.contact_ordinal(id)? as u32;
-                let scored = contact_scores.iter().find(|s| s.ordinal == contact)?;
-                Some((scored.score, id))
-            })
-            .max_by(|a, b| a.0.total_cmp(&b.0))
-            .map(|(_, id)| id);
-        best_matching.or_else(|| named.first()).map(String::as_str)
+            .map(|id| (score_of(id), id))
+            .max_by(|a, b| a.0.total_cmp(&b.0));
+        match best {
+            Some((score, id)) if score > first_score * CLEARLY_BETTER => Some(id),
+            _ => Some(first),
+        }
+        .map(String::as_str)
     }
 
     fn planner<'a>(&'a self, searcher: &'a tantivy::Searcher) -> Planner<'a> {
@@ -480,9 +639,16 @@ impl SearchIndex {
             url: catalog.url(ordinal),
             category: catalog.category(ordinal).map(str::to_string),
             breadcrumb: catalog.breadcrumb(ordinal),
-            snippet: snippet::snippet(catalog.text(ordinal), highlight, &self.analyzers.stemmed),
+            snippet: snippet::snippet(
+                catalog.text(ordinal),
+                &catalog.phone_ranges(ordinal),
+                highlight,
+                &self.analyzers,
+            ),
             phones: catalog.phones(ordinal),
-            contact_id: self.contact_for(ordinal, contact_scores).map(str::to_string),
+            contact_id: self
+                .contact_for(ordinal, contact_scores)
+                .map(str::to_string),
             score: scored.score,
         }
     }

@@ -5,8 +5,8 @@
 use std::collections::HashMap;
 
 use tantivy::query::{
-    BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, Occur, PhraseQuery, Query,
-    TermQuery,
+    BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, FuzzyTermQuery, Occur,
+    PhraseQuery, Query, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{Searcher, Term};
@@ -19,6 +19,8 @@ use super::understand::{Analyzers, PhoneForm, Synonyms, WordRole, extract_phones
 const TYPED: f32 = 1.0;
 /// Weight of a synonym of a typed word or phrase.
 const SYNONYM: f32 = 0.5;
+/// Weight of a synonym of a typed word that no page uses.
+const SYNONYM_ONLY: f32 = 0.9;
 /// Weight of a completion of the last word.
 const PREFIX: f32 = 0.45;
 /// Weight of a dictionary word one edit away from an unknown typed word.
@@ -27,10 +29,12 @@ const FUZZY_ONE: f32 = 0.4;
 const FUZZY_TWO: f32 = 0.25;
 /// Weight of a brand word ("amex") that is on nearly every page.
 const WEAK: f32 = 0.2;
-/// Extra weight for documents that match every word (in any form).
-const ALL_WORDS: f32 = 0.6;
+/// Share of a concept's other matching forms added to its best form.
+const OTHER_FORMS: f32 = 0.2;
+/// Weight of a "phone number" word on a site of phone numbers.
+const GENERIC: f32 = 0.5;
 /// Extra weight for documents with the typed words close together.
-const PHRASE: f32 = 0.8;
+const PHRASE: f32 = 0.4;
 /// Words apart the typed words may be and still count as together.
 const PHRASE_SLOP: u32 = 3;
 /// Fixed score of a contact whose own number was typed.
@@ -42,6 +46,10 @@ const PHONE_MENTION: f32 = 8.0;
 
 /// At most this many words of a query are searched (the cap on characters already bounds it).
 const MAX_WORDS: usize = 12;
+/// Documents a dictionary word must appear in to be proposed as "did you mean".
+const MIN_CORRECTION_FREQUENCY: u64 = 3;
+/// At most this many neighbouring word pairs get a proximity clause.
+const MAX_PAIRS: usize = 3;
 /// At most this many unknown words are expanded to near dictionary words.
 const MAX_FUZZY_WORDS: usize = 4;
 /// Near dictionary words kept per unknown word.
@@ -66,17 +74,19 @@ impl Mode {
         match self {
             Mode::Search => [
                 (fields.title, 3.0),
-                (fields.headings, 1.8),
-                (fields.keywords, 1.5),
+                (fields.headings, 2.2),
+                (fields.keywords, 2.0),
                 (fields.context, 0.5),
                 (fields.body, 1.0),
             ],
+            // Typeahead shows titles, so it matches titles, headings and keywords only (which
+            // also keeps it cheap on every keystroke).
             Mode::Suggest => [
                 (fields.title, 4.0),
-                (fields.headings, 1.2),
+                (fields.headings, 1.5),
                 (fields.keywords, 1.5),
                 (fields.context, 0.3),
-                (fields.body, 0.4),
+                (fields.body, 0.0),
             ],
         }
     }
@@ -86,12 +96,22 @@ impl Mode {
 pub(crate) struct Plan {
     /// `None` when nothing searchable is left (only stop words or punctuation).
     pub query: Option<Box<dyn Query>>,
+    /// The same words with none required, to run when `query` finds (almost) nothing.
+    pub fallback: Option<Box<dyn Query>>,
+    /// Extra score for the typed words close together in running text (see `SearchIndex::rank`).
+    pub body_proximity: Option<Box<dyn Query>>,
+    /// Pages with a required concept in a title, heading or keywords: on a big site, the
+    /// candidates worth scoring in full (see `SearchIndex::rank`).
+    pub headline: Option<Box<dyn Query>>,
     /// Index terms to highlight, with their concept and weight.
     pub highlight: HashMap<String, Highlight>,
     /// The query with unknown words replaced by their closest dictionary word.
     pub correction: Option<String>,
     /// Whether a typed word is not in the index at all.
     pub has_unknown_word: bool,
+    /// Whether the query holds something specific the index knows (a word other than the brand
+    /// and "phone number" words, or a phone number): only then is an instant answer worth showing.
+    pub is_specific: bool,
 }
 
 /// One way a concept can match: a single index term or a phrase of them.
@@ -99,6 +119,8 @@ pub(crate) struct Plan {
 struct Alternative {
     stems: Vec<String>,
     weight: f32,
+    /// The form the visitor typed (not a synonym, correction or completion).
+    typed: bool,
 }
 
 /// Builds plans against the current searcher's dictionary.
@@ -125,13 +147,31 @@ impl Planner<'_> {
                 *entry = Highlight { concept, weight };
             }
         };
+        // Words the visitor needs are required (in any of their forms); the rest only add score.
+        let mut required: Vec<Box<dyn Query>> = Vec::new();
+        // The same required concepts, looked for in titles, headings and keywords only.
+        let mut narrow: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
 
         // Synonyms are matched on every word the index holds, query stop words included, so a
         // group term such as "calling from abroad" could match as written.
-        let stemmed: Vec<usize> = (0..words.len()).filter(|&i| words[i].stem.is_some()).collect();
-        let stems: Vec<&str> = stemmed.iter().filter_map(|&i| words[i].stem.as_deref()).collect();
+        let stemmed: Vec<usize> = (0..words.len())
+            .filter(|&i| words[i].stem.is_some())
+            .collect();
+        let stems: Vec<&str> = stemmed
+            .iter()
+            .filter_map(|&i| words[i].stem.as_deref())
+            .collect();
         let synonym_matches = self.synonyms.find(&stems);
+        // Words inside a multi-word synonym ("live person") are required as that phrase or one of
+        // its synonyms, not one by one.
+        let in_span = |index: usize| {
+            stemmed.iter().position(|&i| i == index).is_some_and(|position| {
+                synonym_matches.iter().any(|found| {
+                    found.len > 1 && (found.start..found.start + found.len).contains(&position)
+                })
+            })
+        };
 
         let searchable: Vec<usize> = (0..words.len())
             .filter(|&i| words[i].role != WordRole::Stop)
@@ -140,43 +180,74 @@ impl Planner<'_> {
         let last = searchable.last().copied();
         let mut corrections: Vec<(usize, String)> = Vec::new();
         let mut has_unknown_word = false;
+        let mut is_specific = !phones.is_empty();
         let mut fuzzy_budget = MAX_FUZZY_WORDS;
-        let mut concept_queries: Vec<Box<dyn Query>> = Vec::new();
 
         for &index in &searchable {
             let word = &words[index];
-            let Some(stem) = word.stem.as_deref() else { continue };
-            let role_weight = if word.role == WordRole::Weak { WEAK } else { TYPED };
+            let Some(stem) = word.stem.as_deref() else {
+                continue;
+            };
+            let role_weight = match word.role {
+                WordRole::Weak => WEAK,
+                WordRole::Generic => GENERIC,
+                WordRole::Normal | WordRole::Stop => TYPED,
+            };
             let mut alternatives = vec![Alternative {
                 stems: vec![stem.to_string()],
                 weight: role_weight,
+                typed: true,
             }];
             let is_number = word.surface.chars().all(|c| c.is_ascii_digit());
-            let known = self.surface_frequency(&word.surface) > 0;
+            let known = self.surface_frequency(&word.surface) > 0 || self.stem_frequency(stem) > 0;
             let length = word.surface.chars().count();
             if !known && !is_number {
                 has_unknown_word = true;
                 let distance = edit_budget(length);
                 if distance > 0 && fuzzy_budget > 0 {
                     fuzzy_budget -= 1;
-                    let near = self.near_words(&word.surface, distance);
-                    if let Some((best, _, _)) = near.first() {
+                    let mut near = self.near_words(self.fields.spell, &word.surface, distance);
+                    if length < 5 {
+                        // A letter replaced by another, or added at the end, turns short words
+                        // into other words (past → last, late → later); only a missing, extra or
+                        // swapped letter inside the word reads as a typo.
+                        near.retain(|(candidate, _, _)| {
+                            !is_substitution(&word.surface, candidate)
+                                && !candidate.starts_with(word.surface.as_str())
+                                && !word.surface.starts_with(candidate.as_str())
+                        });
+                    }
+                    // Only a word several pages use is worth proposing instead.
+                    if let Some((best, _, _)) = near
+                        .iter()
+                        .find(|(_, _, frequency)| *frequency >= MIN_CORRECTION_FREQUENCY)
+                    {
                         corrections.push((index, best.clone()));
                     }
-                    for (candidate, edits, _) in near.into_iter().take(MAX_FUZZY_TERMS) {
-                        if let Some(candidate_stem) = self.analyzers.stem(&candidate) {
-                            let weight = if edits <= 1 { FUZZY_ONE } else { FUZZY_TWO };
-                            alternatives.push(Alternative {
-                                stems: vec![candidate_stem],
-                                weight: weight * role_weight,
-                            });
-                        }
+                    let mut candidates: Vec<(String, usize)> = near
+                        .into_iter()
+                        .take(MAX_FUZZY_TERMS)
+                        .filter_map(|(candidate, edits, _)| {
+                            self.analyzers.stem(&candidate).map(|stem| (stem, edits))
+                        })
+                        .collect();
+                    if candidates.is_empty() && length >= 5 {
+                        // Words only found in section bodies are not in the spelling dictionary:
+                        // compare the stems instead (no "did you mean" from these).
+                        candidates = self
+                            .near_words(self.fields.body, stem, distance)
+                            .into_iter()
+                            .take(MAX_FUZZY_TERMS)
+                            .map(|(candidate, edits, _)| (candidate, edits))
+                            .collect();
                     }
-                } else if length == 4 && fuzzy_budget > 0 {
-                    // Too short to expand safely, but worth a "did you mean".
-                    fuzzy_budget -= 1;
-                    if let Some((best, _, _)) = self.near_words(&word.surface, 1).into_iter().next() {
-                        corrections.push((index, best));
+                    for (candidate_stem, edits) in candidates {
+                        let weight = if edits <= 1 { FUZZY_ONE } else { FUZZY_TWO };
+                        alternatives.push(Alternative {
+                            stems: vec![candidate_stem],
+                            weight: weight * role_weight,
+                            typed: false,
+                        });
                     }
                 }
             }
@@ -192,23 +263,29 @@ impl Planner<'_> {
                         alternatives.push(Alternative {
                             stems: vec![completion_stem],
                             weight: PREFIX * role_weight,
+                            typed: false,
                         });
                     }
                 }
             }
+            // A word the pages never use ("manager") is carried by its synonyms alone.
+            let synonym_weight = if known { SYNONYM } else { SYNONYM_ONLY };
             if let Some(position) = stemmed.iter().position(|&i| i == index) {
                 for found in &synonym_matches {
                     if found.len == 1 && found.start == position {
                         for stems in &found.alternatives {
                             alternatives.push(Alternative {
                                 stems: stems.clone(),
-                                weight: SYNONYM * role_weight,
+                                weight: synonym_weight * role_weight,
+                                typed: false,
                             });
                         }
                     }
                 }
             }
             dedup_alternatives(&mut alternatives);
+            // Known, or read through a synonym or a correction.
+            is_specific |= word.role == WordRole::Normal && (known || alternatives.len() > 1);
             concept += 1;
             for alternative in &alternatives {
                 for stem in &alternative.stems {
@@ -216,61 +293,81 @@ impl Planner<'_> {
                 }
             }
             let query = self.concept_query(&alternatives, &boosts);
-            clauses.push((Occur::Should, query.box_clone()));
-            concept_queries.push(query);
+            let exists = known || alternatives.len() > 1;
+            if word.role == WordRole::Normal && exists && !in_span(index) {
+                required.push(query);
+                narrow.push((Occur::Should, self.headline_query(&alternatives)));
+            } else {
+                clauses.push((Occur::Should, query));
+            }
         }
 
-        // Multi-word synonyms ("live person", "outside the us"): the phrase as typed and the other
-        // terms of its group, as one extra clause.
+        // Multi-word synonyms ("live person", "outside the us"): the typed words close together,
+        // or another term of the group, as one more concept.
         for found in synonym_matches.iter().filter(|found| found.len > 1) {
-            let typed: Vec<String> = stems[found.start..found.start + found.len]
-                .iter()
-                .map(|stem| stem.to_string())
-                .collect();
+            let span = &stemmed[found.start..found.start + found.len];
             let mut alternatives = vec![Alternative {
-                stems: typed,
+                stems: span.iter().filter_map(|&i| words[i].stem.clone()).collect(),
                 weight: TYPED,
+                typed: true,
             }];
             alternatives.extend(found.alternatives.iter().map(|stems| Alternative {
                 stems: stems.clone(),
                 weight: SYNONYM,
+                typed: false,
             }));
             concept += 1;
-            for alternative in &alternatives {
+            for alternative in &alternatives[1..] {
                 for stem in &alternative.stems {
                     note(stem, concept, alternative.weight);
                 }
             }
-            clauses.push((Occur::Should, self.concept_query(&alternatives, &boosts)));
+            let query = self.concept_query(&alternatives, &boosts);
+            if span.iter().any(|&i| words[i].role == WordRole::Normal) {
+                required.push(query);
+                narrow.push((Occur::Should, self.headline_query(&alternatives)));
+            } else {
+                clauses.push((Occur::Should, query));
+            }
         }
 
-        if concept_queries.len() >= 2 {
-            let all = BooleanQuery::new(
-                concept_queries
-                    .into_iter()
-                    .map(|query| (Occur::Must, query))
-                    .collect(),
-            );
-            clauses.push((Occur::Should, Box::new(BoostQuery::new(Box::new(all), ALL_WORDS))));
-        }
-
+        // Proximity: the typed words together.
         let phrase: Vec<(usize, &str)> = searchable
             .iter()
-            .filter(|&&i| words[i].role == WordRole::Normal)
-            .filter_map(|&i| words[i].stem.as_deref().map(|stem| (words[i].position, stem)))
+            .filter(|&&i| matches!(words[i].role, WordRole::Normal | WordRole::Generic))
+            .filter_map(|&i| {
+                words[i]
+                    .stem
+                    .as_deref()
+                    .map(|stem| (words[i].position, stem))
+            })
             .collect();
-        if phrase.len() >= 2 {
-            let first = phrase[0].0;
+        // Neighbouring pairs only: a page with all the words together matches every pair anyway.
+        let runs: Vec<&[(usize, &str)]> = phrase.windows(2).take(MAX_PAIRS).collect();
+        let mut body_proximity: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for run in runs {
+            let first = run[0].0;
             for (field, boost) in boosts {
-                if field == self.fields.context {
+                // Closeness counts in titles, headings and running text; keywords and context
+                // are lists.
+                if field == self.fields.keywords || field == self.fields.context || boost == 0.0 {
                     continue;
                 }
-                let terms: Vec<(usize, Term)> = phrase
+                let terms: Vec<(usize, Term)> = run
                     .iter()
                     .map(|(position, stem)| (position - first, Term::from_field_text(field, stem)))
                     .collect();
                 let query = PhraseQuery::new_with_offset_and_slop(terms, PHRASE_SLOP);
-                clauses.push((Occur::Should, Box::new(BoostQuery::new(Box::new(query), PHRASE * boost))));
+                let clause: (Occur, Box<dyn Query>) = (
+                    Occur::Should,
+                    Box::new(BoostQuery::new(Box::new(query), PHRASE * boost)),
+                );
+                // Body closeness is the costly check: kept apart, so a huge result set can skip it.
+                if field == self.fields.body {
+                    body_proximity.push(clause);
+                } else {
+                    clauses.push(clause);
+                }
             }
         }
 
@@ -287,7 +384,10 @@ impl Planner<'_> {
                 (self.fields.phone_primary, PHONE_PRIMARY),
                 (self.fields.phone_mention, PHONE_MENTION),
             ] {
-                clauses.push((Occur::Should, Box::new(ConstScoreQuery::new(term(field), score))));
+                clauses.push((
+                    Occur::Should,
+                    Box::new(ConstScoreQuery::new(term(field), score)),
+                ));
             }
             concept += 1;
             for group in phone.groups() {
@@ -307,31 +407,102 @@ impl Planner<'_> {
                 .collect();
             replacements.sort_by_key(|(range, _)| std::cmp::Reverse(range.start));
             for (range, replacement) in replacements {
-                if corrected.is_char_boundary(range.start) && corrected.is_char_boundary(range.end) {
+                if corrected.is_char_boundary(range.start) && corrected.is_char_boundary(range.end)
+                {
                     corrected.replace_range(range, replacement);
                 }
             }
             corrected
         });
 
+        // Every required concept must match; if that finds (almost) nothing, any word will do.
+        let fallback = (required.len() >= 2).then(|| {
+            let mut any: Vec<(Occur, Box<dyn Query>)> = required
+                .iter()
+                .map(|query| (Occur::Should, query.box_clone()))
+                .collect();
+            any.extend(clauses.iter().map(|(occur, query)| (*occur, query.box_clone())));
+            Box::new(BooleanQuery::new(any)) as Box<dyn Query>
+        });
+        clauses.extend(required.into_iter().map(|query| (Occur::Must, query)));
         Plan {
-            query: (!clauses.is_empty()).then(|| Box::new(BooleanQuery::new(clauses)) as Box<dyn Query>),
+            query: (!clauses.is_empty())
+                .then(|| Box::new(BooleanQuery::new(clauses)) as Box<dyn Query>),
+            fallback,
+            body_proximity: (!body_proximity.is_empty())
+                .then(|| Box::new(BooleanQuery::new(body_proximity)) as Box<dyn Query>),
+            headline: (!narrow.is_empty())
+                .then(|| Box::new(BooleanQuery::new(narrow)) as Box<dyn Query>),
             highlight,
             correction,
             has_unknown_word,
+            is_specific,
         }
     }
 
-    /// One concept (a typed word and its other forms) over every weighted field.
-    fn concept_query(&self, alternatives: &[Alternative], boosts: &[(Field, f32); 5]) -> Box<dyn Query> {
-        let mut should: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    /// One concept (a typed word and its other forms) over every weighted field: each form sums
+    /// its fields, and the concept counts its best form (plus a little of the others), so a page
+    /// full of synonyms does not outscore a page with the word as typed.
+    fn concept_query(
+        &self,
+        alternatives: &[Alternative],
+        boosts: &[(Field, f32); 5],
+    ) -> Box<dyn Query> {
+        let mut forms: Vec<Box<dyn Query>> = Vec::with_capacity(alternatives.len());
         for alternative in alternatives {
+            let mut fields: Vec<(Occur, Box<dyn Query>)> = Vec::with_capacity(boosts.len());
             for &(field, boost) in boosts {
+                if boost == 0.0 {
+                    continue;
+                }
+                // Headings repeat body text and a section's context is weak evidence: only the
+                // form as typed looks there, which keeps synonym-rich queries cheap.
+                if !alternative.typed && (field == self.fields.context || field == self.fields.headings) {
+                    continue;
+                }
                 let query: Box<dyn Query> = match alternative.stems.as_slice() {
                     [] => continue,
                     [stem] => Box::new(TermQuery::new(
                         Term::from_field_text(field, stem),
                         IndexRecordOption::WithFreqs,
+                    )),
+                    // Stop words leave gaps ("outside the us"); a typed phrase may also have
+                    // another word in between.
+                    stems => Box::new(PhraseQuery::new_with_offset_and_slop(
+                        stems
+                            .iter()
+                            .enumerate()
+                            .map(|(offset, stem)| (offset, Term::from_field_text(field, stem)))
+                            .collect(),
+                        if alternative.typed { 2 } else { 1 },
+                    )),
+                };
+                // A phrase scores the sum of its terms' rarity; divide so a two-word synonym
+                // does not count double.
+                let length = alternative.stems.len() as f32;
+                fields.push((
+                    Occur::Should,
+                    Box::new(BoostQuery::new(query, boost * alternative.weight / length)),
+                ));
+            }
+            forms.push(Box::new(BooleanQuery::new(fields)));
+        }
+        if forms.len() == 1 {
+            return forms.remove(0);
+        }
+        Box::new(DisjunctionMaxQuery::with_tie_breaker(forms, OTHER_FORMS))
+    }
+
+    /// Matches any form of a concept in a title, heading or keywords (for filtering, unscored).
+    fn headline_query(&self, alternatives: &[Alternative]) -> Box<dyn Query> {
+        let mut should: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for alternative in alternatives {
+            for field in [self.fields.title, self.fields.headings, self.fields.keywords] {
+                let query: Box<dyn Query> = match alternative.stems.as_slice() {
+                    [] => continue,
+                    [stem] => Box::new(TermQuery::new(
+                        Term::from_field_text(field, stem),
+                        IndexRecordOption::Basic,
                     )),
                     stems => Box::new(PhraseQuery::new_with_offset_and_slop(
                         stems
@@ -339,10 +510,10 @@ impl Planner<'_> {
                             .enumerate()
                             .map(|(offset, stem)| (offset, Term::from_field_text(field, stem)))
                             .collect(),
-                        1,
+                        2,
                     )),
                 };
-                should.push((Occur::Should, Box::new(BoostQuery::new(query, boost * alternative.weight))));
+                should.push((Occur::Should, query));
             }
         }
         Box::new(BooleanQuery::new(should))
@@ -354,26 +525,48 @@ impl Planner<'_> {
         self.searcher.doc_freq(&term).unwrap_or(0)
     }
 
-    /// Dictionary words within `distance` edits of `word` (a swap of neighbours is one edit),
-    /// closest first, then most frequent.
-    fn near_words(&self, word: &str, distance: u8) -> Vec<(String, usize, u64)> {
-        let query = FuzzyTermQuery::new(Term::from_field_text(self.fields.spell, word), distance, true);
+    /// How many documents hold the index term `stem` in their title or body (a word can be new
+    /// while its stem is not: "pretending" against "pretend").
+    fn stem_frequency(&self, stem: &str) -> u64 {
+        [self.fields.body, self.fields.title, self.fields.keywords]
+            .into_iter()
+            .map(|field| {
+                self.searcher
+                    .doc_freq(&Term::from_field_text(field, stem))
+                    .unwrap_or(0)
+            })
+            .sum()
+    }
+
+    /// Terms of `field`'s dictionary within `distance` edits of `word` (a swap of neighbours is
+    /// one edit), closest first, then most frequent.
+    fn near_words(&self, field: Field, word: &str, distance: u8) -> Vec<(String, usize, u64)> {
+        let query = FuzzyTermQuery::new(Term::from_field_text(field, word), distance, true);
         let mut found: HashMap<String, u64> = HashMap::new();
         for segment in self.searcher.segment_readers() {
-            let Ok(inverted) = segment.inverted_index(self.fields.spell) else { continue };
-            let Ok(automaton) = query.automaton() else { return Vec::new() };
-            let Ok(mut stream) = inverted.terms().search(automaton).into_stream() else { continue };
+            let Ok(inverted) = segment.inverted_index(field) else {
+                continue;
+            };
+            let Ok(automaton) = query.automaton() else {
+                return Vec::new();
+            };
+            let Ok(mut stream) = inverted.terms().search(automaton).into_stream() else {
+                continue;
+            };
             let mut scanned = 0;
             while scanned < MAX_SCANNED_TERMS && stream.advance() {
                 scanned += 1;
                 if let Ok(key) = std::str::from_utf8(stream.key()) {
-                    *found.entry(key.to_string()).or_insert(0) += u64::from(stream.value().doc_freq);
+                    *found.entry(key.to_string()).or_insert(0) +=
+                        u64::from(stream.value().doc_freq);
                 }
             }
         }
         let mut near: Vec<(String, usize, u64)> = found
             .into_iter()
-            .filter(|(candidate, _)| candidate != word && !candidate.chars().all(|c| c.is_ascii_digit()))
+            .filter(|(candidate, _)| {
+                candidate != word && !candidate.chars().all(|c| c.is_ascii_digit())
+            })
             .map(|(candidate, frequency)| {
                 let edits = edit_distance(word, &candidate);
                 (candidate, edits, frequency)
@@ -389,8 +582,16 @@ impl Planner<'_> {
         upper.push(0xFF);
         let mut found: HashMap<String, u64> = HashMap::new();
         for segment in self.searcher.segment_readers() {
-            let Ok(inverted) = segment.inverted_index(self.fields.spell) else { continue };
-            let Ok(mut stream) = inverted.terms().range().ge(prefix.as_bytes()).lt(&upper).into_stream() else {
+            let Ok(inverted) = segment.inverted_index(self.fields.spell) else {
+                continue;
+            };
+            let Ok(mut stream) = inverted
+                .terms()
+                .range()
+                .ge(prefix.as_bytes())
+                .lt(&upper)
+                .into_stream()
+            else {
                 continue;
             };
             let mut scanned = 0;
@@ -399,24 +600,44 @@ impl Planner<'_> {
                 if let Ok(key) = std::str::from_utf8(stream.key())
                     && key != prefix
                 {
-                    *found.entry(key.to_string()).or_insert(0) += u64::from(stream.value().doc_freq);
+                    *found.entry(key.to_string()).or_insert(0) +=
+                        u64::from(stream.value().doc_freq);
                 }
             }
         }
         let mut completions: Vec<(String, u64)> = found.into_iter().collect();
-        completions.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.len().cmp(&b.0.len())).then(a.0.cmp(&b.0)));
+        completions.sort_by(|a, b| {
+            b.1.cmp(&a.1)
+                .then(a.0.len().cmp(&b.0.len()))
+                .then(a.0.cmp(&b.0))
+        });
         completions.truncate(MAX_PREFIX_TERMS);
         completions
     }
 }
 
-/// Typo budget by word length: one edit from 5 letters, two from 9.
+/// Typo budget by word length: one edit from 5 letters, two from 9; a 4-letter word gets one
+/// edit too, but only a missing, extra or swapped letter (see [`is_substitution`]).
 pub(crate) fn edit_budget(length: usize) -> u8 {
     match length {
-        0..=4 => 0,
+        0..=3 => 0,
+        4 => 1,
         5..=8 => 1,
         _ => 2,
     }
+}
+
+/// Whether `candidate` differs from `word` by letters replaced in place (same length, different
+/// letters), rather than by a letter missing, added or two neighbours swapped.
+fn is_substitution(word: &str, candidate: &str) -> bool {
+    if word.chars().count() != candidate.chars().count() {
+        return false;
+    }
+    let mut left: Vec<char> = word.chars().collect();
+    let mut right: Vec<char> = candidate.chars().collect();
+    left.sort_unstable();
+    right.sort_unstable();
+    left != right
 }
 
 /// Keeps the first (strongest) of alternatives with the same terms.
@@ -480,8 +701,25 @@ mod tests {
     }
 
     #[test]
+    fn substitution_table() {
+        for (word, candidate, substitution) in [
+            ("past", "last", true),
+            ("lsot", "lost", false),
+            ("frad", "fraud", false),
+            ("card", "car", false),
+            ("card", "cord", true),
+        ] {
+            assert_eq!(
+                is_substitution(word, candidate),
+                substitution,
+                "{word} {candidate}"
+            );
+        }
+    }
+
+    #[test]
     fn edit_budget_grows_with_length() {
-        for (length, budget) in [(3, 0), (4, 0), (5, 1), (8, 1), (9, 2), (20, 2)] {
+        for (length, budget) in [(3, 0), (4, 1), (5, 1), (8, 1), (9, 2), (20, 2)] {
             assert_eq!(edit_budget(length), budget, "{length}");
         }
     }

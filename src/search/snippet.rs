@@ -4,11 +4,9 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
-use tantivy::tokenizer::TextAnalyzer;
 
 use super::Fragment;
-use super::understand::fold_acronyms;
-use crate::phone::find_phones;
+use super::understand::{Analyzers, fold_acronyms};
 
 /// Longest snippet, in bytes of the source text (before the ellipses).
 pub(crate) const SNIPPET_CHARS: usize = 220;
@@ -34,46 +32,60 @@ struct Match {
 
 /// Bonus for a window that shows a whole phone number: on this site the number is usually the
 /// answer.
-const PHONE_BONUS: f32 = 0.3;
+const PHONE_BONUS: f32 = 0.75;
 
-/// Cuts a snippet from `text`: index terms in `terms` are highlighted. Without any match, the
-/// opening of the text is returned, unhighlighted.
+/// Cuts a snippet from `text` (where `phones` are the ranges of the phone numbers written in it):
+/// index terms in `terms` are highlighted. Without any match, the opening of the text is returned,
+/// unhighlighted.
 pub(crate) fn snippet(
     text: &str,
+    phones: &[Range<usize>],
     terms: &HashMap<String, Highlight>,
-    analyzer: &TextAnalyzer,
+    analyzers: &Analyzers,
 ) -> Vec<Fragment> {
     let folded = fold_acronyms(text);
-    let mut analyzer = analyzer.clone();
-    let mut stream = analyzer.token_stream(&folded);
+    // Stemming every word of a long article is the costly part; a stem keeps the first letters
+    // of its word, so only words that start like a highlighted term are stemmed.
+    let mut prefixes: Vec<&str> = terms.keys().map(|term| leading(term, 3)).collect();
+    prefixes.sort_unstable();
+    prefixes.dedup();
+    let mut stems: HashMap<&str, Option<String>> = HashMap::new();
     let mut matches: Vec<Match> = Vec::new();
-    while let Some(token) = stream.next() {
-        if let Some(highlight) = terms.get(token.text.as_str()) {
-            // A folded acronym (`US  ` for `U.S.`) highlights the whole original acronym.
-            let mut end = token.offset_to;
-            while end < text.len()
-                && folded.as_bytes()[end] == b' '
-                && !text.as_bytes()[end].is_ascii_whitespace()
-            {
-                end += 1;
-            }
-            matches.push(Match {
-                range: token.offset_from..end,
-                concept: highlight.concept,
-                weight: highlight.weight,
-            });
+    for (offset, word) in words(&folded) {
+        if !could_match(word, &prefixes) {
+            continue;
         }
+        let stem = stems.entry(word).or_insert_with(|| analyzers.stem(word));
+        let Some(highlight) = stem.as_deref().and_then(|stem| terms.get(stem)) else {
+            continue;
+        };
+        // A folded acronym (`US  ` for `U.S.`) highlights the whole original acronym.
+        let mut end = offset + word.len();
+        while end < text.len()
+            && folded.as_bytes()[end] == b' '
+            && !text.as_bytes()[end].is_ascii_whitespace()
+        {
+            end += 1;
+        }
+        matches.push(Match {
+            range: offset..end,
+            concept: highlight.concept,
+            weight: highlight.weight,
+        });
     }
-    let phones: Vec<Range<usize>> = find_phones(text).into_iter().map(|found| found.range).collect();
-    let window = best_window(&matches, &phones);
+    let window = best_window(&matches, phones);
     let Some(window) = window else {
         let end = cut_back(text, SNIPPET_CHARS.min(text.len()));
         return render(text, 0..end, &[]);
     };
     let first = matches[window.start].range.start;
     let last = matches[window.end - 1].range.end;
-    let start = lead_in_start(text, first);
+    let mut start = lead_in_start(text, first);
     let mut end = cut_back(text, (start + SNIPPET_CHARS).min(text.len()));
+    if end == text.len() && start > 0 && end - start < SNIPPET_CHARS {
+        // The match is near the end: spend the unused room on what comes before it.
+        start = backfill_start(text, end.saturating_sub(SNIPPET_CHARS), start);
+    }
     if end < last {
         end = last;
     }
@@ -98,7 +110,10 @@ fn best_window(matches: &[Match], phones: &[Range<usize>]) -> Option<Range<usize
         let mut end = start;
         while end < matches.len() && matches[end].range.end - from <= reach {
             let matched = &matches[end];
-            match strongest.iter_mut().find(|(concept, _)| *concept == matched.concept) {
+            match strongest
+                .iter_mut()
+                .find(|(concept, _)| *concept == matched.concept)
+            {
                 Some((_, weight)) => {
                     extra += weight.min(matched.weight) * 0.1;
                     *weight = weight.max(matched.weight);
@@ -113,11 +128,51 @@ fn best_window(matches: &[Match], phones: &[Range<usize>]) -> Option<Range<usize
         let score = strongest.iter().map(|(_, weight)| weight).sum::<f32>()
             + extra
             + if shows_phone { PHONE_BONUS } else { 0.0 };
-        if best.as_ref().is_none_or(|(best_score, _)| score > *best_score + 1e-6) {
+        if best
+            .as_ref()
+            .is_none_or(|(best_score, _)| score > *best_score + 1e-6)
+        {
             best = Some((score, start..end.max(start + 1)));
         }
     }
     best.map(|(_, range)| range)
+}
+
+/// Longest word the index keeps (its tokenizer drops longer ones).
+const MAX_WORD_BYTES: usize = 40;
+
+/// The words of `text` as the index's tokenizer splits them (runs of letters and digits), with
+/// their byte offsets.
+fn words(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|word| !word.is_empty() && word.len() <= MAX_WORD_BYTES)
+        .map(move |word| (word.as_ptr() as usize - text.as_ptr() as usize, word))
+}
+
+/// Whether `word` (as written) may stem to a term starting with one of `prefixes` (lower case, at
+/// most three letters). Words with other than ASCII letters are always stemmed: folding may change
+/// their first letters.
+fn could_match(word: &str, prefixes: &[&str]) -> bool {
+    if !word.is_ascii() {
+        return true;
+    }
+    let mut lower = [0u8; 3];
+    let length = word.len().min(3);
+    for (slot, byte) in lower.iter_mut().zip(word.bytes()) {
+        *slot = byte.to_ascii_lowercase();
+    }
+    let lower = &lower[..length];
+    prefixes
+        .iter()
+        .any(|prefix| lower.starts_with(prefix.as_bytes()))
+}
+
+/// The first `length` characters of `word` (all of it when shorter).
+fn leading(word: &str, length: usize) -> &str {
+    match word.char_indices().nth(length) {
+        Some((end, _)) => &word[..end],
+        None => word,
+    }
 }
 
 /// Where to start a snippet whose first match is at `first`: the start of the text or of the
@@ -141,6 +196,33 @@ fn lead_in_start(text: &str, first: usize) -> usize {
     match before.find(char::is_whitespace) {
         Some(position) => floor + position + 1,
         None => floor,
+    }
+}
+
+/// The earliest good start at or after `floor` and at most `limit`: just after a sentence end,
+/// else just after a space.
+fn backfill_start(text: &str, floor: usize, limit: usize) -> usize {
+    let mut floor = floor.min(limit);
+    while !text.is_char_boundary(floor) {
+        floor += 1;
+    }
+    if floor == 0 {
+        return 0;
+    }
+    let region = &text[floor..limit];
+    let after = |position: usize| {
+        let mut start = floor + position + 1;
+        while start < limit && text[start..].starts_with(char::is_whitespace) {
+            start += 1;
+        }
+        start
+    };
+    if let Some(position) = region.find(['\n', '.', '!', '?']) {
+        return after(position);
+    }
+    match region.find(char::is_whitespace) {
+        Some(position) => after(position),
+        None => limit,
     }
 }
 
@@ -229,45 +311,106 @@ mod tests {
 
     #[test]
     fn highlights_stemmed_matches() {
-        let analyzer = analyzers().stemmed;
+        let analyzer = analyzers();
         let text = "Report a lost or stolen card.\nCall right away.";
-        let out = snippet(text, &terms(&[("stolen", 1.0), ("card", 1.0)]), &analyzer);
-        assert_eq!(show(&out), "Report a lost or [stolen] [card]. Call right away.");
+        let out = snippet(text, &[], &terms(&[("stolen", 1.0), ("card", 1.0)]), &analyzer);
+        assert_eq!(
+            show(&out),
+            "Report a lost or [stolen] [card]. Call right away."
+        );
     }
 
     #[test]
     fn long_text_is_cut_around_the_best_match_with_ellipses() {
-        let analyzer = analyzers().stemmed;
+        let analyzer = analyzers();
         let filler = "Nothing relevant here at all. ".repeat(20);
         let text = format!("{filler}The collect number works from abroad. {filler}");
-        let out = snippet(&text, &terms(&[("abroad", 1.0), ("collect", 1.0)]), &analyzer);
+        let out = snippet(
+            &text,
+            &[],
+            &terms(&[("abroad", 1.0), ("collect", 1.0)]),
+            &analyzer,
+        );
         let shown = show(&out);
         assert!(shown.starts_with('…'), "{shown}");
         assert!(shown.ends_with('…'), "{shown}");
-        assert!(shown.contains("The [collect] number works from [abroad]."), "{shown}");
+        assert!(
+            shown.contains("The [collect] number works from [abroad]."),
+            "{shown}"
+        );
         assert!(shown.len() < SNIPPET_CHARS + 20);
     }
 
     #[test]
+    fn a_match_near_the_end_shows_what_leads_up_to_it() {
+        let analyzer = analyzers();
+        let text = format!(
+            "{} Say so clearly. More tips are in How to talk to a live person.",
+            "Listen to the menu. ".repeat(5)
+        );
+        let out = snippet(&text, &[], &terms(&[("talk", 1.0)]), &analyzer);
+        let shown = show(&out);
+        assert!(shown.contains("Say so clearly. More tips"), "{shown}");
+        assert!(shown.ends_with("live person."), "{shown}");
+    }
+
+    #[test]
+    fn a_word_as_typed_beats_several_synonyms() {
+        let analyzer = analyzers();
+        let filler = " Nothing here at all.".repeat(12);
+        let text = format!("Spoofed phone numbers can look real.{filler} How the scams work.");
+        let mut weights = terms(&[("scam", 1.0), ("call", 1.0)]);
+        for synonym in ["spoof", "phone", "number"] {
+            weights.insert(
+                synonym.to_string(),
+                Highlight {
+                    concept: 1,
+                    weight: 0.5,
+                },
+            );
+        }
+        let out = snippet(&text, &[], &weights, &analyzer);
+        assert!(show(&out).contains("[scams]"), "{}", show(&out));
+    }
+
+    #[test]
+    fn words_split_like_the_index_tokenizer() {
+        let found: Vec<(usize, &str)> = words("Call 1-800-AXP-EARN, e-mail: née!").collect();
+        assert_eq!(
+            found,
+            [(0, "Call"), (5, "1"), (7, "800"), (11, "AXP"), (15, "EARN"), (21, "e"), (23, "mail"), (29, "née")]
+        );
+        assert!(could_match("Cards", &["car"]));
+        assert!(could_match("US", &["us"]));
+        assert!(!could_match("Us", &["use"]));
+        assert!(could_match("Née", &["zzz"]));
+    }
+
+    #[test]
     fn no_match_gives_the_opening_unhighlighted() {
-        let analyzer = analyzers().stemmed;
-        let out = snippet("Short text.", &terms(&[("zzz", 1.0)]), &analyzer);
+        let analyzer = analyzers();
+        let out = snippet("Short text.", &[], &terms(&[("zzz", 1.0)]), &analyzer);
         assert_eq!(show(&out), "Short text.");
-        assert!(snippet("", &terms(&[]), &analyzer).is_empty());
+        assert!(snippet("", &[], &terms(&[]), &analyzer).is_empty());
     }
 
     #[test]
     fn acronyms_highlight_in_the_original_text() {
-        let analyzer = analyzers().stemmed;
-        let out = snippet("Members outside the U.S. can call collect.", &terms(&[("us", 1.0)]), &analyzer);
+        let analyzer = analyzers();
+        let out = snippet(
+            "Members outside the U.S. can call collect.",
+            &[],
+            &terms(&[("us", 1.0)]),
+            &analyzer,
+        );
         assert_eq!(show(&out), "Members outside the [U.S.] can call collect.");
     }
 
     #[test]
     fn multibyte_text_never_splits_a_character() {
-        let analyzer = analyzers().stemmed;
+        let analyzer = analyzers();
         let text = "é".repeat(400) + " card " + &"ü".repeat(400);
-        let out = snippet(&text, &terms(&[("card", 1.0)]), &analyzer);
+        let out = snippet(&text, &[], &terms(&[("card", 1.0)]), &analyzer);
         assert!(show(&out).contains("[card]"));
     }
 }

@@ -61,22 +61,36 @@ pub(crate) fn normalise(raw: &str) -> Normalised {
 /// keeping every byte offset, so "outside the US" matches "outside the U.S." and snippet
 /// highlights computed on the folded text still line up with the original.
 pub(crate) fn fold_acronyms(text: &str) -> Cow<'_, str> {
-    static ACRONYM: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"\b([A-Za-z])\.([A-Za-z])\.?").expect("acronym pattern compiles")
-    });
-    if !text.contains('.') {
-        return Cow::Borrowed(text);
-    }
-    ACRONYM.replace_all(text, |captures: &regex::Captures<'_>| {
-        let whole = captures.get(0).map_or("", |m| m.as_str());
-        let mut folded = String::with_capacity(whole.len());
-        folded.push_str(&captures[1]);
-        folded.push_str(&captures[2]);
-        while folded.len() < whole.len() {
-            folded.push(' ');
+    let bytes = text.as_bytes();
+    // Non-ASCII bytes count as word characters: an accented letter before a dot is a word.
+    let is_word = |byte: u8| byte.is_ascii_alphanumeric() || byte >= 0x80;
+    let mut folded: Option<Vec<u8>> = None;
+    let mut index = 0;
+    while index + 2 < bytes.len() {
+        let is_acronym = bytes[index].is_ascii_alphabetic()
+            && bytes[index + 1] == b'.'
+            && bytes[index + 2].is_ascii_alphabetic()
+            && (index == 0 || !is_word(bytes[index - 1]))
+            && bytes.get(index + 3).is_none_or(|&next| next == b'.' || !is_word(next));
+        if !is_acronym {
+            index += 1;
+            continue;
         }
-        folded
-    })
+        let output = folded.get_or_insert_with(|| bytes.to_vec());
+        output[index + 1] = bytes[index + 2];
+        output[index + 2] = b' ';
+        let mut end = index + 3;
+        if bytes.get(end) == Some(&b'.') {
+            output[end] = b' ';
+            end += 1;
+        }
+        index = end;
+    }
+    match folded {
+        // Only ASCII bytes were replaced by ASCII bytes, so the text is still UTF-8.
+        Some(output) => Cow::Owned(String::from_utf8(output).unwrap_or_else(|_| text.to_string())),
+        None => Cow::Borrowed(text),
+    }
 }
 
 /// A phone number found in a query.
@@ -99,7 +113,11 @@ impl PhoneForm {
     /// The digit groups as they appear as words in prose (`800`, `528`, `4800`), for highlighting.
     pub fn groups(&self) -> Vec<String> {
         let digits = self.digits();
-        let cuts: &[usize] = if digits.len() == 10 { &[0, 3, 6, 10] } else { &[0, 3, 7] };
+        let cuts: &[usize] = if digits.len() == 10 {
+            &[0, 3, 6, 10]
+        } else {
+            &[0, 3, 7]
+        };
         cuts.windows(2)
             .map(|pair| digits[pair[0]..pair[1]].to_string())
             .collect()
@@ -182,13 +200,19 @@ pub(crate) fn extract_phones(text: &str) -> (Vec<PhoneForm>, String) {
 /// already drops articles and prepositions, these are dropped from queries only.
 const QUERY_STOP_WORDS: &[&str] = &[
     "about", "am", "any", "anyone", "been", "can", "could", "did", "do", "does", "from", "get",
-    "got", "had", "has", "have", "hello", "hey", "hi", "how", "i", "im", "ive", "me", "mine",
-    "my", "our", "please", "should", "so", "some", "thank", "thanks", "was", "we", "were",
-    "what", "whats", "when", "where", "which", "who", "why", "would", "you", "your",
+    "got", "had", "has", "have", "hello", "hey", "hi", "how", "i", "im", "ive", "me", "mine", "my",
+    "our", "please", "should", "so", "some", "thank", "thanks", "was", "we", "were", "what",
+    "whats", "when", "where", "which", "who", "why", "would", "you", "your",
 ];
 
-/// Words on nearly every page of this site; they count, but only a little.
-const WEAK_WORDS: &[&str] = &["amex", "american", "express", "americanexpress"];
+/// Index terms of the brand, on nearly every page: they count, but only a little.
+const BRAND_STEMS: &[&str] = &["amex", "american", "express", "americanexpress"];
+
+/// Index terms of "phone number" words and verbs of getting in touch, on most pages of a site of
+/// phone numbers: they count less than the word that says what the visitor needs.
+const GENERIC_STEMS: &[&str] = &[
+    "phone", "telephon", "number", "call", "contact", "talk", "speak", "reach",
+];
 
 /// How much a query word counts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -197,6 +221,8 @@ pub(crate) enum WordRole {
     Normal,
     /// A brand word: searched at a low weight.
     Weak,
+    /// A "phone number" word: searched at a reduced weight.
+    Generic,
     /// Not searched (a stop word, or a single letter).
     Stop,
 }
@@ -258,14 +284,23 @@ impl Analyzers {
         while let Some(token) = stream.next() {
             let surface = token.text.clone();
             let stem = self.stem(&surface);
-            let single_letter = surface.chars().count() == 1 && !surface.starts_with(|c: char| c.is_ascii_digit());
+            let single_letter =
+                surface.chars().count() == 1 && !surface.starts_with(|c: char| c.is_ascii_digit());
             let role = if stem.is_none()
                 || single_letter
                 || QUERY_STOP_WORDS.binary_search(&surface.as_str()).is_ok()
             {
                 WordRole::Stop
-            } else if WEAK_WORDS.contains(&surface.as_str()) {
+            } else if stem
+                .as_deref()
+                .is_some_and(|stem| BRAND_STEMS.contains(&stem))
+            {
                 WordRole::Weak
+            } else if stem
+                .as_deref()
+                .is_some_and(|stem| GENERIC_STEMS.contains(&stem))
+            {
+                WordRole::Generic
             } else {
                 WordRole::Normal
             };
@@ -343,7 +378,10 @@ impl Synonyms {
                 for (term_index, term) in group.terms.iter().enumerate() {
                     let len = term.len();
                     let fits = start + len <= stems.len()
-                        && term.iter().zip(&stems[start..start + len]).all(|(a, b)| a == b);
+                        && term
+                            .iter()
+                            .zip(&stems[start..start + len])
+                            .all(|(a, b)| a == b);
                     if fits && best.is_none_or(|(best_len, _, _)| len > best_len) {
                         best = Some((len, group_index, term_index));
                     }
@@ -420,7 +458,12 @@ mod tests {
             ("U.S card", "US  card"),
             ("P.O. Box 981535", "PO   Box 981535"),
             ("AmexTravel.com", "AmexTravel.com"),
+            ("visit a.com today", "visit a.com today"),
+            ("é.U.S.", "é.US  "),
+            ("the U.S.A. and U.K.", "the US  A. and UK  "),
+            ("e.g. this", "eg   this"),
             ("no dots", "no dots"),
+            ("x.", "x."),
         ] {
             let result = fold_acronyms(text);
             assert_eq!(result, folded, "{text}");
@@ -465,7 +508,10 @@ mod tests {
             assert_eq!(rest.len(), text.len(), "{text}");
         }
         let (_, rest) = extract_phones("fraud 1-800-528-4800 alert");
-        assert_eq!(rest.split_whitespace().collect::<Vec<_>>(), ["fraud", "alert"]);
+        assert_eq!(
+            rest.split_whitespace().collect::<Vec<_>>(),
+            ["fraud", "alert"]
+        );
     }
 
     #[test]
@@ -491,7 +537,7 @@ mod tests {
                 ("how", Some("how"), WordRole::Stop),
                 ("do", Some("do"), WordRole::Stop),
                 ("i", Some("i"), WordRole::Stop),
-                ("talk", Some("talk"), WordRole::Normal),
+                ("talk", Some("talk"), WordRole::Generic),
                 ("to", None, WordRole::Stop),
                 ("a", None, WordRole::Stop),
                 ("live", Some("live"), WordRole::Normal),
@@ -518,10 +564,18 @@ mod tests {
         let analyzers = analyzers();
         let groups = vec![
             SynonymGroup {
-                terms: vec!["live person".into(), "representative".into(), "agent".into()],
+                terms: vec![
+                    "live person".into(),
+                    "representative".into(),
+                    "agent".into(),
+                ],
             },
             SynonymGroup {
-                terms: vec!["abroad".into(), "outside the us".into(), "international".into()],
+                terms: vec![
+                    "abroad".into(),
+                    "outside the us".into(),
+                    "international".into(),
+                ],
             },
             SynonymGroup {
                 terms: vec!["lost".into(), "stolen".into()],
@@ -530,10 +584,7 @@ mod tests {
         let synonyms = Synonyms::new(&groups, &analyzers);
         let find = |query: &str| -> Vec<(usize, usize, Vec<String>)> {
             let words = analyzers.words(query);
-            let stems: Vec<&str> = words
-                .iter()
-                .filter_map(|w| w.stem.as_deref())
-                .collect();
+            let stems: Vec<&str> = words.iter().filter_map(|w| w.stem.as_deref()).collect();
             synonyms
                 .find(&stems)
                 .into_iter()
@@ -563,7 +614,10 @@ mod tests {
         assert_eq!(find("activate card"), []);
         assert_eq!(
             find("lost abroad"),
-            [(0, 1, owned(&["stolen"])), (1, 1, owned(&["outsid us", "internat"]))]
+            [
+                (0, 1, owned(&["stolen"])),
+                (1, 1, owned(&["outsid us", "internat"]))
+            ]
         );
     }
 }
