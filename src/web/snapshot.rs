@@ -1,13 +1,39 @@
-//! One content version, built whole before it is served: the `Site`, its search index, and every
-//! page rendered once with its ETag and compressed variants.
+//! One content version, built whole before it is served: the `Site`, its search index, every page
+//! with its ETag and compressed variants (rendered at most once per version), and a small cache of
+//! recent search answers.
+//!
+//! # How pages are rendered: all up front for small sites, on first request for large ones
+//!
+//! A page is a slot (`OnceLock`) keyed by its canonical path, filled at most once per content
+//! version. What differs with the size of the site is *when*:
+//!
+//! * **Small sites** (at most [`PRECOMPRESS_MAX_PAGES`] pages; ours has 33): every page is rendered
+//!   and compressed (brotli and gzip) while the snapshot is built, spread over every core with
+//!   `std::thread::scope`; ours takes about 40 ms. A request is a lookup and a write.
+//! * **Large sites**: the site-wide pages (home, contact, FAQ, categories, sitemap, feed, …) are
+//!   rendered while the snapshot is built; each article is rendered on its first request (well under
+//!   a millisecond) and kept for the rest of the version, and each compressed variant is made on the
+//!   first request that accepts it (about 1 ms for brotli) and kept too.
+//!
+//! Why not everything up front at any size (measured on this 2-core machine): rendering and
+//! compressing costs about 0.7 ms of CPU per article page, so a 10,000-article site took 8 s to
+//! render before it could answer (the target is 5 s for the whole startup) and held 300 MB more
+//! (RSS 664 MB against 363 MB); at 100,000 articles that is over a minute and 3 GB. Most articles
+//! of a large help center are rarely read, and rendering on first use still renders each page once
+//! per version, just later.
+//!
+//! Memory stays bounded when a crawler reads every page: lazily rendered pages are kept until they
+//! hold [`LAZY_PAGE_BUDGET_BYTES`]; past that, pages not yet kept are rendered for each request
+//! (still correct, just not cached) and a warning is logged once.
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use actix_web::http::StatusCode;
 
-use super::cache::CachedResponse;
+use super::cache::{CachedResponse, ResponseCache};
 use super::{pages, seo};
 use crate::content::Site;
 use crate::search::{SearchError, SearchIndex};
@@ -15,6 +41,17 @@ use crate::search::{SearchError, SearchIndex};
 const HTML: &str = "text/html; charset=utf-8";
 /// Pages may change on the next content version, so browsers revalidate (cheap: 304 by ETag).
 const PAGE_CACHE: &str = "public, max-age=0, must-revalidate";
+
+/// Sites with at most this many pages are rendered and compressed while the snapshot is built
+/// (about 0.1 s on two cores at this size).
+pub(crate) const PRECOMPRESS_MAX_PAGES: usize = 300;
+/// Most bytes lazily rendered pages may hold (bodies and compressed variants) before further pages
+/// are rendered per request instead of kept.
+pub(crate) const LAZY_PAGE_BUDGET_BYTES: usize = 512 * 1024 * 1024;
+
+/// Most search answers kept per content version (a search page is about 13 KB, so about 15 MB
+/// with compressed variants when full).
+pub(crate) const SEARCH_CACHE_ENTRIES: usize = 1024;
 
 /// Why a snapshot could not be built.
 #[derive(Debug, thiserror::Error)]
@@ -32,121 +69,435 @@ pub enum SnapshotError {
     Search(#[from] SearchError),
 }
 
-/// Everything served for one content version. Immutable; replaced whole on reload.
+/// What a page shows: enough to render it from the `Site`.
+#[derive(Debug, Clone, Copy)]
+enum PageSource {
+    Home,
+    Contact,
+    Faq,
+    Category(usize),
+    Article(usize),
+    Sitemap,
+    Robots,
+    OpenSearch,
+    Feed,
+}
+
+/// When pages are rendered and how much lazily rendered pages may hold.
+#[derive(Debug, Clone, Copy)]
+struct RenderPolicy {
+    /// Sites with at most this many pages are rendered and compressed up front.
+    precompress_max_pages: usize,
+    /// Most bytes lazily rendered pages may hold.
+    lazy_budget_bytes: usize,
+}
+
+impl Default for RenderPolicy {
+    fn default() -> RenderPolicy {
+        RenderPolicy {
+            precompress_max_pages: PRECOMPRESS_MAX_PAGES,
+            lazy_budget_bytes: LAZY_PAGE_BUDGET_BYTES,
+        }
+    }
+}
+
+/// One page of the current version: rendered at most once.
+struct Page {
+    source: PageSource,
+    rendered: OnceLock<Arc<CachedResponse>>,
+}
+
+/// Everything served for one content version. Immutable once built (pages fill in their slot on
+/// first use); replaced whole on reload.
 pub struct Snapshot {
     /// The content.
     pub site: Arc<Site>,
     /// The search index over it.
     pub search: SearchIndex,
-    pages: HashMap<String, Arc<CachedResponse>>,
+    pages: HashMap<String, Page>,
     error_pages: HashMap<u16, Arc<CachedResponse>>,
+    /// Recent search results pages and API answers of this version.
+    pub(crate) search_cache: ResponseCache,
+    /// Bytes held by pages rendered on request (counted towards the policy's budget).
+    lazy_bytes: AtomicUsize,
+    policy: RenderPolicy,
+    /// Whether the "budget reached" warning was logged.
+    budget_warned: AtomicBool,
     /// Counts from 1 at startup, +1 per successful reload.
     pub version: u64,
     /// How long indexing took.
     pub index_time: Duration,
-    /// How long rendering took.
+    /// How long rendering the pages rendered up front took.
     pub render_time: Duration,
+    /// How many pages were rendered up front.
+    pub prerendered: usize,
 }
 
 impl Snapshot {
-    /// Indexes and renders `site`.
+    /// Indexes `site` and renders its pages (all of them for a small site, the site-wide ones for a
+    /// large one; see the module documentation).
     pub fn build(site: Site, version: u64) -> Result<Snapshot, SnapshotError> {
+        Snapshot::build_with(site, version, RenderPolicy::default())
+    }
+
+    /// A snapshot of `site` with an index built (or opened) elsewhere; `index_time` is how long that
+    /// took, for the startup log.
+    pub fn with_index(
+        site: Site,
+        search: SearchIndex,
+        index_time: Duration,
+        version: u64,
+    ) -> Result<Snapshot, SnapshotError> {
+        Snapshot::assemble(site, search, index_time, version, RenderPolicy::default())
+    }
+
+    fn build_with(
+        site: Site,
+        version: u64,
+        policy: RenderPolicy,
+    ) -> Result<Snapshot, SnapshotError> {
         let started = Instant::now();
         let search = SearchIndex::build(&site)?;
-        let index_time = started.elapsed();
+        Snapshot::assemble(site, search, started.elapsed(), version, policy)
+    }
+
+    fn assemble(
+        site: Site,
+        search: SearchIndex,
+        index_time: Duration,
+        version: u64,
+        policy: RenderPolicy,
+    ) -> Result<Snapshot, SnapshotError> {
         let started = Instant::now();
-        let pages = render_pages(&site)?;
+        let site = Arc::new(site);
+        let pages = page_table(&site);
+        let small = pages.len() <= policy.precompress_max_pages;
+        let upfront: Vec<(&String, &Page)> = pages
+            .iter()
+            .filter(|(_, page)| small || !matches!(page.source, PageSource::Article(_)))
+            .collect();
+        let prerendered = upfront.len();
+        in_parallel(&upfront, |(path, page)| {
+            let response =
+                render(&site, page.source, small).map_err(|source| SnapshotError::Render {
+                    page: (*path).clone(),
+                    source,
+                })?;
+            let _ = page.rendered.set(Arc::new(response));
+            Ok(())
+        })?;
         let error_pages = [400u16, 404, 405, 500]
             .into_iter()
             .map(|code| {
-                let status = StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+                let status =
+                    StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
                 let html = pages::error::render(&site, status, None).map_err(|source| {
                     SnapshotError::Render {
                         page: format!("error page {code}"),
                         source,
                     }
                 })?;
-                Ok((code, Arc::new(CachedResponse::new(html.into_bytes(), HTML, "no-cache"))))
+                let response = CachedResponse::lazy(html.into_bytes(), HTML, "no-cache");
+                if small {
+                    response.precompress();
+                }
+                Ok((code, Arc::new(response)))
             })
             .collect::<Result<HashMap<_, _>, SnapshotError>>()?;
         Ok(Snapshot {
-            site: Arc::new(site),
+            site,
             search,
             pages,
             error_pages,
+            search_cache: ResponseCache::new(SEARCH_CACHE_ENTRIES),
+            lazy_bytes: AtomicUsize::new(0),
+            policy,
+            budget_warned: AtomicBool::new(false),
             version,
             index_time,
             render_time: started.elapsed(),
+            prerendered,
         })
     }
 
-    /// The prerendered response for a canonical site path (`/`, `/articles/x`, `/sitemap.xml`, …).
-    pub(crate) fn page(&self, path: &str) -> Option<&Arc<CachedResponse>> {
-        self.pages.get(path)
+    /// The response for a canonical site path (`/`, `/articles/x`, `/sitemap.xml`, …), rendered now
+    /// if this is the page's first request in this version.
+    pub(crate) fn page(&self, path: &str) -> Option<Arc<CachedResponse>> {
+        let page = self.pages.get(path)?;
+        if let Some(rendered) = page.rendered.get() {
+            return Some(Arc::clone(rendered));
+        }
+        let within_budget = self.lazy_bytes.load(Ordering::Relaxed) < self.policy.lazy_budget_bytes;
+        if !within_budget && !self.budget_warned.swap(true, Ordering::Relaxed) {
+            tracing::warn!(
+                budget_mb = self.policy.lazy_budget_bytes >> 20,
+                "rendered pages reached their memory budget; further pages are rendered per request"
+            );
+        }
+        let render_now = || {
+            Arc::new(
+                render(&self.site, page.source, false).unwrap_or_else(|error| {
+                    tracing::error!(%error, path, "rendering a page failed");
+                    self.failed_page()
+                }),
+            )
+        };
+        if !within_budget {
+            return Some(render_now());
+        }
+        let mut rendered_here = false;
+        let response = page.rendered.get_or_init(|| {
+            rendered_here = true;
+            render_now()
+        });
+        if rendered_here {
+            // Compressed variants come later; count them now at a typical ratio.
+            let held = response.held_bytes() + response.held_bytes() / 2;
+            self.lazy_bytes.fetch_add(held, Ordering::Relaxed);
+        }
+        Some(Arc::clone(response))
     }
 
     /// The prerendered error page for `status` (falls back to the 500 page).
-    pub(crate) fn error_page(&self, status: StatusCode) -> Option<&Arc<CachedResponse>> {
+    pub(crate) fn error_page(&self, status: StatusCode) -> Option<Arc<CachedResponse>> {
         self.error_pages
             .get(&status.as_u16())
             .or_else(|| match status.as_u16() {
                 400..=499 => self.error_pages.get(&400),
                 _ => self.error_pages.get(&500),
             })
+            .cloned()
     }
 
-    /// Number of prerendered pages.
+    /// Number of pages the site has (rendered or not yet).
     pub fn page_count(&self) -> usize {
         self.pages.len()
     }
+
+    /// The stand-in for a page whose rendering failed: the 500 page, answered with status 500.
+    fn failed_page(&self) -> CachedResponse {
+        let body = self.error_pages.get(&500).map_or_else(
+            || b"Internal Server Error".to_vec(),
+            |page| page.body().to_vec(),
+        );
+        CachedResponse::lazy(body, HTML, "no-store").failed(StatusCode::INTERNAL_SERVER_ERROR)
+    }
 }
 
-/// Renders every page of the site, keyed by its canonical path.
-fn render_pages(site: &Site) -> Result<HashMap<String, Arc<CachedResponse>>, SnapshotError> {
-    let mut pages = HashMap::new();
-    let mut add = |path: String, content_type: &'static str, body: askama::Result<String>| {
-        let body = body.map_err(|source| SnapshotError::Render {
-            page: path.clone(),
-            source,
-        })?;
-        pages.insert(
-            path,
-            Arc::new(CachedResponse::new(body.into_bytes(), content_type, PAGE_CACHE)),
-        );
-        Ok::<(), SnapshotError>(())
-    };
-    add("/".into(), HTML, pages::home::render(site))?;
-    add("/contact".into(), HTML, pages::contact::render(site))?;
-    add("/faq".into(), HTML, pages::faq::render(site))?;
-    for category in &site.categories {
-        add(
+/// Every page of the site, keyed by its canonical path, none rendered yet.
+fn page_table(site: &Site) -> HashMap<String, Page> {
+    let fixed = [
+        ("/", PageSource::Home),
+        ("/contact", PageSource::Contact),
+        ("/faq", PageSource::Faq),
+        ("/sitemap.xml", PageSource::Sitemap),
+        ("/robots.txt", PageSource::Robots),
+        ("/opensearch.xml", PageSource::OpenSearch),
+        ("/feed.xml", PageSource::Feed),
+    ]
+    .into_iter()
+    .map(|(path, source)| (path.to_string(), source));
+    let categories = site.categories.iter().enumerate().map(|(index, category)| {
+        (
             format!("/categories/{}", category.slug),
+            PageSource::Category(index),
+        )
+    });
+    let articles = site
+        .articles
+        .iter()
+        .enumerate()
+        .map(|(index, article)| (article.url_path(), PageSource::Article(index)));
+    fixed
+        .chain(categories)
+        .chain(articles)
+        .map(|(path, source)| {
+            (
+                path,
+                Page {
+                    source,
+                    rendered: OnceLock::new(),
+                },
+            )
+        })
+        .collect()
+}
+
+/// Renders one page; `precompress` compresses it now, otherwise each variant is made on request.
+fn render(site: &Site, source: PageSource, precompress: bool) -> askama::Result<CachedResponse> {
+    let (body, content_type) = match source {
+        PageSource::Home => (pages::home::render(site)?, HTML),
+        PageSource::Contact => (pages::contact::render(site)?, HTML),
+        PageSource::Faq => (pages::faq::render(site)?, HTML),
+        PageSource::Category(index) => (
+            pages::category::render(site, &site.categories[index])?,
             HTML,
-            pages::category::render(site, category),
-        )?;
+        ),
+        PageSource::Article(index) => (pages::article::render(site, &site.articles[index])?, HTML),
+        PageSource::Sitemap => (seo::sitemap(site)?, "application/xml; charset=utf-8"),
+        PageSource::Robots => (seo::robots(site), "text/plain; charset=utf-8"),
+        PageSource::OpenSearch => (
+            seo::opensearch(site)?,
+            "application/opensearchdescription+xml; charset=utf-8",
+        ),
+        PageSource::Feed => (seo::feed(site)?, "application/atom+xml; charset=utf-8"),
+    };
+    let response = CachedResponse::lazy(body.into_bytes(), content_type, PAGE_CACHE);
+    if precompress {
+        response.precompress();
     }
-    for article in &site.articles {
-        add(article.url_path(), HTML, pages::article::render(site, article))?;
+    Ok(response)
+}
+
+/// Runs `work` on every item, spread over the machine's cores; the first error wins.
+fn in_parallel<T: Sync>(
+    items: &[T],
+    work: impl Fn(&T) -> Result<(), SnapshotError> + Sync,
+) -> Result<(), SnapshotError> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(items.len())
+        .max(1);
+    let next = AtomicUsize::new(0);
+    let failed = AtomicBool::new(false);
+    let errors: Vec<SnapshotError> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    // Items are taken one at a time, so one big page does not hold up a thread's
+                    // whole share.
+                    while !failed.load(Ordering::Relaxed) {
+                        let index = next.fetch_add(1, Ordering::Relaxed);
+                        let item = items.get(index)?;
+                        if let Err(error) = work(item) {
+                            failed.store(true, Ordering::Relaxed);
+                            return Some(error);
+                        }
+                    }
+                    None
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .filter_map(|worker| {
+                // A panic while rendering is a bug: let it stop the build like any other.
+                worker
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    });
+    match errors.into_iter().next() {
+        Some(error) => Err(error),
+        None => Ok(()),
     }
-    add(
-        "/sitemap.xml".into(),
-        "application/xml; charset=utf-8",
-        seo::sitemap(site),
-    )?;
-    add(
-        "/robots.txt".into(),
-        "text/plain; charset=utf-8",
-        Ok(seo::robots(site)),
-    )?;
-    add(
-        "/opensearch.xml".into(),
-        "application/opensearchdescription+xml; charset=utf-8",
-        seo::opensearch(site),
-    )?;
-    add(
-        "/feed.xml".into(),
-        "application/atom+xml; charset=utf-8",
-        seo::feed(site),
-    )?;
-    Ok(pages)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use actix_web::test::TestRequest;
+
+    use super::*;
+
+    fn fixture_site() -> Site {
+        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/site");
+        Site::load(&dir).expect("the fixture site loads")
+    }
+
+    fn lazy_policy(lazy_budget_bytes: usize) -> RenderPolicy {
+        RenderPolicy {
+            precompress_max_pages: 0,
+            lazy_budget_bytes,
+        }
+    }
+
+    #[test]
+    fn a_small_site_is_rendered_and_compressed_before_it_is_served() {
+        let snapshot = Snapshot::build(fixture_site(), 1).expect("builds");
+        assert_eq!(snapshot.prerendered, snapshot.page_count());
+        for (path, page) in &snapshot.pages {
+            let rendered = page
+                .rendered
+                .get()
+                .unwrap_or_else(|| panic!("{path} rendered"));
+            if rendered.body().len() > 1024 {
+                assert!(
+                    rendered.held_bytes() > rendered.body().len(),
+                    "{path} compressed"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_large_site_renders_each_article_once_on_its_first_request() {
+        let snapshot =
+            Snapshot::build_with(fixture_site(), 1, lazy_policy(usize::MAX)).expect("builds");
+        let articles = snapshot.site.articles.len();
+        assert_eq!(snapshot.prerendered, snapshot.page_count() - articles);
+        let path = snapshot.site.articles[0].url_path();
+        assert!(snapshot.pages[&path].rendered.get().is_none());
+
+        let first = snapshot.page(&path).expect("a known page");
+        let second = snapshot.page(&path).expect("a known page");
+        assert!(Arc::ptr_eq(&first, &second), "rendered once, then reused");
+        assert!(String::from_utf8_lossy(first.body()).contains(&snapshot.site.articles[0].title));
+        assert!(snapshot.lazy_bytes.load(Ordering::Relaxed) >= first.body().len());
+        assert!(snapshot.page("/articles/no-such-article").is_none());
+    }
+
+    #[test]
+    fn past_the_memory_budget_pages_are_rendered_per_request_and_still_correct() {
+        let snapshot = Snapshot::build_with(fixture_site(), 1, lazy_policy(0)).expect("builds");
+        let path = snapshot.site.articles[0].url_path();
+        let first = snapshot.page(&path).expect("a known page");
+        let second = snapshot.page(&path).expect("a known page");
+        assert!(!Arc::ptr_eq(&first, &second), "not kept");
+        assert_eq!(first.body(), second.body());
+        assert!(snapshot.pages[&path].rendered.get().is_none());
+        let request = TestRequest::default().to_http_request();
+        assert_eq!(
+            first.respond(&request, StatusCode::OK).status(),
+            StatusCode::OK
+        );
+    }
+
+    #[test]
+    fn search_answers_are_cached_per_version_and_bounded() {
+        let snapshot = Snapshot::build(fixture_site(), 1).expect("builds");
+        let cache = &snapshot.search_cache;
+        let answer = |text: &str| {
+            Arc::new(CachedResponse::lazy(
+                text.as_bytes().to_vec(),
+                "application/json",
+                "no-cache",
+            ))
+        };
+        cache.insert("/api/search?q=lost", answer("lost"));
+        assert_eq!(
+            cache.get("/api/search?q=lost").map(|a| a.body().to_vec()),
+            Some(b"lost".to_vec())
+        );
+        for index in 0..SEARCH_CACHE_ENTRIES + 10 {
+            cache.insert(&format!("/api/search?q={index}"), answer("x"));
+            // Keep reading the popular query: CLOCK keeps what is read.
+            assert!(
+                cache.get("/api/search?q=lost").is_some(),
+                "popular entry kept at {index}"
+            );
+        }
+        assert_eq!(cache.len(), SEARCH_CACHE_ENTRIES);
+        assert!(
+            cache.get("/api/search?q=0").is_none(),
+            "the oldest unread entry went first"
+        );
+        let next = Snapshot::build(fixture_site(), 2).expect("builds");
+        assert!(
+            next.search_cache.get("/api/search?q=lost").is_none(),
+            "a reload starts empty"
+        );
+    }
 }

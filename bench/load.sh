@@ -1,0 +1,339 @@
+#!/usr/bin/env bash
+# Load benchmark: builds and starts the release server on 127.0.0.1 (a free port), runs a bounded load
+# against home, an article, /search, /api/search, /api/suggest and a fingerprinted static asset, and
+# prints req/s, p50/p99 latency, errors and the server's peak RSS (VmHWM). Then serves the same article
+# HTML from disk with nginx (temporary config, same port rules, same load) for comparison. "CPU µs" is
+# the server's own CPU time (user + system, all threads and worker processes) per request: it does
+# not depend on what else the machine is running, unlike req/s on a shared 2-core machine.
+#
+#   bench/load.sh                       # 10 s per target, 64 connections, content/
+#   DURATION=5s CONNECTIONS=32 bench/load.sh
+#   CONTENT=/tmp/site-10k NGINX=0 bench/load.sh
+#
+# Settings (environment): DURATION (10s), CONNECTIONS (64), WORKERS (server threads; 2), CONTENT
+# (content/), ARTICLE (slug; lost-or-stolen-card when present), NGINX (1 = compare with nginx),
+# ROUNDS (alternating helpcenter/nginx rounds per encoding in the comparison; 3), TOOL (oha or wrk).
+# Load tool: wrk (apt-get install wrk when missing), or oha (`cargo install oha --locked` when missing)
+# with TOOL=oha or when apt cannot install wrk. Everything it starts is stopped on exit.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+DURATION=${DURATION:-10s}
+CONNECTIONS=${CONNECTIONS:-64}
+WORKERS=${WORKERS:-2}
+CONTENT=${CONTENT:-content}
+NGINX=${NGINX:-1}
+ROUNDS=${ROUNDS:-3}
+HOST=127.0.0.1
+
+work=$(mktemp -d)
+pids=()
+cleanup() {
+    for pid in "${pids[@]}"; do
+        kill "$pid" 2>/dev/null || true
+    done
+    for pid in "${pids[@]}"; do
+        wait "$pid" 2>/dev/null || true
+    done
+    rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+say() { printf '%s\n' "$*" >&2; }
+
+# --- load tool ---------------------------------------------------------------------------------
+# wrk by default: written in C, it leaves more of the two cores to the server than oha does (oha at
+# 80,000 req/s takes about a core itself), which matters when comparing servers on this machine.
+export PATH="$HOME/.cargo/bin:$PATH"
+if [ -n "${TOOL:-}" ]; then
+    tool=$TOOL
+elif command -v wrk >/dev/null; then
+    tool=wrk
+elif DEBIAN_FRONTEND=noninteractive apt-get install -y wrk >"$work/wrk-install.log" 2>&1; then
+    tool=wrk
+else
+    tool=oha
+fi
+if [ "$tool" = oha ] && ! command -v oha >/dev/null; then
+    say "installing oha (cargo install oha --locked)…"
+    cargo install oha --locked >"$work/oha-install.log" 2>&1
+fi
+command -v jq >/dev/null || [ "$tool" = wrk ] || apt-get install -y jq >/dev/null
+
+# --- helpers -----------------------------------------------------------------------------------
+# A free TCP port on 127.0.0.1: random candidates, skipping any that accept a connection.
+free_port() {
+    local port
+    for _ in $(seq 1 50); do
+        port=$((20000 + RANDOM % 40000))
+        if ! (exec 3<>"/dev/tcp/$HOST/$port") 2>/dev/null; then
+            echo "$port"
+            return
+        fi
+    done
+    say "no free port found"
+    exit 1
+}
+
+# Waits until `url` answers 200, up to `limit` seconds; prints the seconds it took.
+wait_for() {
+    local url=$1 limit=$2 started now
+    started=$(date +%s.%N)
+    while ! curl -fs -o /dev/null "$url"; do
+        now=$(date +%s.%N)
+        if awk -v a="$started" -v b="$now" -v l="$limit" 'BEGIN { exit !(b - a > l) }'; then
+            say "timed out waiting for $url"
+            return 1
+        fi
+        sleep 0.05
+    done
+    awk -v a="$started" -v b="$(date +%s.%N)" 'BEGIN { printf "%.2f", b - a }'
+}
+
+# CPU time (user + system, clock ticks) used so far by a process and its children processes
+# (nginx workers); threads are included in a process's own figures.
+cpu_ticks() {
+    local total=0 pid
+    for pid in "$1" $(pgrep -P "$1" || true); do
+        total=$((total + $(awk '{ print $14 + $15 }' "/proc/$pid/stat" 2>/dev/null || echo 0)))
+    done
+    echo "$total"
+}
+
+peak_rss_mb() {
+    awk '/^VmHWM:/ { printf "%.0f", $2 / 1024 }' "/proc/$1/status" 2>/dev/null || echo "?"
+}
+
+# Words for random queries (help-center words, so most queries match something).
+words=(lost stolen card fraud alert dispute charge refund points rewards travel fee annual payment
+    statement balance account address replacement activate declined abroad cancel limit)
+
+# Runs the load against `url` with extra headers in the remaining arguments ("identity" sends no
+# Accept-Encoding; "random" appends three random words to `url`, a prefix ending in `q=`, for every
+# request), and prints: req/s, p50 ms, p99 ms, errors, bytes per response (oha: body; wrk: with
+# headers) and the server's CPU microseconds per request (`$server_pid`'s).
+measure() {
+    local url=$1
+    shift
+    local rps p50 p99 errors size ticks_before ticks_after requests
+    ticks_before=$(cpu_ticks "$server_pid")
+    if [ "$tool" = oha ]; then
+        local args=(-z "$DURATION" -c "$CONNECTIONS" -w --no-tui --output-format json)
+        for header in "$@"; do
+            case "$header" in
+                identity) args+=(--disable-compression) ;;
+                random)
+                    local alternatives
+                    alternatives=$(IFS='|'; echo "${words[*]}")
+                    args+=(--rand-regex-url)
+                    url="${url/\?/\\?}($alternatives)\\+($alternatives)\\+($alternatives)"
+                    ;;
+                *) args+=(-H "$header") ;;
+            esac
+        done
+        oha "${args[@]}" "$url" >"$work/result.json"
+        rps=$(jq '.summary.requestsPerSec' "$work/result.json")
+        p50=$(jq '.latencyPercentiles.p50 * 1000' "$work/result.json")
+        p99=$(jq '.latencyPercentiles.p99 * 1000' "$work/result.json")
+        # Anything but 200/304 counts as an error, as do failed connections and requests.
+        errors=$(jq '[(.statusCodeDistribution // {} | to_entries[] | select(.key != "200" and .key != "304") | .value),
+                      (.errorDistribution // {} | to_entries[] | .value)] | add // 0' "$work/result.json")
+        size=$(jq '.summary.sizePerRequest // 0' "$work/result.json")
+        requests=$(jq '[.statusCodeDistribution // {} | to_entries[] | .value] | add // 0' "$work/result.json")
+    else
+        local args=(-t 2 -c "$CONNECTIONS" -d "$DURATION" --latency)
+        for header in "$@"; do
+            case "$header" in
+                identity) ;;
+                random)
+                    # A request() function builds each request's path.
+                    local path="/${url#*://*/}"
+                    {
+                        printf 'local words = {'
+                        printf '"%s", ' "${words[@]}"
+                        printf '}\nmath.randomseed(os.time())\n'
+                        printf 'local function word() return words[math.random(#words)] end\n'
+                        printf 'request = function()\n'
+                        printf '  return wrk.format(nil, "%s" .. word() .. "+" .. word() .. "+" .. word())\n' "$path"
+                        printf 'end\n'
+                    } >"$work/random.lua"
+                    args+=(-s "$work/random.lua")
+                    ;;
+                *) args+=(-H "$header") ;;
+            esac
+        done
+        wrk "${args[@]}" "$url" >"$work/result.txt"
+        rps=$(awk '/^Requests\/sec:/ { print $2 }' "$work/result.txt")
+        # shellcheck disable=SC2016 # an awk program, not shell
+        to_ms='{ v = $2; if (v ~ /us$/) v = v / 1000; else if (v ~ /ms$/) v = v + 0; else if (v ~ /s$/) v = v * 1000; print v }'
+        p50=$(awk '$1 == "50%"' "$work/result.txt" | awk "$to_ms")
+        p99=$(awk '$1 == "99%"' "$work/result.txt" | awk "$to_ms")
+        errors=$(awk '/Non-2xx or 3xx responses:/ { n += $NF } /Socket errors:/ { gsub(/,/, ""); n += $4 + $6 + $8 + $10 } END { print n + 0 }' "$work/result.txt")
+        requests=$(awk '/requests in/ { print $1 }' "$work/result.txt")
+        size=$(awk -v n="$requests" '/requests in/ {
+                   v = $5; u = v; sub(/[0-9.]+/, "", u); v += 0
+                   m = (u == "KB") ? 1024 : (u == "MB") ? 1048576 : (u == "GB") ? 1073741824 : 1
+                   if (n > 0) printf "%.0f", v * m / n; else print "-" }' "$work/result.txt")
+    fi
+    ticks_after=$(cpu_ticks "$server_pid")
+    cpu=$(awk -v t=$((ticks_after - ticks_before)) -v hz="$(getconf CLK_TCK)" -v n="$requests" \
+        'BEGIN { if (n > 0) printf "%.1f", t / hz * 1e6 / n; else print "-" }')
+    echo "$rps $p50 $p99 $errors $size $cpu"
+}
+
+# One table row from a name and the six figures of `measure`.
+print_row() {
+    printf '%-34s %10.0f %9.2f %9.2f %7s %9s %9s\n' "$1" "$2" "$3" "$4" "$5" "$6" "$7"
+}
+
+load_row() {
+    local name=$1
+    shift
+    # shellcheck disable=SC2046 # the six figures are words by design
+    print_row "$name" $(measure "$@")
+}
+
+# Median of each column over lines of `measure` output (read from stdin).
+median_columns() {
+    awk '{ for (i = 1; i <= NF; i++) v[i, NR] = $i; n = NR; f = NF }
+         END {
+             for (i = 1; i <= f; i++) {
+                 for (j = 1; j <= n; j++) a[j] = v[i, j]
+                 for (j = 2; j <= n; j++) { x = a[j]; k = j - 1; while (k > 0 && a[k] > x) { a[k + 1] = a[k]; k-- } a[k + 1] = x }
+                 printf "%s%s", a[int((n + 1) / 2)], (i < f ? " " : "\n")
+             }
+         }'
+}
+
+header_row() {
+    printf '%-34s %10s %9s %9s %7s %9s %9s\n' "target" "req/s" "p50 ms" "p99 ms" "errors" "bytes" "CPU µs"
+}
+
+# --- helpcenter --------------------------------------------------------------------------------
+say "building the release server…"
+cargo build --release --quiet --bin helpcenter
+port=$(free_port)
+base="http://$HOST:$port"
+# One log line per request would measure the terminal, not the server; nginx runs without an access
+# log too.
+HELPCENTER_LOG="info,helpcenter::request=off" target/release/helpcenter serve \
+    --addr "$HOST:$port" --content "$CONTENT" --workers "$WORKERS" >"$work/helpcenter.log" 2>&1 &
+server=$!
+server_pid=$server
+pids+=("$server")
+startup=$(wait_for "$base/healthz" 300)
+ready=$(grep -m1 'content ready' "$work/helpcenter.log" | sed 's/.*content ready //' || true)
+
+if [ -z "${ARTICLE:-}" ]; then
+    if [ -f "$CONTENT/articles/lost-or-stolen-card.md" ]; then
+        ARTICLE=lost-or-stolen-card
+    else
+        ARTICLE=$(find "$CONTENT/articles" -name '*.md' -printf '%f\n' | sort | head -n1 | sed 's/\.md$//')
+    fi
+fi
+asset=$(curl -fs "$base/" | grep -o '/static/app\.[0-9a-f]*\.css' | head -n1)
+targets=(
+    "home|/"
+    "article|/articles/$ARTICLE"
+    "search page|/search?q=lost+card"
+    "api search|/api/search?q=lost+card"
+    "api suggest|/api/suggest?q=los"
+    "static asset|$asset"
+)
+# One request each first: the steady state is measured, not the first render or compression.
+for target in "${targets[@]}"; do
+    curl -fs -o /dev/null -H 'Accept-Encoding: gzip, deflate, br' "$base${target#*|}"
+    curl -fs -o /dev/null -H 'Accept-Encoding: gzip' "$base${target#*|}"
+done
+
+echo "# helpcenter load benchmark — $(date -u +%Y-%m-%d), $(nproc) cores, tool $tool, $CONNECTIONS connections, $DURATION per target"
+echo "# content: $CONTENT; started in ${startup} s ($ready); server workers: $WORKERS"
+echo "# requests send Accept-Encoding: gzip, deflate, br (as browsers do) unless the row says otherwise"
+header_row
+for target in "${targets[@]}"; do
+    load_row "${target%%|*}" "$base${target#*|}" "Accept-Encoding: gzip, deflate, br"
+done
+# Three random words per query: the answer cache (1024 entries) almost never hits, so these rows
+# are the cost of searching and rendering every time.
+load_row "search page, uncached (random q)" "$base/search?q=" "Accept-Encoding: gzip, deflate, br" random
+load_row "api search, uncached (random q)" "$base/api/search?q=" "Accept-Encoding: gzip, deflate, br" random
+load_row "article (gzip)" "$base/articles/$ARTICLE" "Accept-Encoding: gzip"
+load_row "article (identity)" "$base/articles/$ARTICLE" identity
+echo "# helpcenter peak RSS (VmHWM): $(peak_rss_mb "$server") MB"
+
+# --- nginx, same article from disk -------------------------------------------------------------
+if [ "$NGINX" = 1 ]; then
+    if ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ]; then
+        say "installing nginx (apt-get install -y nginx)…"
+        DEBIAN_FRONTEND=noninteractive apt-get install -y nginx >/dev/null
+    fi
+    nginx_bin=$(command -v nginx || echo /usr/sbin/nginx)
+    mkdir -p "$work/www/articles" "$work/nginx-tmp"
+    # nginx workers run as an unprivileged user: they must be able to read the files.
+    chmod 755 "$work" "$work/www" "$work/www/articles"
+    # The very bytes helpcenter serves, uncompressed and gzip (nginx serves the .gz with gzip_static,
+    # as a tuned static server would; it compresses nothing per request).
+    curl -fs "$base/articles/$ARTICLE" -o "$work/www/articles/$ARTICLE.html"
+    curl -fs -H 'Accept-Encoding: gzip' "$base/articles/$ARTICLE" -o "$work/www/articles/$ARTICLE.html.gz"
+    chmod 644 "$work/www/articles/"*
+    nginx_port=$(free_port)
+    cat >"$work/nginx.conf" <<EOF
+worker_processes $WORKERS;
+daemon off;
+pid $work/nginx.pid;
+error_log $work/nginx-error.log warn;
+events { worker_connections 4096; }
+http {
+    access_log off;
+    sendfile on;
+    tcp_nopush on;
+    tcp_nodelay on;
+    keepalive_timeout 65;
+    keepalive_requests 100000000;
+    open_file_cache max=64 inactive=60s;
+    open_file_cache_valid 60s;
+    client_body_temp_path $work/nginx-tmp/body;
+    proxy_temp_path $work/nginx-tmp/proxy;
+    fastcgi_temp_path $work/nginx-tmp/fastcgi;
+    uwsgi_temp_path $work/nginx-tmp/uwsgi;
+    scgi_temp_path $work/nginx-tmp/scgi;
+    default_type text/html;
+    charset utf-8;
+    gzip_static on;
+    gzip_vary on;
+    server {
+        listen $HOST:$nginx_port;
+        root $work/www;
+        location /articles/ { try_files \$uri.html =404; }
+    }
+}
+EOF
+    "$nginx_bin" -c "$work/nginx.conf" -e "$work/nginx-error.log" &
+    nginx=$!
+    pids+=("$nginx")
+    wait_for "http://$HOST:$nginx_port/articles/$ARTICLE" 30 >/dev/null || {
+        cat "$work/nginx-error.log" >&2
+        exit 1
+    }
+    echo
+    echo "# helpcenter vs nginx $("$nginx_bin" -v 2>&1 | sed 's/.*nginx\///') ($WORKERS workers, no access log) serving the same article bytes:"
+    echo "# $ROUNDS alternating rounds of $DURATION each, median of each column (background load drifts)"
+    header_row
+    for encoding in gzip identity; do
+        if [ "$encoding" = gzip ]; then header="Accept-Encoding: gzip"; else header=identity; fi
+        : >"$work/ours.txt"
+        : >"$work/theirs.txt"
+        for _ in $(seq 1 "$ROUNDS"); do
+            server_pid=$server
+            measure "$base/articles/$ARTICLE" "$header" >>"$work/ours.txt"
+            server_pid=$nginx
+            measure "http://$HOST:$nginx_port/articles/$ARTICLE" "$header" >>"$work/theirs.txt"
+        done
+        # shellcheck disable=SC2046
+        print_row "helpcenter article ($encoding)" $(median_columns <"$work/ours.txt")
+        # shellcheck disable=SC2046
+        print_row "nginx article ($encoding)" $(median_columns <"$work/theirs.txt")
+    done
+    echo "# helpcenter peak RSS after all runs (VmHWM): $(peak_rss_mb "$server") MB"
+fi

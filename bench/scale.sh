@@ -1,0 +1,126 @@
+#!/usr/bin/env bash
+# Scale benchmark: generates synthetic sites (examples/generate.rs; 1k, 10k and 100k articles by
+# default) and, for each, starts the release server on 127.0.0.1 and measures
+#   - startup: seconds from launch until /healthz answers, and the server's own "content ready"
+#     timings (load, index, render);
+#   - peak RSS (VmHWM) after startup and after the search load;
+#   - search latency in-process: examples/search_latency.rs times SearchIndex::search directly over a
+#     fixed mix of 13 queries (no HTTP, no cache);
+#   - search over HTTP: oha against /api/search with random three-word queries (so the answer cache
+#     almost never hits) at 2 connections, i.e. latency without queueing;
+#   - the first request of an article (rendered and compressed on demand at this size) and a repeat.
+#
+#   bench/scale.sh                      # 1000 10000 100000
+#   SIZES="1000 10000" bench/scale.sh
+#
+# Settings (environment): SIZES, DURATION (HTTP search load per size; 10s), ROUNDS (in-process rounds
+# over the query mix; 40), WORKERS (2). Needs oha (bench/load.sh installs it). Every server it starts
+# is stopped on exit; the generated sites live in a temporary folder removed on exit.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+SIZES=${SIZES:-"1000 10000 100000"}
+DURATION=${DURATION:-10s}
+ROUNDS=${ROUNDS:-40}
+WORKERS=${WORKERS:-2}
+HOST=127.0.0.1
+export PATH="$HOME/.cargo/bin:$PATH"
+
+work=$(mktemp -d)
+server=""
+cleanup() {
+    if [ -n "$server" ]; then
+        kill "$server" 2>/dev/null || true
+        wait "$server" 2>/dev/null || true
+    fi
+    rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+say() { printf '%s\n' "$*" >&2; }
+
+command -v oha >/dev/null || cargo install oha --locked
+command -v jq >/dev/null || apt-get install -y jq >/dev/null
+
+free_port() {
+    local port
+    for _ in $(seq 1 50); do
+        port=$((20000 + RANDOM % 40000))
+        if ! (exec 3<>"/dev/tcp/$HOST/$port") 2>/dev/null; then
+            echo "$port"
+            return
+        fi
+    done
+    say "no free port found"
+    exit 1
+}
+
+rss_mb() {
+    awk -v key="$2:" '$1 == key { printf "%.0f", $2 / 1024 }' "/proc/$1/status" 2>/dev/null || echo "?"
+}
+
+# Words for random queries: help-center words the generator writes, so most queries match.
+words="lost|stolen|card|fraud|alert|dispute|charge|refund|points|rewards|travel|fee|annual|payment"
+words="$words|statement|balance|account|address|replacement|activate|declined|abroad|cancel|limit"
+words="$words|transfer|merchant|secure|message|online|app|business|gift|hotel|flight|pin|late|autopay"
+
+say "building the release server and the examples…"
+cargo build --release --quiet --bin helpcenter --example generate --example search_latency
+
+echo "# helpcenter scale benchmark — $(date -u +%Y-%m-%d), $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GB", $2 / 1048576 }' /proc/meminfo) RAM, server workers: $WORKERS"
+printf '%-8s %8s %9s %26s %8s %8s %19s %27s %15s\n' \
+    "articles" "docs" "startup" "load/index/render (ms)" "RSS MB" "peak MB" "in-proc p50/p99 ms" "HTTP req/s p50/p99 ms" "article 1st/2nd"
+for size in $SIZES; do
+    site="$work/site-$size"
+    say "generating $size articles…"
+    target/release/examples/generate --articles "$size" --out "$site" 2>/dev/null
+
+    say "starting the server on $size articles…"
+    port=$(free_port)
+    base="http://$HOST:$port"
+    started=$(date +%s.%N)
+    HELPCENTER_LOG="info,helpcenter::request=off" target/release/helpcenter serve \
+        --addr "$HOST:$port" --content "$site" --workers "$WORKERS" >"$work/server-$size.log" 2>&1 &
+    server=$!
+    until curl -fs -o /dev/null "$base/healthz"; do
+        if ! kill -0 "$server" 2>/dev/null; then
+            say "the server stopped:"
+            tail -20 "$work/server-$size.log" >&2
+            exit 1
+        fi
+        sleep 0.1
+    done
+    startup=$(awk -v a="$started" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f s", b - a }')
+    ready=$(grep -m1 'content ready' "$work/server-$size.log")
+    field() { sed -n "s/.* $1=\([0-9]*\).*/\1/p" <<<"$ready"; }
+    timings="$(field load_ms)/$(field index_ms)/$(field render_ms)"
+    rss_start=$(rss_mb "$server" VmHWM)
+
+    # First and second request of an article: on a large site the first renders and compresses it.
+    slug=$(find "$site/articles" -name '*.md' -printf '%f\n' | sort | sed -n '7p' | sed 's/\.md$//')
+    first=$(curl -fs -o /dev/null -w '%{time_total}' -H 'Accept-Encoding: gzip, deflate, br' "$base/articles/$slug")
+    second=$(curl -fs -o /dev/null -w '%{time_total}' -H 'Accept-Encoding: gzip, deflate, br' "$base/articles/$slug")
+    article=$(awk -v a="$first" -v b="$second" 'BEGIN { printf "%.1f/%.1f ms", a * 1000, b * 1000 }')
+
+    say "HTTP search load ($DURATION)…"
+    oha -z "$DURATION" -c 2 -w --no-tui --output-format json --rand-regex-url \
+        "$base/api/search\\?q=($words)\\+($words)\\+($words)" >"$work/http.json"
+    http=$(jq -r '"\(.summary.requestsPerSec | floor) \(.latencyPercentiles.p50 * 1000 * 100 | floor / 100)/\(.latencyPercentiles.p99 * 1000 * 100 | floor / 100)"' "$work/http.json")
+    errors=$(jq '[(.statusCodeDistribution // {} | to_entries[] | select(.key != "200") | .value), (.errorDistribution // {} | to_entries[] | .value)] | add // 0' "$work/http.json")
+    [ "$errors" = 0 ] || say "warning: $errors failed search requests"
+    rss_peak=$(rss_mb "$server" VmHWM)
+    kill "$server"
+    wait "$server" 2>/dev/null || true
+    server=""
+
+    say "in-process search latency ($ROUNDS rounds)…"
+    target/release/examples/search_latency --content "$site" --rounds "$ROUNDS" >"$work/inproc.txt"
+    value() { sed -n "s/^$1=//p" "$work/inproc.txt"; }
+    docs=$(value documents)
+    inproc="$(value search_p50_ms)/$(value search_p99_ms)"
+
+    printf '%-8s %8s %9s %26s %8s %8s %19s %27s %15s\n' \
+        "$size" "$docs" "$startup" "$timings" "$rss_start" "$rss_peak" "$inproc" "$http" "$article"
+    rm -rf "$site"
+done

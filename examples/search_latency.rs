@@ -1,0 +1,194 @@
+//! Startup and search latency of one content folder, measured in-process: loads the `Site`, builds
+//! the snapshot (index and pages) the way `helpcenter serve` does, then times
+//! `SearchIndex::search` and `SearchIndex::suggest` directly over a fixed query mix (no HTTP, no
+//! cache), and prints one `key=value` line per figure for `bench/scale.sh` to read.
+//!
+//! ```sh
+//! cargo run --release --example search_latency -- --content /tmp/site-10k [--rounds 50]
+//! ```
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use helpcenter::content::Site;
+use helpcenter::search::{SearchIndex, SearchRequest};
+use helpcenter::web::Snapshot;
+
+/// What visitors type, from short to long, with a typo, a phone number and synonyms.
+const QUERIES: &[&str] = &[
+    "lost card",
+    "talk to a live person",
+    "dispute a charge",
+    "fraud alert",
+    "annual fee refund",
+    "card declined abroad",
+    "stolne crad",
+    "points",
+    "how do i cancel my account",
+    "why was my card declined when travelling overseas",
+    "replacement card delivery tracking",
+    "secure message center",
+];
+
+/// Partly typed queries for typeahead.
+const PREFIXES: &[&str] = &["los", "disp", "rew", "live pe", "card de", "fra"];
+
+fn main() {
+    let mut content = None;
+    let mut rounds = 50usize;
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        match (arg.as_str(), args.next()) {
+            ("--content", Some(value)) => content = Some(PathBuf::from(value)),
+            ("--rounds", Some(value)) => rounds = value.parse().unwrap_or(rounds),
+            _ => {
+                eprintln!("usage: search_latency --content DIR [--rounds N]");
+                std::process::exit(2);
+            }
+        }
+    }
+    let Some(content) = content else {
+        eprintln!("usage: search_latency --content DIR [--rounds N]");
+        std::process::exit(2);
+    };
+
+    let started = Instant::now();
+    let site = match Site::load(&content) {
+        Ok(site) => site,
+        Err(error) => {
+            eprintln!("{error}");
+            std::process::exit(1);
+        }
+    };
+    let load = started.elapsed();
+    let rss_site = rss_mb("VmRSS");
+    // What the articles' own text takes (rendered HTML and plain-text sections), for attributing RSS.
+    let article_html: usize = site.articles.iter().map(|a| a.body_html.len()).sum();
+    let article_text: usize = site
+        .articles
+        .iter()
+        .flat_map(|a| a.sections.iter())
+        .map(|section| section.text.len())
+        .sum();
+    // A phone number from the directory: visitors paste numbers into the search box.
+    let phone = site
+        .contacts
+        .iter()
+        .flat_map(|contact| contact.numbers.iter())
+        .map(|number| number.display.clone())
+        .next();
+    let indexing = Instant::now();
+    let search = match SearchIndex::build(&site) {
+        Ok(search) => search,
+        Err(error) => {
+            eprintln!("{error}");
+            std::process::exit(1);
+        }
+    };
+    let index_time = indexing.elapsed();
+    let rss_index = rss_mb("VmRSS");
+    let snapshot = match Snapshot::with_index(site, search, index_time, 1) {
+        Ok(snapshot) => snapshot,
+        Err(error) => {
+            eprintln!("{error}");
+            std::process::exit(1);
+        }
+    };
+    println!("articles={}", snapshot.site.articles.len());
+    println!("documents={}", snapshot.search.len());
+    println!("load_ms={}", load.as_millis());
+    println!("index_ms={}", snapshot.index_time.as_millis());
+    println!("render_ms={}", snapshot.render_time.as_millis());
+    println!("startup_ms={}", started.elapsed().as_millis());
+    // Resident memory after each phase (the site stays loaded throughout).
+    println!("rss_site_mb={rss_site}");
+    println!("site_article_html_mb={}", article_html >> 20);
+    println!("site_article_text_mb={}", article_text >> 20);
+    println!("rss_site_and_index_mb={rss_index}");
+    println!("rss_after_build_mb={}", rss_mb("VmRSS"));
+    println!("rss_peak_during_build_mb={}", rss_mb("VmHWM"));
+
+    let mut queries: Vec<String> = QUERIES.iter().map(|q| q.to_string()).collect();
+    queries.extend(phone);
+    // Warm up: the first query of each kind touches cold pages of the index.
+    for query in &queries {
+        snapshot.search.search(&SearchRequest::new(query));
+    }
+    let mut search_times = Vec::new();
+    let mut slowest: (Duration, &str) = (Duration::ZERO, "");
+    for _ in 0..rounds {
+        for query in &queries {
+            let started = Instant::now();
+            let results = snapshot.search.search(&SearchRequest::new(query));
+            let elapsed = started.elapsed();
+            std::hint::black_box(results);
+            if elapsed > slowest.0 {
+                slowest = (elapsed, query);
+            }
+            search_times.push(elapsed);
+        }
+    }
+    let mut suggest_times = Vec::new();
+    for _ in 0..rounds {
+        for prefix in PREFIXES {
+            let started = Instant::now();
+            std::hint::black_box(snapshot.search.suggest(prefix, 8));
+            suggest_times.push(started.elapsed());
+        }
+    }
+    // Per-query medians show which query shape is slow (taken before sorting the whole list).
+    let per_query: Vec<(String, u128)> = queries
+        .iter()
+        .enumerate()
+        .map(|(index, query)| {
+            let mut times: Vec<Duration> = search_times
+                .iter()
+                .skip(index)
+                .step_by(queries.len())
+                .copied()
+                .collect();
+            times.sort();
+            let median = times.get(times.len() / 2).map_or(0, Duration::as_micros);
+            (query.clone(), median)
+        })
+        .collect();
+    report("search", &mut search_times);
+    report("suggest", &mut suggest_times);
+    println!("search_slowest_query={:?}", slowest.1);
+    for (query, median) in per_query {
+        println!("query_p50_us[{query}]={median}");
+    }
+    println!("rss_peak_mb={}", rss_mb("VmHWM"));
+}
+
+fn report(name: &str, times: &mut [Duration]) {
+    times.sort();
+    let at = |fraction: f64| {
+        let index = ((times.len() as f64 * fraction).ceil() as usize).clamp(1, times.len()) - 1;
+        times[index].as_secs_f64() * 1000.0
+    };
+    println!("{name}_count={}", times.len());
+    println!("{name}_p50_ms={:.3}", at(0.50));
+    println!("{name}_p99_ms={:.3}", at(0.99));
+    println!("{name}_max_ms={:.3}", at(1.0));
+}
+
+/// A memory figure of this process from /proc/self/status (`VmRSS` now, `VmHWM` peak), in MiB.
+fn rss_mb(key: &str) -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|status| {
+            status
+                .lines()
+                .find_map(|line| line.strip_prefix(key)?.strip_prefix(':'))
+                .and_then(|value| {
+                    value
+                        .trim()
+                        .trim_end_matches("kB")
+                        .trim()
+                        .parse::<u64>()
+                        .ok()
+                })
+        })
+        .map_or(0, |kb| kb / 1024)
+}
