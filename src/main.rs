@@ -9,11 +9,16 @@ use tracing_subscriber::EnvFilter;
 
 fn main() -> ExitCode {
     let args = Args::parse();
+    // Log lines are written by a background thread, so request workers never wait on stderr; nothing
+    // is dropped (lossy off), and the guard flushes what is left when main returns.
+    let (writer, _flush_guard) = tracing_appender::non_blocking::NonBlockingBuilder::default()
+        .lossy(false)
+        .finish(std::io::stderr());
     tracing_subscriber::fmt()
         .with_env_filter(
             EnvFilter::try_from_env("HELPCENTER_LOG").unwrap_or_else(|_| EnvFilter::new("info")),
         )
-        .with_writer(std::io::stderr)
+        .with_writer(writer)
         // Colour codes only for a person at a terminal, not in log files and journals.
         .with_ansi(std::io::stderr().is_terminal())
         .init();

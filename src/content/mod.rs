@@ -248,16 +248,18 @@ impl Site {
                 });
             }
         }
+        // Article files by path: lookups stay O(1) at 100k articles.
+        let article_files: HashMap<&str, &SourceFile> = sources
+            .articles
+            .iter()
+            .map(|file| (file.path.as_str(), file))
+            .collect();
+        let empty_file = SourceFile::default();
         for (article, _, _) in &articles {
-            let file = SourceFile {
-                path: article.source_path.clone(),
-                text: sources
-                    .articles
-                    .iter()
-                    .find(|f| f.path == article.source_path)
-                    .map(|f| f.text.clone())
-                    .unwrap_or_default(),
-            };
+            let file = article_files
+                .get(article.source_path.as_str())
+                .copied()
+                .unwrap_or(&empty_file);
             for alias in &article.aliases {
                 checker.slug_shape(&file, alias, "alias");
                 if let Some(other) = taken.insert(alias.clone(), article.source_path.clone()) {
@@ -324,11 +326,7 @@ impl Site {
         for (article, links, phones) in &articles {
             let path = &article.source_path;
             let body_offset = article::body_line_offset(
-                sources
-                    .articles
-                    .iter()
-                    .find(|f| &f.path == path)
-                    .map_or("", |f| f.text.as_str()),
+                article_files.get(path.as_str()).map_or("", |f| f.text.as_str()),
             );
             for link in links {
                 if let Err(message) = anchors.check(&link.url) {

@@ -14,7 +14,7 @@ mod views;
 
 use std::sync::Arc;
 
-use actix_web::middleware::{Condition, from_fn};
+use actix_web::middleware::from_fn;
 use actix_web::{App, HttpServer, guard, web};
 
 pub use middleware::{MAX_HEADER_BYTES, MAX_TARGET_BYTES};
@@ -23,7 +23,9 @@ pub use state::AppState;
 
 /// The whole route table. `GET` routes also answer `HEAD`; other methods get 405.
 pub fn routes(config: &mut web::ServiceConfig) {
+    // Routes are tried in order; the most requested pattern (articles) comes first.
     config
+        .service(read("/articles/{slug}", handlers::article))
         .service(read("/", handlers::fixed_page))
         .service(read("/contact", handlers::fixed_page))
         .service(read("/faq", handlers::fixed_page))
@@ -32,7 +34,6 @@ pub fn routes(config: &mut web::ServiceConfig) {
         .service(read("/opensearch.xml", handlers::fixed_page))
         .service(read("/feed.xml", handlers::fixed_page))
         .service(read("/categories/{slug}", handlers::category))
-        .service(read("/articles/{slug}", handlers::article))
         // Search answers depend only on the query string: recent ones are served from a cache.
         .service(read("/search", cache::cached(search::search_page)))
         .service(read("/api/search", cache::cached(search::api_search)))
@@ -110,11 +111,9 @@ pub fn app_with(
     App::new()
         .app_data(state)
         .configure(configure)
-        .wrap(from_fn(middleware::error_pages))
-        .wrap(from_fn(middleware::limit_request_size))
-        .wrap(Condition::new(hsts, middleware::hsts_header()))
-        .wrap(middleware::security_headers())
-        .wrap(from_fn(middleware::log_request))
+        .wrap(from_fn(move |request, next| {
+            middleware::edge(request, next, hsts)
+        }))
 }
 
 /// Serves `state` on `config.addr` until SIGINT/SIGTERM; in-flight requests finish first.
