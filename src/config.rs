@@ -52,10 +52,6 @@ pub struct ServeArgs {
     /// Number of HTTP worker threads (default: one per CPU core).
     #[arg(long, env = "HELPCENTER_WORKERS")]
     pub workers: Option<usize>,
-    /// Keep the search index in this folder: reused at startup when the content is unchanged, rebuilt
-    /// when it has changed. Without it the index lives in memory.
-    #[arg(long, env = "HELPCENTER_INDEX_DIR")]
-    pub index_dir: Option<PathBuf>,
     /// Send `Strict-Transport-Security` (only for deployments behind TLS).
     #[arg(long, env = "HELPCENTER_HSTS")]
     pub hsts: bool,
@@ -72,8 +68,6 @@ pub struct Config {
     pub watch: bool,
     /// HTTP worker threads.
     pub workers: usize,
-    /// On-disk search index folder, if any.
-    pub index_dir: Option<PathBuf>,
     /// Send HSTS.
     pub hsts: bool,
 }
@@ -124,7 +118,6 @@ impl Config {
             content_dir: args.content.clone(),
             watch: args.watch,
             workers,
-            index_dir: args.index_dir.clone(),
             hsts: args.hsts,
         })
     }
@@ -140,7 +133,6 @@ mod tests {
             content: content.into(),
             watch: false,
             workers: None,
-            index_dir: None,
             hsts: false,
         }
     }
