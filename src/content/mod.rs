@@ -215,7 +215,10 @@ impl Site {
             if group.terms.len() < 2 || group.terms.iter().any(|t| t.trim().is_empty()) {
                 checker.report(
                     &sources.synonyms,
-                    find_line(&sources.synonyms.text, &format!("{:?}", group.terms.first())),
+                    find_line(
+                        &sources.synonyms.text,
+                        &format!("{:?}", group.terms.first()),
+                    ),
                     "a synonym group needs at least two non-empty terms".into(),
                 );
             }
@@ -234,7 +237,11 @@ impl Site {
         let contact_ids: HashSet<&str> = contacts.iter().map(|c| c.id.as_str()).collect();
         let directory_numbers: HashSet<String> = contacts
             .iter()
-            .flat_map(|c| c.numbers.iter().map(|n| n.phone.national_digits().to_string()))
+            .flat_map(|c| {
+                c.numbers
+                    .iter()
+                    .map(|n| n.phone.national_digits().to_string())
+            })
             .collect();
 
         // Articles: slugs, aliases and references.
@@ -261,21 +268,21 @@ impl Site {
                 .copied()
                 .unwrap_or(&empty_file);
             for alias in &article.aliases {
-                checker.slug_shape(&file, alias, "alias");
+                checker.slug_shape(file, alias, "alias");
                 if let Some(other) = taken.insert(alias.clone(), article.source_path.clone()) {
                     checker.report(
-                        &file,
+                        file,
                         find_line(&file.text, alias),
                         format!("alias `{alias}` is already taken by {other}"),
                     );
                 }
             }
-            checker.reference(&file, "category", &article.category, &category_slugs);
+            checker.reference(file, "category", &article.category, &category_slugs);
             for id in &article.sources {
-                checker.reference(&file, "guide", id, &guide_ids);
+                checker.reference(file, "guide", id, &guide_ids);
             }
             for id in &article.contacts {
-                checker.reference(&file, "contact", id, &contact_ids);
+                checker.reference(file, "contact", id, &contact_ids);
             }
         }
 
@@ -283,7 +290,14 @@ impl Site {
         checker.unique(&sources.faqs, faq_sources.iter().map(|f| &f.id), "FAQ id");
         // Lines of an answer count from where its text starts in faqs.toml.
         let faq_line_offset = |faq: &FaqSource| {
-            let first_line: String = faq.answer.lines().next().unwrap_or("").chars().take(40).collect();
+            let first_line: String = faq
+                .answer
+                .lines()
+                .next()
+                .unwrap_or("")
+                .chars()
+                .take(40)
+                .collect();
             let answer_line = (!first_line.trim().is_empty())
                 .then(|| find_line(&sources.faqs.text, &first_line))
                 .flatten();
@@ -326,7 +340,9 @@ impl Site {
         for (article, links, phones) in &articles {
             let path = &article.source_path;
             let body_offset = article::body_line_offset(
-                article_files.get(path.as_str()).map_or("", |f| f.text.as_str()),
+                article_files
+                    .get(path.as_str())
+                    .map_or("", |f| f.text.as_str()),
             );
             for link in links {
                 if let Err(message) = anchors.check(&link.url) {
@@ -443,12 +459,16 @@ impl Site {
 
     /// The article with this slug.
     pub fn article(&self, slug: &str) -> Option<&Article> {
-        self.article_index.get(slug).map(|&index| &self.articles[index])
+        self.article_index
+            .get(slug)
+            .map(|&index| &self.articles[index])
     }
 
     /// The article that lists `alias` among its old slugs.
     pub fn article_by_alias(&self, alias: &str) -> Option<&Article> {
-        self.alias_index.get(alias).map(|&index| &self.articles[index])
+        self.alias_index
+            .get(alias)
+            .map(|&index| &self.articles[index])
     }
 
     /// The category with this slug.
@@ -478,8 +498,11 @@ impl Site {
 
     /// Contact entries featured on the home page, in their featured order.
     pub fn featured_contacts(&self) -> Vec<&Contact> {
-        let mut featured: Vec<&Contact> =
-            self.contacts.iter().filter(|c| c.featured.is_some()).collect();
+        let mut featured: Vec<&Contact> = self
+            .contacts
+            .iter()
+            .filter(|c| c.featured.is_some())
+            .collect();
         featured.sort_by_key(|c| c.featured);
         featured
     }
@@ -551,8 +574,9 @@ impl LinkTargets {
             None => (path, None),
         };
         let missing = || format!("link `{url}` points to a page that does not exist");
-        let missing_anchor =
-            |anchor: &str| format!("link `{url}` points to an anchor `#{anchor}` that does not exist");
+        let missing_anchor = |anchor: &str| {
+            format!("link `{url}` points to an anchor `#{anchor}` that does not exist")
+        };
         let segments: Vec<&str> = path.split('/').collect();
         match segments.as_slice() {
             [""] | ["search"] if anchor.is_none() => Ok(()),
@@ -563,9 +587,11 @@ impl LinkTargets {
                     _ => Ok(()),
                 }
             }
-            ["categories", slug] if anchor.is_none() => {
-                self.categories.contains(*slug).then_some(()).ok_or_else(missing)
-            }
+            ["categories", slug] if anchor.is_none() => self
+                .categories
+                .contains(*slug)
+                .then_some(())
+                .ok_or_else(missing),
             ["contact"] => match anchor {
                 Some(anchor) if !self.contacts.contains(anchor) => Err(missing_anchor(anchor)),
                 _ => Ok(()),
@@ -691,16 +717,18 @@ impl Checker<'_> {
                 fail(self, "an email entry needs a valid `email`".into());
             }
             ContactKind::Web
-                if !source
-                    .url
-                    .as_deref()
-                    .is_some_and(|url| url.starts_with("https://") || url.starts_with("http://")) =>
+                if !source.url.as_deref().is_some_and(|url| {
+                    url.starts_with("https://") || url.starts_with("http://")
+                }) =>
             {
                 fail(self, "a web entry needs an absolute http(s) `url`".into());
             }
             ContactKind::Phone => {}
             _ if has_phone_fields => {
-                fail(self, "`numbers`, `vanity` and `toll` belong to phone entries only".into());
+                fail(
+                    self,
+                    "`numbers`, `vanity` and `toll` belong to phone entries only".into(),
+                );
             }
             _ => {}
         }

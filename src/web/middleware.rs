@@ -52,7 +52,7 @@ pub(crate) async fn edge(
             Ok(response) => Ok(error_pages(response)),
             Err(error) => Err(error),
         },
-        Err(refused) => Ok(refused),
+        Err(refused) => Ok(*refused),
     };
     let mut response = match result {
         Ok(response) => response,
@@ -111,7 +111,10 @@ pub const MAX_HEADER_BYTES: usize = 16 * 1024;
 
 /// Answers 414 or 431 to requests whose target or header fields are over the limits above, before
 /// routing; `/api/` paths get a JSON error, everything else the HTML error page.
-fn limit_request_size(request: ServiceRequest) -> Result<ServiceRequest, ServiceResponse<BoxBody>> {
+/// The refusal is boxed: it is the rare path, and the common one should not move a large `Result`.
+fn limit_request_size(
+    request: ServiceRequest,
+) -> Result<ServiceRequest, Box<ServiceResponse<BoxBody>>> {
     let target_bytes = request.uri().authority().map_or(0, |a| a.as_str().len())
         + request
             .uri()
@@ -161,7 +164,7 @@ fn limit_request_size(request: ServiceRequest) -> Result<ServiceRequest, Service
                 .body(message),
         }
     };
-    Err(ServiceResponse::new(http_request, response))
+    Err(Box::new(ServiceResponse::new(http_request, response)))
 }
 
 /// Turns a panic in a handler into a logged 500 page; the worker stays up.
