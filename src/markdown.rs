@@ -121,8 +121,9 @@ pub fn render(markdown: &str) -> Rendered {
         .collect();
     let line_of = |offset: usize| line_starts.partition_point(|&start| start <= offset);
 
-    let events: Vec<(Event, std::ops::Range<usize>)> =
-        Parser::new_ext(markdown, options()).into_offset_iter().collect();
+    let events: Vec<(Event, std::ops::Range<usize>)> = Parser::new_ext(markdown, options())
+        .into_offset_iter()
+        .collect();
 
     let mut used_ids = HashSet::new();
     let mut output: Vec<Event> = Vec::with_capacity(events.len());

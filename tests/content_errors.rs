@@ -226,7 +226,12 @@ fn each_broken_fixture_names_its_file_and_line() {
         let problem = problems
             .iter()
             .find(|p| p.path.ends_with(case.names) && p.message.contains(case.says))
-            .unwrap_or_else(|| panic!("{}: no problem naming {} saying {:?} in:\n{error}", case.name, case.names, case.says));
+            .unwrap_or_else(|| {
+                panic!(
+                    "{}: no problem naming {} saying {:?} in:\n{error}",
+                    case.name, case.names, case.says
+                )
+            });
         if let Some(line) = case.line {
             assert_eq!(problem.line, Some(line), "{}: {problem}", case.name);
         }
@@ -251,7 +256,12 @@ fn a_missing_file_is_named() {
 #[test]
 fn check_command_exits_non_zero_and_names_the_file() {
     let dir = fixture_copy();
-    edit(dir.path(), "articles/points.md", "category = \"cards\"", "category = \"nope\"");
+    edit(
+        dir.path(),
+        "articles/points.md",
+        "category = \"cards\"",
+        "category = \"nope\"",
+    );
     let output = std::process::Command::new(env!("CARGO_BIN_EXE_helpcenter"))
         .arg("check")
         .arg(dir.path())
@@ -266,13 +276,22 @@ fn check_command_exits_non_zero_and_names_the_file() {
         .arg(common::fixture_dir())
         .output()
         .expect("run helpcenter check");
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
 }
 
 #[test]
 fn serve_refuses_to_start_on_broken_content_and_names_the_file() {
     let dir = fixture_copy();
-    edit(dir.path(), "contacts.toml", "1-800-297-3276", "1-800-297-327");
+    edit(
+        dir.path(),
+        "contacts.toml",
+        "1-800-297-3276",
+        "1-800-297-327",
+    );
     let output = std::process::Command::new(env!("CARGO_BIN_EXE_helpcenter"))
         .args(["serve", "--addr", "127.0.0.1:0", "--content"])
         .arg(dir.path())

@@ -34,7 +34,10 @@ fn guide_numbers() -> BTreeSet<String> {
 fn emails(text: &str) -> BTreeSet<String> {
     text.split(|c: char| c.is_whitespace() || c == '(' || c == ')')
         .filter(|word| word.contains('@'))
-        .map(|word| word.trim_matches(|c: char| !c.is_ascii_alphanumeric()).to_string())
+        .map(|word| {
+            word.trim_matches(|c: char| !c.is_ascii_alphanumeric())
+                .to_string()
+        })
         .collect()
 }
 
@@ -57,7 +60,14 @@ fn the_shipped_content_loads() {
 fn the_guides_numbers_are_the_ones_expected() {
     // Guards the extraction used below: if this fails, the seeds changed.
     let numbers = guide_numbers();
-    for digits in ["8005282122", "8005284800", "8002973276", "6234925450", "8772974438", "8004192122"] {
+    for digits in [
+        "8005282122",
+        "8005284800",
+        "8002973276",
+        "6234925450",
+        "8772974438",
+        "8004192122",
+    ] {
         assert!(numbers.contains(digits), "{digits}");
     }
     assert_eq!(numbers.len(), 16, "{numbers:?}");
@@ -74,7 +84,10 @@ async fn every_phone_number_in_the_guides_is_a_tel_link_on_the_contact_page() {
         .map(|href| href.trim_start_matches("tel:+1").to_string())
         .collect();
     for digits in guide_numbers() {
-        assert!(tel_links.contains(&digits), "tel:+1{digits} missing from /contact");
+        assert!(
+            tel_links.contains(&digits),
+            "tel:+1{digits} missing from /contact"
+        );
     }
     // The vanity spelling is shown as the guide writes it.
     assert!(page.body.contains("1-800-AXP-EARN"));
@@ -117,14 +130,26 @@ async fn the_disagreeing_personal_card_numbers_are_both_shown_with_their_guides(
     let app = app(state(&content_dir())).await;
     let page = get(&app, "/contact").await;
     let site = Site::load(&content_dir()).expect("loads");
-    let call_guide = site.guide("call-guide").expect("call guide").short.to_lowercase();
-    let support_guide = site.guide("support-guide").expect("support guide").short.to_lowercase();
+    let call_guide = site
+        .guide("call-guide")
+        .expect("call guide")
+        .short
+        .to_lowercase();
+    let support_guide = site
+        .guide("support-guide")
+        .expect("support guide")
+        .short
+        .to_lowercase();
     // Find the entry that holds both numbers, and check each number's attribution.
     let entry = site
         .contacts
         .iter()
         .find(|c| {
-            let digits: Vec<&str> = c.numbers.iter().map(|n| n.phone.national_digits()).collect();
+            let digits: Vec<&str> = c
+                .numbers
+                .iter()
+                .map(|n| n.phone.national_digits())
+                .collect();
             digits.contains(&"8005282122") && digits.contains(&"8005284800")
         })
         .expect("one entry shows both personal-card numbers");
@@ -155,16 +180,34 @@ async fn no_page_shows_a_phone_number_the_guides_do_not_give() {
         "/feed.xml".to_string(),
         "/nope".to_string(),
     ];
-    paths.extend(site.categories.iter().map(|c| format!("/categories/{}", c.slug)));
+    paths.extend(
+        site.categories
+            .iter()
+            .map(|c| format!("/categories/{}", c.slug)),
+    );
     paths.extend(site.articles.iter().map(|a| a.url_path()));
-    for query in ["lost card", "phone number", "800", "international", "rewards"] {
+    for query in [
+        "lost card",
+        "phone number",
+        "800",
+        "international",
+        "rewards",
+    ] {
         paths.push(format!("/search?q={}", query.replace(' ', "+")));
     }
     let mut checked = 0;
     for path in paths {
         let page = get(&app, &path).await;
-        let text = page.html().root_element().text().collect::<Vec<_>>().join(" ");
-        for found in find_phones(&text).into_iter().chain(find_phones(&page.body)) {
+        let text = page
+            .html()
+            .root_element()
+            .text()
+            .collect::<Vec<_>>()
+            .join(" ");
+        for found in find_phones(&text)
+            .into_iter()
+            .chain(find_phones(&page.body))
+        {
             assert!(
                 guide.contains(found.phone.national_digits()),
                 "{path} shows {} which no guide gives",
@@ -193,7 +236,10 @@ async fn safety_advice_is_on_every_page_that_shows_numbers() {
         }
         let safety = page.texts(".safety").join(" ");
         assert!(safety.contains("back of your card"), "{path}");
-        assert!(safety.contains("CVV") && safety.contains("PIN") && safety.contains("one-time code"), "{path}");
+        assert!(
+            safety.contains("CVV") && safety.contains("PIN") && safety.contains("one-time code"),
+            "{path}"
+        );
     }
 }
 
@@ -213,7 +259,11 @@ async fn every_article_and_category_page_renders() {
     for category in &site.categories {
         let page = get(&app, &format!("/categories/{}", category.slug)).await;
         assert_eq!(page.status, StatusCode::OK);
-        assert!(page.count("#article-list li") > 0, "{} has articles", category.slug);
+        assert!(
+            page.count("#article-list li") > 0,
+            "{} has articles",
+            category.slug
+        );
     }
 }
 
@@ -254,5 +304,9 @@ fn articles_and_answers_are_written_in_our_own_words() {
             }
         }
     }
-    assert!(copied.len() <= 3, "sentences copied from the guides:\n{}", copied.join("\n"));
+    assert!(
+        copied.len() <= 3,
+        "sentences copied from the guides:\n{}",
+        copied.join("\n")
+    );
 }

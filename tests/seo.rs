@@ -25,7 +25,10 @@ fn parse_xml(xml: &str) -> Vec<(String, String)> {
                 stack.pop();
             }
             Event::Empty(empty) => {
-                found.push((String::from_utf8_lossy(empty.name().as_ref()).into_owned(), String::new()));
+                found.push((
+                    String::from_utf8_lossy(empty.name().as_ref()).into_owned(),
+                    String::new(),
+                ));
             }
             Event::Text(text) => {
                 let text = text.decode().expect("utf-8").into_owned();
@@ -52,7 +55,8 @@ fn texts_of(parsed: &[(String, String)], name: &str) -> Vec<String> {
 }
 
 fn json_ld(page: &Fetched) -> Vec<Value> {
-    let selector = scraper::Selector::parse("script[type='application/ld+json']").expect("selector");
+    let selector =
+        scraper::Selector::parse("script[type='application/ld+json']").expect("selector");
     page.html()
         .select(&selector)
         .map(|script| {
@@ -87,11 +91,17 @@ async fn sitemap_lists_every_page_with_lastmod_from_content() {
         "/articles/points",
         "/articles/talk-to-a-person",
     ] {
-        assert!(locs.contains(&format!("http://fixture.test{path}")), "{path}");
+        assert!(
+            locs.contains(&format!("http://fixture.test{path}")),
+            "{path}"
+        );
     }
     assert_eq!(locs.len(), 8);
     let lastmods = texts_of(&parsed, "lastmod");
-    assert!(lastmods.contains(&"2026-11-18".to_string()), "article dates used");
+    assert!(
+        lastmods.contains(&"2026-11-18".to_string()),
+        "article dates used"
+    );
     // Every listed page exists.
     for loc in &locs {
         let path = loc.trim_start_matches("http://fixture.test");
@@ -103,7 +113,10 @@ async fn sitemap_lists_every_page_with_lastmod_from_content() {
 async fn robots_points_to_the_sitemap() {
     let app = app(state(&fixture_dir())).await;
     let page = get(&app, "/robots.txt").await;
-    assert!(page.body.contains("Sitemap: http://fixture.test/sitemap.xml"));
+    assert!(
+        page.body
+            .contains("Sitemap: http://fixture.test/sitemap.xml")
+    );
     assert!(page.body.contains("User-agent: *"));
 }
 
@@ -113,10 +126,16 @@ async fn opensearch_description_is_valid_and_linked_from_every_page() {
     let page = get(&app, "/opensearch.xml").await;
     let parsed = parse_xml(&page.body);
     assert_eq!(texts_of(&parsed, "ShortName"), ["Fixture Help"]);
-    assert!(page.body.contains("template=\"http://fixture.test/search?q={searchTerms}\""));
+    assert!(
+        page.body
+            .contains("template=\"http://fixture.test/search?q={searchTerms}\"")
+    );
     let home = get(&app, "/").await;
     assert_eq!(
-        home.attrs("link[rel=search][type='application/opensearchdescription+xml']", "href"),
+        home.attrs(
+            "link[rel=search][type='application/opensearchdescription+xml']",
+            "href"
+        ),
         ["/opensearch.xml"]
     );
 }
@@ -125,12 +144,21 @@ async fn opensearch_description_is_valid_and_linked_from_every_page() {
 async fn atom_feed_lists_recent_articles_newest_first() {
     let app = app(state(&fixture_dir())).await;
     let page = get(&app, "/feed.xml").await;
-    assert!(page.header("content-type").unwrap_or("").starts_with("application/atom+xml"));
+    assert!(
+        page.header("content-type")
+            .unwrap_or("")
+            .starts_with("application/atom+xml")
+    );
     let parsed = parse_xml(&page.body);
     let titles = texts_of(&parsed, "title");
     assert_eq!(
         titles,
-        ["Fixture Help", "Report a lost card", "Rewards points questions", "Talk to a live person"]
+        [
+            "Fixture Help",
+            "Report a lost card",
+            "Rewards points questions",
+            "Talk to a live person"
+        ]
     );
     assert_eq!(texts_of(&parsed, "updated")[0], "2026-11-20T00:00:00Z");
 }
@@ -140,11 +168,26 @@ async fn pages_have_title_description_canonical_and_open_graph() {
     let app = app(state(&fixture_dir())).await;
     let page = get(&app, "/articles/lost-card").await;
     assert_eq!(page.texts("title"), ["Report a lost card | Fixture Help"]);
-    assert_eq!(page.attrs("meta[name=description]", "content"), ["Call the lost card line at once."]);
-    assert_eq!(page.attrs("link[rel=canonical]", "href"), ["http://fixture.test/articles/lost-card"]);
-    assert_eq!(page.attrs("meta[property='og:type']", "content"), ["article"]);
-    assert_eq!(page.attrs("meta[property='og:url']", "content"), ["http://fixture.test/articles/lost-card"]);
-    assert_eq!(page.attrs("meta[property='og:title']", "content"), ["Report a lost card | Fixture Help"]);
+    assert_eq!(
+        page.attrs("meta[name=description]", "content"),
+        ["Call the lost card line at once."]
+    );
+    assert_eq!(
+        page.attrs("link[rel=canonical]", "href"),
+        ["http://fixture.test/articles/lost-card"]
+    );
+    assert_eq!(
+        page.attrs("meta[property='og:type']", "content"),
+        ["article"]
+    );
+    assert_eq!(
+        page.attrs("meta[property='og:url']", "content"),
+        ["http://fixture.test/articles/lost-card"]
+    );
+    assert_eq!(
+        page.attrs("meta[property='og:title']", "content"),
+        ["Report a lost card | Fixture Help"]
+    );
 }
 
 #[actix_web::test]
@@ -153,7 +196,9 @@ async fn organization_has_a_contact_point_per_number_matching_the_directory() {
     let page = get(&app, "/contact").await;
     let documents = json_ld(&page);
     let organization = of_type(&documents, "Organization");
-    let points = organization["contactPoint"].as_array().expect("contact points");
+    let points = organization["contactPoint"]
+        .as_array()
+        .expect("contact points");
     let telephones: BTreeSet<String> = points
         .iter()
         .map(|p| p["telephone"].as_str().expect("telephone").to_string())
@@ -185,7 +230,10 @@ async fn article_and_breadcrumb_json_ld_match_the_visible_page() {
     let documents = json_ld(&page);
     let article = of_type(&documents, "Article");
     assert_eq!(article["headline"], page.texts("h1")[0].as_str());
-    assert_eq!(article["dateModified"], page.attrs("#article-updated", "datetime")[0].as_str());
+    assert_eq!(
+        article["dateModified"],
+        page.attrs("#article-updated", "datetime")[0].as_str()
+    );
     let breadcrumbs = of_type(&documents, "BreadcrumbList");
     let names: Vec<String> = breadcrumbs["itemListElement"]
         .as_array()
@@ -196,7 +244,10 @@ async fn article_and_breadcrumb_json_ld_match_the_visible_page() {
     assert_eq!(names, page.texts("#breadcrumbs li"));
     let category = get(&app, "/categories/cards").await;
     let documents = json_ld(&category);
-    assert_eq!(of_type(&documents, "BreadcrumbList")["itemListElement"][1]["name"], "Cards");
+    assert_eq!(
+        of_type(&documents, "BreadcrumbList")["itemListElement"][1]["name"],
+        "Cards"
+    );
 }
 
 #[actix_web::test]
@@ -217,5 +268,11 @@ async fn faq_page_json_ld_lists_every_visible_question() {
         .map(|text| text.trim_end_matches('#').trim().to_string())
         .collect();
     assert_eq!(questions, visible);
-    assert!(faq["mainEntity"][0]["acceptedAnswer"]["text"].as_str().unwrap_or("").len() > 10);
+    assert!(
+        faq["mainEntity"][0]["acceptedAnswer"]["text"]
+            .as_str()
+            .unwrap_or("")
+            .len()
+            > 10
+    );
 }

@@ -20,10 +20,21 @@ async fn home_has_search_categories_with_counts_featured_numbers_and_safety_note
     let tels = page.attrs("#featured-numbers a.tel", "href");
     assert_eq!(
         tels,
-        ["tel:+18005284800", "tel:+18005282122", "tel:+18005284800", "tel:+16234925450"]
+        [
+            "tel:+18005284800",
+            "tel:+18005282122",
+            "tel:+18005284800",
+            "tel:+16234925450"
+        ]
     );
     assert!(page.texts("#featured-numbers .safety")[0].contains("back of your card"));
-    for landmark in ["header", "nav", "main#main", "footer", "a.skip-link[href='#main']"] {
+    for landmark in [
+        "header",
+        "nav",
+        "main#main",
+        "footer",
+        "a.skip-link[href='#main']",
+    ] {
         assert!(page.count(landmark) >= 1, "missing {landmark}");
     }
 }
@@ -42,7 +53,11 @@ async fn every_page_has_the_search_form_and_one_h1() {
         "/no/such/page",
     ] {
         let page = get(&app, path).await;
-        assert_eq!(page.count("form#search-form[action='/search'] input[name=q]"), 1, "{path}");
+        assert_eq!(
+            page.count("form#search-form[action='/search'] input[name=q]"),
+            1,
+            "{path}"
+        );
         assert_eq!(page.count("h1"), 1, "{path}");
         assert_eq!(page.count("link[rel=canonical]"), 1, "{path}");
         assert_eq!(page.attrs("html", "lang"), ["en-US"], "{path}");
@@ -60,7 +75,10 @@ async fn category_lists_its_articles_in_order_with_breadcrumbs() {
         ["Report a lost card", "Rewards points questions"]
     );
     assert_eq!(page.texts("#breadcrumbs li"), ["Home", "Cards"]);
-    assert_eq!(get(&app, "/categories/nope").await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        get(&app, "/categories/nope").await.status,
+        StatusCode::NOT_FOUND
+    );
 }
 
 #[actix_web::test]
@@ -69,10 +87,17 @@ async fn article_has_toc_anchored_headings_contact_panel_related_updated_and_sou
     let page = get(&app, "/articles/lost-card").await;
     assert_eq!(page.status, StatusCode::OK);
     assert_eq!(page.texts("#page-title"), ["Report a lost card"]);
-    assert_eq!(page.texts("#breadcrumbs li"), ["Home", "Cards", "Report a lost card"]);
+    assert_eq!(
+        page.texts("#breadcrumbs li"),
+        ["Home", "Cards", "Report a lost card"]
+    );
     assert_eq!(
         page.attrs("#toc a", "href"),
-        ["#call-right-away", "#what-to-have-ready", "#call-right-away-2"]
+        [
+            "#call-right-away",
+            "#what-to-have-ready",
+            "#call-right-away-2"
+        ]
     );
     for id in ["call-right-away", "what-to-have-ready", "call-right-away-2"] {
         let selector = format!("#article-body h2#{id} a.anchor[href='#{id}']");
@@ -81,7 +106,10 @@ async fn article_has_toc_anchored_headings_contact_panel_related_updated_and_sou
     // The panel is rendered from contacts.toml, in the front matter's order.
     assert_eq!(
         page.texts("#contact-panel .card-title"),
-        ["Report a lost or stolen card", "Personal card customer service"]
+        [
+            "Report a lost or stolen card",
+            "Personal card customer service"
+        ]
     );
     assert!(page.count("#contact-panel .safety") == 1);
     assert_eq!(page.texts("#related a"), ["Rewards points questions"]);
@@ -89,7 +117,10 @@ async fn article_has_toc_anchored_headings_contact_panel_related_updated_and_sou
     assert_eq!(page.texts("#article-updated"), ["20 November 2026"]);
     assert_eq!(page.count("#sources li"), 2);
     // Numbers in prose become tel: links.
-    assert_eq!(page.attrs("#article-body a.tel", "href"), ["tel:+18005284800"]);
+    assert_eq!(
+        page.attrs("#article-body a.tel", "href"),
+        ["tel:+18005284800"]
+    );
 }
 
 #[actix_web::test]
@@ -109,10 +140,20 @@ async fn contact_directory_groups_by_department_with_tel_links_and_anchors() {
         page.texts(".department > h2"),
         ["Emergencies", "Card services", "From abroad", "Mail"]
     );
-    for id in ["lost-stolen", "card-services", "rewards", "abroad", "mail", "email"] {
+    for id in [
+        "lost-stolen",
+        "card-services",
+        "rewards",
+        "abroad",
+        "mail",
+        "email",
+    ] {
         assert_eq!(page.count(&format!("section.contact-card#{id}")), 1, "{id}");
     }
-    assert_eq!(page.texts("#lost-stolen .facts dd"), ["Toll-free", "24/7", "From the US", "Guide A"]);
+    assert_eq!(
+        page.texts("#lost-stolen .facts dd"),
+        ["Toll-free", "24/7", "From the US", "Guide A"]
+    );
     assert_eq!(page.texts("#abroad .facts dd")[0], "Call collect");
     assert!(page.texts("#card-services .conflict")[0].contains("1-800-528-2122"));
     assert_eq!(
@@ -133,7 +174,10 @@ async fn faq_groups_questions_by_category_with_stable_anchors() {
     let page = get(&app, "/faq").await;
     assert_eq!(page.status, StatusCode::OK);
     assert_eq!(page.texts(".faq-group > h2"), ["Cards", "Calling"]);
-    assert_eq!(page.count("article.faq#lost-card a.anchor[href='#lost-card']"), 1);
+    assert_eq!(
+        page.count("article.faq#lost-card a.anchor[href='#lost-card']"),
+        1
+    );
     assert_eq!(page.count("article.faq#live-person"), 1);
     assert_eq!(
         page.attrs("#lost-card .prose a.tel", "href"),
@@ -144,7 +188,13 @@ async fn faq_groups_questions_by_category_with_stable_anchors() {
 #[actix_web::test]
 async fn unknown_paths_and_slugs_get_the_404_page_with_search_and_home_link() {
     let app = app(state(&fixture_dir())).await;
-    for path in ["/nope", "/articles/nope", "/categories/", "/static/nope.css", "/articles/../etc/passwd"] {
+    for path in [
+        "/nope",
+        "/articles/nope",
+        "/categories/",
+        "/static/nope.css",
+        "/articles/../etc/passwd",
+    ] {
         let page = get(&app, path).await;
         assert_eq!(page.status, StatusCode::NOT_FOUND, "{path}");
         assert_eq!(page.count("#error-page"), 1, "{path}");
@@ -231,7 +281,12 @@ async fn static_assets_are_fingerprinted_and_immutable() {
         asset.header("cache-control"),
         Some("public, max-age=31536000, immutable")
     );
-    assert!(asset.header("content-type").unwrap_or("").starts_with("text/css"));
+    assert!(
+        asset
+            .header("content-type")
+            .unwrap_or("")
+            .starts_with("text/css")
+    );
     let script = home.attrs("script[src]", "src");
     assert!(script[0].starts_with("/static/app.") && script[0].ends_with(".js"));
 }
@@ -239,12 +294,25 @@ async fn static_assets_are_fingerprinted_and_immutable() {
 #[actix_web::test]
 async fn every_response_has_security_headers() {
     let app = app(state(&fixture_dir())).await;
-    for path in ["/", "/nope", "/api/search?q=x", "/static/app.css", "/healthz"] {
+    for path in [
+        "/",
+        "/nope",
+        "/api/search?q=x",
+        "/static/app.css",
+        "/healthz",
+    ] {
         let page = get(&app, path).await;
         let csp = page.header("content-security-policy").unwrap_or("");
-        assert!(csp.contains("default-src 'self'") && csp.contains("frame-ancestors 'none'"), "{path}");
+        assert!(
+            csp.contains("default-src 'self'") && csp.contains("frame-ancestors 'none'"),
+            "{path}"
+        );
         assert!(!csp.contains("unsafe-inline"), "{path}");
-        assert_eq!(page.header("x-content-type-options"), Some("nosniff"), "{path}");
+        assert_eq!(
+            page.header("x-content-type-options"),
+            Some("nosniff"),
+            "{path}"
+        );
         assert!(page.header("referrer-policy").is_some(), "{path}");
         assert!(page.header("permissions-policy").is_some(), "{path}");
         assert!(page.header("strict-transport-security").is_none(), "{path}");
@@ -265,6 +333,13 @@ async fn wrong_methods_get_405_with_an_html_page() {
 #[actix_web::test]
 async fn head_requests_are_answered() {
     let app = app(state(&fixture_dir())).await;
-    let page = send(&app, TestRequest::default().method(actix_web::http::Method::HEAD).uri("/faq").to_request()).await;
+    let page = send(
+        &app,
+        TestRequest::default()
+            .method(actix_web::http::Method::HEAD)
+            .uri("/faq")
+            .to_request(),
+    )
+    .await;
     assert_eq!(page.status, StatusCode::OK);
 }

@@ -166,12 +166,7 @@ mod tests {
                 Some(2),
                 "",
             ),
-            (
-                "unclosed",
-                "+++\ntitle = \"T\"\n",
-                Some(1),
-                "closing",
-            ),
+            ("unclosed", "+++\ntitle = \"T\"\n", Some(1), "closing"),
             (
                 "h1 in body",
                 "+++\ntitle = \"T\"\nsummary = \"S\"\ncategory = \"c\"\nupdated = 2026-11-20\nsources = [\"g\"]\n+++\n# Title again\n",

@@ -81,6 +81,8 @@ impl Assets {
 
     /// The fingerprinted URL of an embedded file (`app.css` → `/static/app.1a2b3c4d5e6f.css`).
     pub(crate) fn url(&self, name: &str) -> &str {
-        self.urls.get(name).map_or("/static/missing", String::as_str)
+        self.urls
+            .get(name)
+            .map_or("/static/missing", String::as_str)
     }
 }

@@ -244,7 +244,11 @@ struct Feed<'a> {
 /// `/feed.xml`: the most recently updated articles.
 pub(crate) fn feed(site: &Site) -> askama::Result<String> {
     let mut articles: Vec<&Article> = site.articles.iter().collect();
-    articles.sort_by(|a, b| b.updated.cmp(&a.updated).then_with(|| a.title.cmp(&b.title)));
+    articles.sort_by(|a, b| {
+        b.updated
+            .cmp(&a.updated)
+            .then_with(|| a.title.cmp(&b.title))
+    });
     Feed {
         title: &site.settings.title,
         base_url: &site.settings.base_url,

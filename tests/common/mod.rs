@@ -59,7 +59,14 @@ impl Fetched {
         let selector = scraper::Selector::parse(selector).expect("valid selector");
         self.html()
             .select(&selector)
-            .map(|element| element.text().collect::<String>().split_whitespace().collect::<Vec<_>>().join(" "))
+            .map(|element| {
+                element
+                    .text()
+                    .collect::<String>()
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
             .collect()
     }
 

@@ -16,7 +16,11 @@ pub(crate) struct ErrorPage {
 }
 
 /// Renders the page for `status`; `path` is the canonical path to claim (the error itself).
-pub(crate) fn render(site: &Site, status: StatusCode, message: Option<&str>) -> askama::Result<String> {
+pub(crate) fn render(
+    site: &Site,
+    status: StatusCode,
+    message: Option<&str>,
+) -> askama::Result<String> {
     let (heading, default_message) = match status.as_u16() {
         404 => (
             "We could not find that page",

@@ -132,18 +132,14 @@ pub(crate) fn render(
         url: search_url(&query, None, 1),
         current: kind.is_none(),
     }];
-    filters.extend(
-        results
-            .counts
-            .iter()
-            .filter(|(_, count)| *count > 0)
-            .map(|(filter_kind, count)| FilterView {
-                label: plural_label(*filter_kind),
-                count: *count,
-                url: search_url(&query, Some(*filter_kind), 1),
-                current: kind == Some(*filter_kind),
-            }),
-    );
+    filters.extend(results.counts.iter().filter(|(_, count)| *count > 0).map(
+        |(filter_kind, count)| FilterView {
+            label: plural_label(*filter_kind),
+            count: *count,
+            url: search_url(&query, Some(*filter_kind), 1),
+            current: kind == Some(*filter_kind),
+        },
+    ));
     let page_count = results.total.div_ceil(per_page.max(1)).max(1);
     let page_links = page_window(page, page_count)
         .map(|number| PageLink {
@@ -205,7 +201,10 @@ fn plural_label(kind: HitKind) -> String {
 
 /// Up to nine page numbers around the current one.
 fn page_window(page: usize, page_count: usize) -> std::ops::RangeInclusive<usize> {
-    let start = page.saturating_sub(4).max(1).min(page_count.saturating_sub(8).max(1));
+    let start = page
+        .saturating_sub(4)
+        .max(1)
+        .min(page_count.saturating_sub(8).max(1));
     let end = (start + 8).min(page_count);
     start..=end
 }
@@ -226,7 +225,10 @@ mod tests {
                 highlighted: true,
             },
         ]);
-        assert_eq!(html, "&#60;b&#62;call&#60;/b&#62; <mark>lost &#38; found</mark>");
+        assert_eq!(
+            html,
+            "&#60;b&#62;call&#60;/b&#62; <mark>lost &#38; found</mark>"
+        );
     }
 
     #[test]
