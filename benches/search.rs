@@ -6,7 +6,9 @@
 //! real content) and reports its build time, peak memory and the same percentiles;
 //! `SEARCH_SCALE_CONTENT=/tmp/site-10k` does the same for a content folder (for instance one written
 //! by `examples/generate.rs`). `SEARCH_BENCH_ONLY=typo` times only the matching queries and skips
-//! criterion.
+//! criterion (`SEARCH_BENCH_ONLY=` with an empty value: every query, no criterion);
+//! `SEARCH_BENCH_LOG=helpcenter=debug` logs the index build. The table's last column is the mean
+//! CPU time per query over all threads, which stays honest when other programs load the machine.
 
 use std::hint::black_box;
 use std::path::Path;
@@ -38,22 +40,24 @@ fn content_dir() -> std::path::PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("content")
 }
 
-/// CPU time this thread has used, from `/proc` (Linux only; 10 ms resolution), so a busy machine
-/// shows up as a gap between wall-clock percentiles and CPU time per query.
-fn thread_cpu_time() -> Option<Duration> {
-    let stat = std::fs::read_to_string("/proc/thread-self/stat").ok()?;
+/// CPU time this process has used on all its threads (search runs segments in parallel), from
+/// `/proc` (Linux only; 10 ms resolution): unlike wall-clock percentiles, it does not grow when
+/// other programs share the machine.
+fn process_cpu_time() -> Option<Duration> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
     // Fields after the parenthesised command name; utime and stime are the 12th and 13th.
     let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
     let ticks: u64 = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
     Some(Duration::from_millis(ticks * 10))
 }
 
-/// p50 and p99 (wall clock) and mean CPU time of `ITERATIONS` runs of `run`, after a warm-up.
+/// p50 and p99 (wall clock) and mean CPU time (all threads) of `ITERATIONS` runs of `run`, after a
+/// warm-up.
 fn percentiles(mut run: impl FnMut()) -> (Duration, Duration, Option<Duration>) {
     for _ in 0..50 {
         run();
     }
-    let cpu_before = thread_cpu_time();
+    let cpu_before = process_cpu_time();
     let mut times: Vec<Duration> = (0..ITERATIONS)
         .map(|_| {
             let start = Instant::now();
@@ -62,7 +66,7 @@ fn percentiles(mut run: impl FnMut()) -> (Duration, Duration, Option<Duration>) 
         })
         .collect();
     let cpu = cpu_before
-        .zip(thread_cpu_time())
+        .zip(process_cpu_time())
         .map(|(before, after)| (after - before) / ITERATIONS as u32);
     times.sort_unstable();
     let at = |fraction: f64| times[((times.len() as f64 * fraction) as usize).min(times.len() - 1)];
@@ -85,7 +89,10 @@ fn print_percentiles(name: &str, index: &SearchIndex) {
     let mut all_p99 = Duration::ZERO;
     // `SEARCH_BENCH_ONLY=synonym` times only the queries whose label contains that text.
     let only = std::env::var("SEARCH_BENCH_ONLY").unwrap_or_default();
-    for (label, query) in QUERIES.iter().filter(|(label, _)| label.contains(only.as_str())) {
+    for (label, query) in QUERIES
+        .iter()
+        .filter(|(label, _)| label.contains(only.as_str()))
+    {
         let (p50, p99, cpu) = percentiles(|| {
             black_box(index.search(&SearchRequest::new(black_box(query))));
         });
@@ -221,7 +228,11 @@ fn content_report(dir: &Path) {
     println!("\ncontent folder {}", dir.display());
     let start = Instant::now();
     let sources = Sources::read(dir).expect("content folder reads");
-    println!("  read {} articles in {:.2?}", sources.articles.len(), start.elapsed());
+    println!(
+        "  read {} articles in {:.2?}",
+        sources.articles.len(),
+        start.elapsed()
+    );
     report_on(&dir.display().to_string(), sources);
 }
 
@@ -235,14 +246,17 @@ fn report_on(name: &str, sources: Sources) {
     let start = Instant::now();
     let index = SearchIndex::build(&site).expect("index builds");
     println!("  built the search index in {:.2?}", start.elapsed());
-    println!("  peak memory while building (site included): {}", memory("VmHWM"));
+    println!(
+        "  peak memory while building (site included): {}",
+        memory("VmHWM")
+    );
     drop(site);
     println!("  memory with the index alone: {}", memory("VmRSS"));
     print_percentiles(name, &index);
 }
 
 fn main() {
-    // `SEARCH_BENCH_LOG=debug` shows the index build stages.
+    // `SEARCH_BENCH_LOG=helpcenter=debug` logs the index build stages.
     tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::from_env("SEARCH_BENCH_LOG"))
         .init();

@@ -1,5 +1,6 @@
-//! One pass over the matching documents: per-kind counts, the best hit overall (for the instant
-//! answer) and the top hits of the requested kind, with a small per-kind score weight applied.
+//! Collectors over the matching documents: the ranking pass (per-kind counts, the best hit overall
+//! for the instant answer, every matching contact, and the top hits of the requested kind, with a
+//! small per-kind score weight) and an unscored per-kind count for huge result sets.
 
 use std::cmp::{Ordering, Reverse};
 use std::collections::{BinaryHeap, HashMap};
@@ -68,7 +69,9 @@ pub(crate) type OrdinalTables = HashMap<SegmentId, Arc<[u32]>>;
 pub(crate) fn ordinal_tables(searcher: &Searcher) -> tantivy::Result<OrdinalTables> {
     let mut tables = HashMap::new();
     for segment in searcher.segment_readers() {
-        let column = segment.fast_fields().column_first_or_default::<u64>(ORDINAL)?;
+        let column = segment
+            .fast_fields()
+            .column_first_or_default::<u64>(ORDINAL)?;
         let table: Arc<[u32]> = (0..segment.max_doc())
             .map(|doc| u32::try_from(column.get_val(doc)).unwrap_or(u32::MAX))
             .collect();

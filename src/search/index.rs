@@ -1,6 +1,7 @@
 //! The index side: schema and analyzers, one tantivy document per article, section, FAQ and contact,
 //! and the catalog that keeps (outside tantivy) what a hit shows: title, URL, breadcrumb, snippet text.
 
+use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap};
 use std::ops::Range;
 
@@ -125,9 +126,66 @@ pub(crate) struct ArticleRecord {
     /// Where phone numbers are written in `text`.
     pub phones: Vec<Range<usize>>,
     /// Summary, then each section's heading and text: the snippet source.
-    pub text: String,
+    pub text: StoredText,
     pub sections: Vec<SectionRecord>,
 }
+
+/// Article text kept for snippets: as is on an ordinary site; deflated on a big one, where the
+/// text of every article would otherwise be the largest part of the index's memory.
+#[derive(Debug)]
+pub(crate) enum StoredText {
+    /// The text itself.
+    Plain(Box<str>),
+    /// Raw deflate of the text.
+    Deflated(Box<[u8]>),
+}
+
+impl StoredText {
+    /// Stores `text`, deflated when `compress` is set (and it pays off).
+    pub(crate) fn new(text: String, compress: bool) -> StoredText {
+        if compress {
+            use std::io::Write as _;
+            let mut encoder = flate2::write::DeflateEncoder::new(
+                Vec::with_capacity(text.len() / 2),
+                flate2::Compression::fast(),
+            );
+            if encoder.write_all(text.as_bytes()).is_ok()
+                && let Ok(bytes) = encoder.finish()
+                && bytes.len() < text.len()
+            {
+                return StoredText::Deflated(bytes.into_boxed_slice());
+            }
+        }
+        StoredText::Plain(text.into_boxed_str())
+    }
+
+    /// The text (inflated when needed; a damaged store gives an empty text, never a panic).
+    pub fn get(&self) -> Cow<'_, str> {
+        match self {
+            StoredText::Plain(text) => Cow::Borrowed(text),
+            StoredText::Deflated(bytes) => {
+                use std::io::Read as _;
+                let mut text = String::new();
+                let mut decoder = flate2::read::DeflateDecoder::new(&bytes[..]);
+                if decoder.read_to_string(&mut text).is_err() {
+                    text.clear();
+                }
+                Cow::Owned(text)
+            }
+        }
+    }
+
+    /// Bytes held.
+    fn size(&self) -> usize {
+        match self {
+            StoredText::Plain(text) => text.len(),
+            StoredText::Deflated(bytes) => bytes.len(),
+        }
+    }
+}
+
+/// From this many articles, article texts are stored deflated.
+const COMPRESS_FROM_ARTICLES: usize = 5_000;
 
 /// A section: its anchor and where its text sits in the article's text.
 #[derive(Debug)]
@@ -253,15 +311,19 @@ impl Catalog {
     }
 
     /// The text the snippet is cut from.
-    pub fn text(&self, ordinal: usize) -> &str {
+    pub fn text(&self, ordinal: usize) -> Cow<'_, str> {
         match self.entries[ordinal] {
-            Source::Article(index) => &self.articles[index].text,
+            Source::Article(index) => self.articles[index].text.get(),
             Source::Section { article, section } => {
                 let article = &self.articles[article];
-                &article.text[article.sections[section].text.clone()]
+                let range = article.sections[section].text.clone();
+                match article.text.get() {
+                    Cow::Borrowed(text) => Cow::Borrowed(text.get(range).unwrap_or_default()),
+                    Cow::Owned(text) => Cow::Owned(text.get(range).unwrap_or_default().to_string()),
+                }
             }
-            Source::Faq(index) => &self.faqs[index].text,
-            Source::Contact(index) => &self.contacts[index].text,
+            Source::Faq(index) => Cow::Borrowed(&self.faqs[index].text),
+            Source::Contact(index) => Cow::Borrowed(&self.contacts[index].text),
         }
     }
 
@@ -286,7 +348,7 @@ impl Catalog {
 
     /// Bytes of snippet text held (for the build log).
     pub fn text_bytes(&self) -> usize {
-        self.articles.iter().map(|a| a.text.len()).sum::<usize>()
+        self.articles.iter().map(|a| a.text.size()).sum::<usize>()
             + self.faqs.iter().map(|f| f.text.len()).sum::<usize>()
             + self.contacts.iter().map(|c| c.text.len()).sum::<usize>()
     }
@@ -389,7 +451,10 @@ impl Builder<'_> {
             .add_document(document)
             .map_err(|error| SearchError::AddDocument {
                 kind: kind.as_str(),
-                title: text.title.first().map_or_else(String::new, |t| t.to_string()),
+                title: text
+                    .title
+                    .first()
+                    .map_or_else(String::new, |t| t.to_string()),
                 source: error,
             })?;
         self.catalog.entries.push(source);
@@ -411,7 +476,10 @@ fn phone_spans(text: &str) -> Vec<(Range<usize>, BTreeSet<String>)> {
 }
 
 /// The digit tokens of the spans inside `range`.
-fn tokens_within(spans: &[(Range<usize>, BTreeSet<String>)], range: &Range<usize>) -> BTreeSet<String> {
+fn tokens_within(
+    spans: &[(Range<usize>, BTreeSet<String>)],
+    range: &Range<usize>,
+) -> BTreeSet<String> {
     spans
         .iter()
         .filter(|(span, _)| span.start >= range.start && span.end <= range.end)
@@ -497,7 +565,10 @@ pub(crate) fn add_site(
             purpose: contact.purpose.clone(),
             department: contact.department.clone(),
             url: contact.url_path(),
-            phone_ranges: phone_spans(&text).into_iter().map(|(range, _)| range).collect(),
+            phone_ranges: phone_spans(&text)
+                .into_iter()
+                .map(|(range, _)| range)
+                .collect(),
             text,
             phones: contact
                 .numbers
@@ -527,6 +598,7 @@ pub(crate) fn add_site(
         )?;
     }
 
+    let compress = site.articles.len() >= COMPRESS_FROM_ARTICLES;
     for article in &site.articles {
         let mut text = article.summary.trim().to_string();
         let mut sections = Vec::new();
@@ -595,7 +667,7 @@ pub(crate) fn add_site(
             category: category_index.get(article.category.as_str()).copied(),
             contacts: article.contacts.clone(),
             phones: spans.into_iter().map(|(range, _)| range).collect(),
-            text,
+            text: StoredText::new(text, compress),
             sections,
         });
     }

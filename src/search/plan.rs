@@ -1,6 +1,8 @@
-//! Turns a normalised query into a tantivy query built by hand (never the query parser): typed words
-//! over weighted fields, synonyms, typo and prefix expansions from the term dictionary, phrase and
-//! all-words bonuses, and phone-number clauses. Also proposes "did you mean".
+//! Turns a normalised query into tantivy queries built by hand (never the query parser): each word a
+//! concept over weighted fields with its synonyms, typo corrections and completions from the term
+//! dictionary; the words that matter required (with an any-word fallback); proximity bonuses;
+//! phone-number clauses; and, for huge result sets, lean, counting and narrowing variants. Also
+//! proposes "did you mean".
 
 use std::collections::HashMap;
 
@@ -15,6 +17,43 @@ use super::index::Fields;
 use super::snippet::Highlight;
 use super::understand::{Analyzers, PhoneForm, Synonyms, WordRole, extract_phones};
 
+/// The fields a [`Planner::match_query`] may look in.
+#[derive(Debug, Clone, Copy)]
+enum FieldRole {
+    Title,
+    Headings,
+    Keywords,
+    Context,
+    Body,
+}
+
+impl FieldRole {
+    fn field(self, fields: Fields) -> Field {
+        match self {
+            FieldRole::Title => fields.title,
+            FieldRole::Headings => fields.headings,
+            FieldRole::Keywords => fields.keywords,
+            FieldRole::Context => fields.context,
+            FieldRole::Body => fields.body,
+        }
+    }
+}
+
+/// Every searchable text field.
+const ALL_FIELDS: [FieldRole; 5] = [
+    FieldRole::Title,
+    FieldRole::Headings,
+    FieldRole::Keywords,
+    FieldRole::Context,
+    FieldRole::Body,
+];
+/// The short fields that say what a page is about.
+const HEADLINE_FIELDS: [FieldRole; 3] =
+    [FieldRole::Title, FieldRole::Headings, FieldRole::Keywords];
+
+/// From this many matches (estimated), a result set is huge: queries go lean and ranking
+/// narrows (see `SearchIndex::rank`).
+pub(crate) const LARGE_RESULT: u64 = 5_000;
 /// Weight of a word as typed.
 const TYPED: f32 = 1.0;
 /// Weight of a synonym of a typed word or phrase.
@@ -96,13 +135,18 @@ impl Mode {
 pub(crate) struct Plan {
     /// `None` when nothing searchable is left (only stop words or punctuation).
     pub query: Option<Box<dyn Query>>,
+    /// An upper bound on how many pages `query` matches, from document frequencies.
+    pub estimate: u64,
+    /// For a huge result set: the pages `query` requires (phones aside), as a flat unscored query
+    /// that is cheaper to count with.
+    pub count: Option<Box<dyn Query>>,
     /// The same words with none required, to run when `query` finds (almost) nothing.
     pub fallback: Option<Box<dyn Query>>,
     /// Extra score for the typed words close together in running text (see `SearchIndex::rank`).
     pub body_proximity: Option<Box<dyn Query>>,
-    /// Pages with a required concept in a title, heading or keywords: on a big site, the
-    /// candidates worth scoring in full (see `SearchIndex::rank`).
-    pub headline: Option<Box<dyn Query>>,
+    /// Pages with every, then with any, required concept in a title, heading or keywords: on a
+    /// huge result set, the candidates worth scoring, narrowest first (see `SearchIndex::rank`).
+    pub headlines: Vec<Box<dyn Query>>,
     /// Index terms to highlight, with their concept and weight.
     pub highlight: HashMap<String, Highlight>,
     /// The query with unknown words replaced by their closest dictionary word.
@@ -119,7 +163,7 @@ pub(crate) struct Plan {
 struct Alternative {
     stems: Vec<String>,
     weight: f32,
-    /// The form the visitor typed (not a synonym, correction or completion).
+    /// The form the visitor typed, or is typing (not a synonym or a correction).
     typed: bool,
 }
 
@@ -129,6 +173,8 @@ pub(crate) struct Planner<'a> {
     pub fields: Fields,
     pub analyzers: &'a Analyzers,
     pub synonyms: &'a Synonyms,
+    /// From this many (estimated) matches a query goes lean; [`LARGE_RESULT`] outside tests.
+    pub large_result: u64,
 }
 
 impl Planner<'_> {
@@ -147,10 +193,9 @@ impl Planner<'_> {
                 *entry = Highlight { concept, weight };
             }
         };
-        // Words the visitor needs are required (in any of their forms); the rest only add score.
-        let mut required: Vec<Box<dyn Query>> = Vec::new();
-        // The same required concepts, looked for in titles, headings and keywords only.
-        let mut narrow: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        // Each concept with its forms, and whether the visitor needs it (required in one of its
+        // forms) or it only adds score.
+        let mut concepts: Vec<(Vec<Alternative>, bool)> = Vec::new();
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
 
         // Synonyms are matched on every word the index holds, query stop words included, so a
@@ -166,11 +211,14 @@ impl Planner<'_> {
         // Words inside a multi-word synonym ("live person") are required as that phrase or one of
         // its synonyms, not one by one.
         let in_span = |index: usize| {
-            stemmed.iter().position(|&i| i == index).is_some_and(|position| {
-                synonym_matches.iter().any(|found| {
-                    found.len > 1 && (found.start..found.start + found.len).contains(&position)
+            stemmed
+                .iter()
+                .position(|&i| i == index)
+                .is_some_and(|position| {
+                    synonym_matches.iter().any(|found| {
+                        found.len > 1 && (found.start..found.start + found.len).contains(&position)
+                    })
                 })
-            })
         };
 
         let searchable: Vec<usize> = (0..words.len())
@@ -260,10 +308,11 @@ impl Planner<'_> {
             if complete {
                 for (completion, _) in self.completions(&word.surface) {
                     if let Some(completion_stem) = self.analyzers.stem(&completion) {
+                        // A completion is the word being typed: it looks where typed words do.
                         alternatives.push(Alternative {
                             stems: vec![completion_stem],
                             weight: PREFIX * role_weight,
-                            typed: false,
+                            typed: true,
                         });
                     }
                 }
@@ -292,14 +341,9 @@ impl Planner<'_> {
                     note(stem, concept, alternative.weight);
                 }
             }
-            let query = self.concept_query(&alternatives, &boosts);
             let exists = known || alternatives.len() > 1;
-            if word.role == WordRole::Normal && exists && !in_span(index) {
-                required.push(query);
-                narrow.push((Occur::Should, self.headline_query(&alternatives)));
-            } else {
-                clauses.push((Occur::Should, query));
-            }
+            let is_required = word.role == WordRole::Normal && exists && !in_span(index);
+            concepts.push((alternatives, is_required));
         }
 
         // Multi-word synonyms ("live person", "outside the us"): the typed words close together,
@@ -322,10 +366,53 @@ impl Planner<'_> {
                     note(stem, concept, alternative.weight);
                 }
             }
-            let query = self.concept_query(&alternatives, &boosts);
-            if span.iter().any(|&i| words[i].role == WordRole::Normal) {
+            let is_required = span.iter().any(|&i| words[i].role == WordRole::Normal);
+            concepts.push((alternatives, is_required));
+        }
+
+        // An upper bound on the matches: the rarest required concept, or all of them when none is
+        // required. A huge result set gets a lean query (see `Planner::concept_query`).
+        let sizes: Vec<(u64, bool)> = concepts
+            .iter()
+            .map(|(alternatives, is_required)| (self.estimate(alternatives), *is_required))
+            .collect();
+        let estimate = sizes
+            .iter()
+            .filter(|(_, is_required)| *is_required)
+            .map(|(size, _)| *size)
+            .min()
+            .unwrap_or_else(|| sizes.iter().map(|(size, _)| size).sum());
+        let lean = estimate >= self.large_result;
+        let mut required: Vec<Box<dyn Query>> = Vec::new();
+        // The required concepts looked for in titles, headings and keywords only.
+        let mut narrow: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        // The same matching as the query, unscored and flat, for counting a huge result set.
+        let mut count: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let any_required = concepts.iter().any(|(_, is_required)| *is_required);
+        for (alternatives, is_required) in &concepts {
+            // On a huge result set, words that are not required only re-rank a little and cost
+            // a walk through all their pages: leave them out.
+            if lean && any_required && !is_required {
+                continue;
+            }
+            let query = self.concept_query(alternatives, &boosts, lean);
+            if lean && (*is_required || !any_required) {
+                let occur = if *is_required {
+                    Occur::Must
+                } else {
+                    Occur::Should
+                };
+                count.push((
+                    occur,
+                    self.match_query(alternatives, &boosts, lean, &ALL_FIELDS),
+                ));
+            }
+            if *is_required {
                 required.push(query);
-                narrow.push((Occur::Should, self.headline_query(&alternatives)));
+                narrow.push((
+                    Occur::Should,
+                    self.match_query(alternatives, &boosts, false, &HEADLINE_FIELDS),
+                ));
             } else {
                 clauses.push((Occur::Should, query));
             }
@@ -348,9 +435,10 @@ impl Planner<'_> {
         for run in runs {
             let first = run[0].0;
             for (field, boost) in boosts {
-                // Closeness counts in titles, headings and running text; keywords and context
-                // are lists.
-                if field == self.fields.keywords || field == self.fields.context || boost == 0.0 {
+                // Closeness counts in titles, headings and running text (a huge result set:
+                // titles only); keywords and context are lists.
+                let is_list = field == self.fields.keywords || field == self.fields.context;
+                if is_list || boost == 0.0 || (lean && field != self.fields.title) {
                     continue;
                 }
                 let terms: Vec<(usize, Term)> = run
@@ -421,18 +509,39 @@ impl Planner<'_> {
                 .iter()
                 .map(|query| (Occur::Should, query.box_clone()))
                 .collect();
-            any.extend(clauses.iter().map(|(occur, query)| (*occur, query.box_clone())));
+            any.extend(
+                clauses
+                    .iter()
+                    .map(|(occur, query)| (*occur, query.box_clone())),
+            );
             Box::new(BooleanQuery::new(any)) as Box<dyn Query>
         });
         clauses.extend(required.into_iter().map(|query| (Occur::Must, query)));
         Plan {
+            estimate,
+            count: (!count.is_empty() && phones.is_empty())
+                .then(|| Box::new(BooleanQuery::new(count)) as Box<dyn Query>),
             query: (!clauses.is_empty())
                 .then(|| Box::new(BooleanQuery::new(clauses)) as Box<dyn Query>),
             fallback,
             body_proximity: (!body_proximity.is_empty())
                 .then(|| Box::new(BooleanQuery::new(body_proximity)) as Box<dyn Query>),
-            headline: (!narrow.is_empty())
-                .then(|| Box::new(BooleanQuery::new(narrow)) as Box<dyn Query>),
+            headlines: if narrow.is_empty() {
+                Vec::new()
+            } else {
+                // Every required concept in a headline first; then any of them.
+                let mut all: Vec<Box<dyn Query>> = Vec::new();
+                if narrow.len() > 1 {
+                    all.push(Box::new(BooleanQuery::new(
+                        narrow
+                            .iter()
+                            .map(|(_, query)| (Occur::Must, query.box_clone()))
+                            .collect(),
+                    )));
+                }
+                all.push(Box::new(BooleanQuery::new(narrow)));
+                all
+            },
             highlight,
             correction,
             has_unknown_word,
@@ -443,47 +552,48 @@ impl Planner<'_> {
     /// One concept (a typed word and its other forms) over every weighted field: each form sums
     /// its fields, and the concept counts its best form (plus a little of the others), so a page
     /// full of synonyms does not outscore a page with the word as typed.
+    ///
+    /// A `lean` query (for a huge result set) looks for multi-word forms in short fields only:
+    /// checking word positions in every matching body is what makes such queries slow.
     fn concept_query(
         &self,
         alternatives: &[Alternative],
         boosts: &[(Field, f32); 5],
+        lean: bool,
     ) -> Box<dyn Query> {
         let mut forms: Vec<Box<dyn Query>> = Vec::with_capacity(alternatives.len());
         for alternative in alternatives {
+            // A phrase scores the sum of its terms' rarity; divide so a two-word synonym does
+            // not count double.
+            let weight = alternative.weight / alternative.stems.len().max(1) as f32;
+            if lean && alternative.typed && alternative.stems.len() > 1 {
+                // Every word somewhere, instead of checking word positions in every page.
+                let words: Vec<(Occur, Box<dyn Query>)> = alternative
+                    .stems
+                    .iter()
+                    .map(|stem| {
+                        let single = Alternative {
+                            stems: vec![stem.clone()],
+                            weight,
+                            typed: true,
+                        };
+                        (Occur::Must, self.concept_query(&[single], boosts, false))
+                    })
+                    .collect();
+                forms.push(Box::new(BooleanQuery::new(words)));
+                continue;
+            }
             let mut fields: Vec<(Occur, Box<dyn Query>)> = Vec::with_capacity(boosts.len());
             for &(field, boost) in boosts {
                 if boost == 0.0 {
                     continue;
                 }
-                // Headings repeat body text and a section's context is weak evidence: only the
-                // form as typed looks there, which keeps synonym-rich queries cheap.
-                if !alternative.typed && (field == self.fields.context || field == self.fields.headings) {
-                    continue;
+                if let Some(query) = self.form_query(alternative, field, lean, true) {
+                    fields.push((
+                        Occur::Should,
+                        Box::new(BoostQuery::new(query, boost * weight)),
+                    ));
                 }
-                let query: Box<dyn Query> = match alternative.stems.as_slice() {
-                    [] => continue,
-                    [stem] => Box::new(TermQuery::new(
-                        Term::from_field_text(field, stem),
-                        IndexRecordOption::WithFreqs,
-                    )),
-                    // Stop words leave gaps ("outside the us"); a typed phrase may also have
-                    // another word in between.
-                    stems => Box::new(PhraseQuery::new_with_offset_and_slop(
-                        stems
-                            .iter()
-                            .enumerate()
-                            .map(|(offset, stem)| (offset, Term::from_field_text(field, stem)))
-                            .collect(),
-                        if alternative.typed { 2 } else { 1 },
-                    )),
-                };
-                // A phrase scores the sum of its terms' rarity; divide so a two-word synonym
-                // does not count double.
-                let length = alternative.stems.len() as f32;
-                fields.push((
-                    Occur::Should,
-                    Box::new(BoostQuery::new(query, boost * alternative.weight / length)),
-                ));
             }
             forms.push(Box::new(BooleanQuery::new(fields)));
         }
@@ -493,27 +603,114 @@ impl Planner<'_> {
         Box::new(DisjunctionMaxQuery::with_tie_breaker(forms, OTHER_FORMS))
     }
 
-    /// Matches any form of a concept in a title, heading or keywords (for filtering, unscored).
-    fn headline_query(&self, alternatives: &[Alternative]) -> Box<dyn Query> {
+    /// One form of a concept in one field, or `None` where it is not looked for: headings and a
+    /// section's context only hold the form as typed (headings repeat body text, context is weak
+    /// evidence, and it keeps synonym-rich queries cheap), and a `lean` query looks for phrases
+    /// in titles and keywords only.
+    fn form_query(
+        &self,
+        alternative: &Alternative,
+        field: Field,
+        lean: bool,
+        scored: bool,
+    ) -> Option<Box<dyn Query>> {
+        if !alternative.typed && (field == self.fields.context || field == self.fields.headings) {
+            return None;
+        }
+        match alternative.stems.as_slice() {
+            [] => None,
+            [stem] => Some(Box::new(TermQuery::new(
+                Term::from_field_text(field, stem),
+                if scored {
+                    IndexRecordOption::WithFreqs
+                } else {
+                    IndexRecordOption::Basic
+                },
+            ))),
+            _ if lean && field != self.fields.title && field != self.fields.keywords => None,
+            // Stop words leave gaps ("outside the us"); a typed phrase may also have another
+            // word in between.
+            stems => Some(Box::new(PhraseQuery::new_with_offset_and_slop(
+                stems
+                    .iter()
+                    .enumerate()
+                    .map(|(offset, stem)| (offset, Term::from_field_text(field, stem)))
+                    .collect(),
+                if alternative.typed { 2 } else { 1 },
+            ))),
+        }
+    }
+
+    /// An upper bound on the pages a concept matches: the document frequencies of its forms (a
+    /// phrase counted by its first word).
+    fn estimate(&self, alternatives: &[Alternative]) -> u64 {
+        alternatives
+            .iter()
+            .filter_map(|alternative| alternative.stems.first())
+            .map(|stem| {
+                [
+                    self.fields.title,
+                    self.fields.headings,
+                    self.fields.keywords,
+                    self.fields.body,
+                ]
+                .into_iter()
+                .map(|field| {
+                    self.searcher
+                        .doc_freq(&Term::from_field_text(field, stem))
+                        .unwrap_or(0)
+                })
+                .sum::<u64>()
+            })
+            .sum()
+    }
+
+    /// Matches any form of a concept in `fields` (flat and unscored: for counting and filtering),
+    /// with the same field choices as [`Planner::concept_query`].
+    fn match_query(
+        &self,
+        alternatives: &[Alternative],
+        boosts: &[(Field, f32); 5],
+        lean: bool,
+        fields: &[FieldRole],
+    ) -> Box<dyn Query> {
+        let fields: Vec<Field> = boosts
+            .iter()
+            .filter(|(field, boost)| {
+                *boost != 0.0 && fields.iter().any(|role| role.field(self.fields) == *field)
+            })
+            .map(|(field, _)| *field)
+            .collect();
         let mut should: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         for alternative in alternatives {
-            for field in [self.fields.title, self.fields.headings, self.fields.keywords] {
-                let query: Box<dyn Query> = match alternative.stems.as_slice() {
-                    [] => continue,
-                    [stem] => Box::new(TermQuery::new(
-                        Term::from_field_text(field, stem),
-                        IndexRecordOption::Basic,
-                    )),
-                    stems => Box::new(PhraseQuery::new_with_offset_and_slop(
-                        stems
+            if lean && alternative.typed && alternative.stems.len() > 1 {
+                let words: Vec<(Occur, Box<dyn Query>)> = alternative
+                    .stems
+                    .iter()
+                    .map(|stem| {
+                        let single = Alternative {
+                            stems: vec![stem.clone()],
+                            weight: alternative.weight,
+                            typed: true,
+                        };
+                        let any_field: Vec<(Occur, Box<dyn Query>)> = fields
                             .iter()
-                            .enumerate()
-                            .map(|(offset, stem)| (offset, Term::from_field_text(field, stem)))
-                            .collect(),
-                        2,
-                    )),
-                };
-                should.push((Occur::Should, query));
+                            .filter_map(|&field| self.form_query(&single, field, false, false))
+                            .map(|query| (Occur::Should, query))
+                            .collect();
+                        (
+                            Occur::Must,
+                            Box::new(BooleanQuery::new(any_field)) as Box<dyn Query>,
+                        )
+                    })
+                    .collect();
+                should.push((Occur::Should, Box::new(BooleanQuery::new(words))));
+                continue;
+            }
+            for &field in &fields {
+                if let Some(query) = self.form_query(alternative, field, lean, false) {
+                    should.push((Occur::Should, query));
+                }
             }
         }
         Box::new(BooleanQuery::new(should))

@@ -4,7 +4,6 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
-
 use super::Fragment;
 use super::understand::{Analyzers, fold_acronyms};
 
@@ -313,7 +312,12 @@ mod tests {
     fn highlights_stemmed_matches() {
         let analyzer = analyzers();
         let text = "Report a lost or stolen card.\nCall right away.";
-        let out = snippet(text, &[], &terms(&[("stolen", 1.0), ("card", 1.0)]), &analyzer);
+        let out = snippet(
+            text,
+            &[],
+            &terms(&[("stolen", 1.0), ("card", 1.0)]),
+            &analyzer,
+        );
         assert_eq!(
             show(&out),
             "Report a lost or [stolen] [card]. Call right away."
@@ -378,7 +382,16 @@ mod tests {
         let found: Vec<(usize, &str)> = words("Call 1-800-AXP-EARN, e-mail: née!").collect();
         assert_eq!(
             found,
-            [(0, "Call"), (5, "1"), (7, "800"), (11, "AXP"), (15, "EARN"), (21, "e"), (23, "mail"), (29, "née")]
+            [
+                (0, "Call"),
+                (5, "1"),
+                (7, "800"),
+                (11, "AXP"),
+                (15, "EARN"),
+                (21, "e"),
+                (23, "mail"),
+                (29, "née")
+            ]
         );
         assert!(could_match("Cards", &["car"]));
         assert!(could_match("US", &["us"]));

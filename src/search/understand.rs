@@ -71,7 +71,9 @@ pub(crate) fn fold_acronyms(text: &str) -> Cow<'_, str> {
             && bytes[index + 1] == b'.'
             && bytes[index + 2].is_ascii_alphabetic()
             && (index == 0 || !is_word(bytes[index - 1]))
-            && bytes.get(index + 3).is_none_or(|&next| next == b'.' || !is_word(next));
+            && bytes
+                .get(index + 3)
+                .is_none_or(|&next| next == b'.' || !is_word(next));
         if !is_acronym {
             index += 1;
             continue;
