@@ -40,7 +40,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-say() { printf '%s\n' "$*" >&2; }
+# shellcheck source=bench/lib.sh
+. bench/lib.sh  # after the cd above, so the path is from the repository root
 
 # --- load tool ---------------------------------------------------------------------------------
 # wrk by default: written in C, it leaves more of the two cores to the server than oha does (oha at
@@ -62,35 +63,6 @@ fi
 command -v jq >/dev/null || [ "$tool" = wrk ] || apt-get install -y jq >/dev/null
 
 # --- helpers -----------------------------------------------------------------------------------
-# A free TCP port on 127.0.0.1: random candidates, skipping any that accept a connection.
-free_port() {
-    local port
-    for _ in $(seq 1 50); do
-        port=$((20000 + RANDOM % 40000))
-        if ! (exec 3<>"/dev/tcp/$HOST/$port") 2>/dev/null; then
-            echo "$port"
-            return
-        fi
-    done
-    say "no free port found"
-    exit 1
-}
-
-# Waits until `url` answers 200, up to `limit` seconds; prints the seconds it took.
-wait_for() {
-    local url=$1 limit=$2 started now
-    started=$(date +%s.%N)
-    while ! curl -fs -o /dev/null "$url"; do
-        now=$(date +%s.%N)
-        if awk -v a="$started" -v b="$now" -v l="$limit" 'BEGIN { exit !(b - a > l) }'; then
-            say "timed out waiting for $url"
-            return 1
-        fi
-        sleep 0.05
-    done
-    awk -v a="$started" -v b="$(date +%s.%N)" 'BEGIN { printf "%.2f", b - a }'
-}
-
 # CPU time (user + system, clock ticks) used so far by a process and its children processes
 # (nginx workers); threads are included in a process's own figures.
 cpu_ticks() {
@@ -101,9 +73,6 @@ cpu_ticks() {
     echo "$total"
 }
 
-peak_rss_mb() {
-    awk '/^VmHWM:/ { printf "%.0f", $2 / 1024 }' "/proc/$1/status" 2>/dev/null || echo "?"
-}
 
 # Words for random queries (help-center words, so most queries match something).
 words=(lost stolen card fraud alert dispute charge refund points rewards travel fee annual payment

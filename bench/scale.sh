@@ -38,27 +38,13 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-say() { printf '%s\n' "$*" >&2; }
+# shellcheck source=bench/lib.sh
+. bench/lib.sh  # after the cd above, so the path is from the repository root
 
 command -v oha >/dev/null || cargo install oha --locked
 command -v jq >/dev/null || apt-get install -y jq >/dev/null
 
-free_port() {
-    local port
-    for _ in $(seq 1 50); do
-        port=$((20000 + RANDOM % 40000))
-        if ! (exec 3<>"/dev/tcp/$HOST/$port") 2>/dev/null; then
-            echo "$port"
-            return
-        fi
-    done
-    say "no free port found"
-    exit 1
-}
 
-rss_mb() {
-    awk -v key="$2:" '$1 == key { printf "%.0f", $2 / 1024 }' "/proc/$1/status" 2>/dev/null || echo "?"
-}
 
 # Words for random queries: help-center words the generator writes, so most queries match.
 words="lost|stolen|card|fraud|alert|dispute|charge|refund|points|rewards|travel|fee|annual|payment"
@@ -95,7 +81,7 @@ for size in $SIZES; do
     ready=$(grep -m1 'content ready' "$work/server-$size.log")
     field() { sed -n "s/.* $1=\([0-9]*\).*/\1/p" <<<"$ready"; }
     timings="$(field load_ms)/$(field index_ms)/$(field render_ms)"
-    rss_start=$(rss_mb "$server" VmHWM)
+    rss_start=$(peak_rss_mb "$server")
 
     # First and second request of an article: on a large site the first renders and compresses it.
     slug=$(find "$site/articles" -name '*.md' -printf '%f\n' | sort | sed -n '7p' | sed 's/\.md$//')
@@ -109,7 +95,7 @@ for size in $SIZES; do
     http=$(jq -r '"\(.summary.requestsPerSec | floor) \(.latencyPercentiles.p50 * 1000 * 100 | floor / 100)/\(.latencyPercentiles.p99 * 1000 * 100 | floor / 100)"' "$work/http.json")
     errors=$(jq '[(.statusCodeDistribution // {} | to_entries[] | select(.key != "200") | .value), (.errorDistribution // {} | to_entries[] | .value)] | add // 0' "$work/http.json")
     [ "$errors" = 0 ] || say "warning: $errors failed search requests"
-    rss_peak=$(rss_mb "$server" VmHWM)
+    rss_peak=$(peak_rss_mb "$server")
     kill "$server"
     wait "$server" 2>/dev/null || true
     server=""

@@ -1,0 +1,37 @@
+# Shell helpers shared by the benchmark scripts (sourced, not run). Expects HOST to be set.
+
+say() { printf '%s\n' "$*" >&2; }
+
+# A free TCP port on 127.0.0.1: random candidates, skipping any that accept a connection.
+free_port() {
+    local port
+    for _ in $(seq 1 50); do
+        port=$((20000 + RANDOM % 40000))
+        if ! (exec 3<>"/dev/tcp/$HOST/$port") 2>/dev/null; then
+            echo "$port"
+            return
+        fi
+    done
+    say "no free port found"
+    exit 1
+}
+
+# Waits until `url` answers 200, up to `limit` seconds; prints the seconds it took.
+wait_for() {
+    local url=$1 limit=$2 started now
+    started=$(date +%s.%N)
+    while ! curl -fs -o /dev/null "$url"; do
+        now=$(date +%s.%N)
+        if awk -v a="$started" -v b="$now" -v l="$limit" 'BEGIN { exit !(b - a > l) }'; then
+            say "timed out waiting for $url"
+            return 1
+        fi
+        sleep 0.05
+    done
+    awk -v a="$started" -v b="$(date +%s.%N)" 'BEGIN { printf "%.2f", b - a }'
+}
+
+# Peak resident memory (VmHWM) of a process, in MB.
+peak_rss_mb() {
+    awk '/^VmHWM:/ { printf "%.0f", $2 / 1024 }' "/proc/$1/status" 2>/dev/null || echo "?"
+}
