@@ -167,6 +167,35 @@ struct Alternative {
     typed: bool,
 }
 
+impl Alternative {
+    /// A lean query splits a typed multi-word form into its words (each required somewhere)
+    /// instead of checking word positions in every matching page.
+    fn splits_when_lean(&self, lean: bool) -> bool {
+        lean && self.typed && self.stems.len() > 1
+    }
+
+    /// Requires every word of this form, each matched by `word_query` as a one-word form of `weight`.
+    fn all_words(
+        &self,
+        weight: f32,
+        mut word_query: impl FnMut(&Alternative) -> Box<dyn Query>,
+    ) -> Box<dyn Query> {
+        let words: Vec<(Occur, Box<dyn Query>)> = self
+            .stems
+            .iter()
+            .map(|stem| {
+                let single = Alternative {
+                    stems: vec![stem.clone()],
+                    weight,
+                    typed: true,
+                };
+                (Occur::Must, word_query(&single))
+            })
+            .collect();
+        Box::new(BooleanQuery::new(words))
+    }
+}
+
 /// Builds plans against the current searcher's dictionary.
 pub(crate) struct Planner<'a> {
     pub searcher: &'a Searcher,
@@ -566,21 +595,10 @@ impl Planner<'_> {
             // A phrase scores the sum of its terms' rarity; divide so a two-word synonym does
             // not count double.
             let weight = alternative.weight / alternative.stems.len().max(1) as f32;
-            if lean && alternative.typed && alternative.stems.len() > 1 {
-                // Every word somewhere, instead of checking word positions in every page.
-                let words: Vec<(Occur, Box<dyn Query>)> = alternative
-                    .stems
-                    .iter()
-                    .map(|stem| {
-                        let single = Alternative {
-                            stems: vec![stem.clone()],
-                            weight,
-                            typed: true,
-                        };
-                        (Occur::Must, self.concept_query(&[single], boosts, false))
-                    })
-                    .collect();
-                forms.push(Box::new(BooleanQuery::new(words)));
+            if alternative.splits_when_lean(lean) {
+                forms.push(alternative.all_words(weight, |single| {
+                    self.concept_query(std::slice::from_ref(single), boosts, false)
+                }));
                 continue;
             }
             let mut fields: Vec<(Occur, Box<dyn Query>)> = Vec::with_capacity(boosts.len());
@@ -683,28 +701,16 @@ impl Planner<'_> {
             .collect();
         let mut should: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         for alternative in alternatives {
-            if lean && alternative.typed && alternative.stems.len() > 1 {
-                let words: Vec<(Occur, Box<dyn Query>)> = alternative
-                    .stems
-                    .iter()
-                    .map(|stem| {
-                        let single = Alternative {
-                            stems: vec![stem.clone()],
-                            weight: alternative.weight,
-                            typed: true,
-                        };
-                        let any_field: Vec<(Occur, Box<dyn Query>)> = fields
-                            .iter()
-                            .filter_map(|&field| self.form_query(&single, field, false, false))
-                            .map(|query| (Occur::Should, query))
-                            .collect();
-                        (
-                            Occur::Must,
-                            Box::new(BooleanQuery::new(any_field)) as Box<dyn Query>,
-                        )
-                    })
-                    .collect();
-                should.push((Occur::Should, Box::new(BooleanQuery::new(words))));
+            if alternative.splits_when_lean(lean) {
+                let all_words = alternative.all_words(alternative.weight, |single| {
+                    let any_field: Vec<(Occur, Box<dyn Query>)> = fields
+                        .iter()
+                        .filter_map(|&field| self.form_query(single, field, false, false))
+                        .map(|query| (Occur::Should, query))
+                        .collect();
+                    Box::new(BooleanQuery::new(any_field))
+                });
+                should.push((Occur::Should, all_words));
                 continue;
             }
             for &field in &fields {

@@ -3,6 +3,7 @@
 //! answers, and security headers.
 
 use std::panic::AssertUnwindSafe;
+use std::sync::LazyLock;
 use std::time::Instant;
 
 use actix_web::body::BoxBody;
@@ -19,18 +20,26 @@ use super::state::AppState;
 /// Content-Security-Policy: everything from this origin, nothing inline, no framing.
 pub(crate) const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
-/// Security headers added to every response (unless a handler already set one).
-const SECURITY_HEADERS: [(&str, &str); 6] = [
-    ("content-security-policy", CONTENT_SECURITY_POLICY),
-    ("x-content-type-options", "nosniff"),
-    ("referrer-policy", "strict-origin-when-cross-origin"),
-    (
-        "permissions-policy",
-        "camera=(), microphone=(), geolocation=(), payment=(), usb=()",
-    ),
-    ("x-frame-options", "DENY"),
-    ("cross-origin-opener-policy", "same-origin"),
-];
+/// Security headers added to every response (unless a handler already set one), parsed once.
+static SECURITY_HEADERS: LazyLock<[(header::HeaderName, HeaderValue); 6]> = LazyLock::new(|| {
+    let pair = |name: &'static str, value: &'static str| {
+        (
+            header::HeaderName::from_static(name),
+            HeaderValue::from_static(value),
+        )
+    };
+    [
+        pair("content-security-policy", CONTENT_SECURITY_POLICY),
+        pair("x-content-type-options", "nosniff"),
+        pair("referrer-policy", "strict-origin-when-cross-origin"),
+        pair(
+            "permissions-policy",
+            "camera=(), microphone=(), geolocation=(), payment=(), usb=()",
+        ),
+        pair("x-frame-options", "DENY"),
+        pair("cross-origin-opener-policy", "same-origin"),
+    ]
+});
 
 /// `Strict-Transport-Security`, for deployments behind TLS only.
 const HSTS: &str = "max-age=31536000; includeSubDomains";
@@ -45,8 +54,6 @@ pub(crate) async fn edge(
     hsts: bool,
 ) -> Result<ServiceResponse<BoxBody>, Error> {
     let started = Instant::now();
-    let method = request.method().clone();
-    let path = request.path().to_string();
     let result = match limit_request_size(request) {
         Ok(request) => match next.call(request).await {
             Ok(response) => Ok(error_pages(response)),
@@ -57,16 +64,17 @@ pub(crate) async fn edge(
     let mut response = match result {
         Ok(response) => response,
         Err(error) => {
+            // The request went with the error; only the status is known (a rare path: handlers
+            // answer errors as responses).
             let status = error.as_response_error().status_code().as_u16();
-            log_line(&method, &path, status, started);
+            log_line(None, status, started);
             return Err(error);
         }
     };
     let headers = response.headers_mut();
-    for (name, value) in SECURITY_HEADERS {
-        let name = header::HeaderName::from_static(name);
-        if !headers.contains_key(&name) {
-            headers.insert(name, HeaderValue::from_static(value));
+    for (name, value) in SECURITY_HEADERS.iter() {
+        if !headers.contains_key(name) {
+            headers.insert(name.clone(), value.clone());
         }
     }
     if hsts {
@@ -75,14 +83,17 @@ pub(crate) async fn edge(
             HeaderValue::from_static(HSTS),
         );
     }
-    log_line(&method, &path, response.status().as_u16(), started);
+    let status = response.status().as_u16();
+    log_line(Some(response.request()), status, started);
     Ok(response)
 }
 
-fn log_line(method: &actix_web::http::Method, path: &str, status: u16, started: Instant) {
+/// One line per request; the request is read from the response, so nothing is copied up front.
+fn log_line(request: Option<&actix_web::HttpRequest>, status: u16, started: Instant) {
+    let (method, path) = request.map_or(("-", "-"), |r| (r.method().as_str(), r.path()));
     tracing::info!(
         target: "helpcenter::request",
-        %method,
+        method,
         path = %truncate(path, 200),
         status,
         micros = started.elapsed().as_micros() as u64,
@@ -200,14 +211,14 @@ pub(crate) async fn catch_panics(
 fn error_pages(response: ServiceResponse<BoxBody>) -> ServiceResponse<BoxBody> {
     let status = response.status();
     let is_error = status.is_client_error() || status.is_server_error();
-    let is_html = response
+    let has_own_page = response
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|value| value.to_str().ok())
         .is_some_and(|value| {
             value.starts_with("text/html") || value.starts_with("application/json")
         });
-    if !is_error || is_html || response.request().path().starts_with("/api/") {
+    if !is_error || has_own_page || response.request().path().starts_with("/api/") {
         return response;
     }
     let Some(state) = response

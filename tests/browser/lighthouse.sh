@@ -18,18 +18,17 @@ pages=(
   "search /search?q=lost+card"
 )
 report_dir="$repo_dir/screenshots/lighthouse"
+# shellcheck source=tests/browser/lib.sh
+. "$suite_dir/lib.sh"
 
 cd "$suite_dir/lighthouse"
-if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  echo "lighthouse.sh: npm ci"
-  npm ci --no-audit --no-fund --loglevel=error
-fi
+npm_ci_if_stale lighthouse.sh
 
 cd "$repo_dir"
 echo "lighthouse.sh: cargo build --release"
 cargo build --release --quiet
 
-port="$(node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")"
+port="$(free_port)"
 base_url="http://127.0.0.1:$port"
 HELPCENTER_LOG=warn target/release/helpcenter --addr "127.0.0.1:$port" --content content &
 server_pid=$!
@@ -39,11 +38,7 @@ stop_server() {
 }
 trap stop_server EXIT
 
-for _ in $(seq 1 100); do
-  node -e "fetch(process.argv[1]).then(r=>process.exit(r.ok?0:1),()=>process.exit(1))" "$base_url/healthz" && break
-  kill -0 "$server_pid" 2>/dev/null || { echo "lighthouse.sh: server exited" >&2; exit 1; }
-  sleep 0.2
-done
+wait_healthy "$base_url" "$server_pid"
 
 mkdir -p "$report_dir"
 lighthouse="$suite_dir/lighthouse/node_modules/.bin/lighthouse"

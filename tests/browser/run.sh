@@ -14,6 +14,8 @@ repo_dir="$(cd "$suite_dir/../.." && pwd)"
 export CHROMIUM_PATH="${CHROMIUM_PATH:-/usr/bin/chromium}"
 # The whole run, tests only, is bounded: a hang fails instead of eating CI's time.
 suite_timeout="${BROWSER_SUITE_TIMEOUT:-900}"
+# shellcheck source=tests/browser/lib.sh
+. "$suite_dir/lib.sh"
 
 if [ ! -x "$CHROMIUM_PATH" ]; then
   echo "run.sh: no Chromium at $CHROMIUM_PATH (apt-get install chromium)" >&2
@@ -21,16 +23,13 @@ if [ ! -x "$CHROMIUM_PATH" ]; then
 fi
 
 cd "$suite_dir"
-if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  echo "run.sh: npm ci"
-  npm ci --no-audit --no-fund --loglevel=error
-fi
+npm_ci_if_stale run.sh
 
 cd "$repo_dir"
 echo "run.sh: cargo build"
 cargo build --quiet
 
-port="$(node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")"
+port="$(free_port)"
 export BASE_URL="http://127.0.0.1:$port"
 server_log="$(mktemp -t helpcenter-browser.XXXXXX.log)"
 
@@ -62,22 +61,7 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 echo "run.sh: waiting for $BASE_URL/healthz"
-ready=""
-for _ in $(seq 1 100); do
-  if ! kill -0 "$server_pid" 2>/dev/null; then
-    echo "run.sh: the server exited before it was ready" >&2
-    exit 1
-  fi
-  if node -e "fetch(process.argv[1]).then(r=>process.exit(r.ok?0:1),()=>process.exit(1))" "$BASE_URL/healthz"; then
-    ready=1
-    break
-  fi
-  sleep 0.2
-done
-if [ -z "$ready" ]; then
-  echo "run.sh: $BASE_URL/healthz did not answer within 20 s" >&2
-  exit 1
-fi
+wait_healthy "$BASE_URL" "$server_pid"
 
 cd "$suite_dir"
 if [ "$#" -gt 0 ]; then
