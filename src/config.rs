@@ -12,7 +12,10 @@ use clap::{Args as ClapArgs, Parser, Subcommand};
     name = "helpcenter",
     version,
     about = "A help center for reaching American Express customer support, served from Markdown and TOML content.",
-    args_conflicts_with_subcommands = true
+    args_conflicts_with_subcommands = true,
+    after_help = "Logging: HELPCENTER_LOG sets the log filter (tracing EnvFilter syntax, default `info`; \
+        e.g. `HELPCENTER_LOG=warn` or `HELPCENTER_LOG=info,helpcenter::request=off` to drop the \
+        one-line-per-request log). Logs go to stderr."
 )]
 pub struct Args {
     /// What to do; `serve` when left out.
@@ -148,6 +151,14 @@ mod tests {
             Err(ConfigError::Content { .. })
         ));
         assert!(Config::from_args(&serve_args("127.0.0.1:0", ".")).is_ok());
+    }
+
+    #[test]
+    fn help_explains_the_log_filter_variable() {
+        use clap::CommandFactory;
+        let help = Args::command().render_long_help().to_string();
+        assert!(help.contains("HELPCENTER_LOG"), "{help}");
+        assert!(help.contains("HELPCENTER_ADDR") && help.contains("HELPCENTER_CONTENT"));
     }
 
     #[test]
