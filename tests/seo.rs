@@ -201,8 +201,14 @@ async fn organization_has_a_contact_point_per_number_matching_the_directory() {
         .expect("contact points");
     let telephones: BTreeSet<String> = points
         .iter()
-        .map(|p| p["telephone"].as_str().expect("telephone").to_string())
+        .filter_map(|p| p["telephone"].as_str().map(str::to_string))
         .collect();
+    let emails: Vec<&str> = points.iter().filter_map(|p| p["email"].as_str()).collect();
+    assert_eq!(
+        emails,
+        ["help@example.com"],
+        "the email entry is a contact point too"
+    );
     let visible: BTreeSet<String> = page
         .attrs("a.tel", "href")
         .into_iter()

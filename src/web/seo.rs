@@ -1,6 +1,6 @@
 //! What crawlers and browsers read: JSON-LD generated from the data (Organization with a ContactPoint
-//! per phone entry, BreadcrumbList, Article, FAQPage, WebSite with a SearchAction), and the sitemap,
-//! robots.txt, OpenSearch description and Atom feed.
+//! per phone number, email and web entry; BreadcrumbList, Article, FAQPage, WebSite with a
+//! SearchAction), and the sitemap, robots.txt, OpenSearch description and Atom feed.
 
 use askama::Template;
 use serde_json::{Value, json};
@@ -48,6 +48,26 @@ pub(crate) fn organization_json(site: &Site) -> String {
                 point
             })
         })
+        .chain(
+            site.contacts
+                .iter()
+                .filter(|contact| matches!(contact.kind, ContactKind::Email | ContactKind::Web))
+                .map(|contact| {
+                    let mut point = json!({
+                        "@type": "ContactPoint",
+                        "contactType": contact.purpose,
+                        "areaServed": contact.region.area_served(),
+                        "url": format!("{}{}", site.settings.base_url, contact.url_path()),
+                    });
+                    if let Some(email) = &contact.email {
+                        point["email"] = json!(email);
+                    }
+                    if let Some(url) = &contact.url {
+                        point["url"] = json!(url);
+                    }
+                    point
+                }),
+        )
         .collect();
     let mut organization = json!({
         "@context": "https://schema.org",
