@@ -49,11 +49,18 @@ for form_factor in mobile desktop; do
   for entry in "${pages[@]}"; do
     name="${entry%% *}"
     path="${entry#* }"
-    timeout 180 "$lighthouse" "$base_url$path" "${preset[@]}" \
-      --chrome-flags="$chrome_flags" \
-      --only-categories=performance,accessibility,best-practices,seo \
-      --output=json --output=html --output-path="$report_dir/$name-$form_factor" \
-      --quiet
+    # Lighthouse sometimes fails to record the page-load trace on this VM (NO_NAVSTART); one retry.
+    for attempt in 1 2; do
+      if timeout 180 "$lighthouse" "$base_url$path" "${preset[@]}" \
+        --chrome-flags="$chrome_flags" \
+        --only-categories=performance,accessibility,best-practices,seo \
+        --output=json --output=html --output-path="$report_dir/$name-$form_factor" \
+        --quiet; then
+        break
+      fi
+      [ "$attempt" = 2 ] && exit 1
+      echo "lighthouse.sh: $name ($form_factor) failed, retrying once" >&2
+    done
   done
 done
 
