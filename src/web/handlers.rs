@@ -1,12 +1,63 @@
 //! Page handlers: each looks up the prerendered response for the current content version; unknown
 //! paths get a canonical redirect (alias, trailing slash, upper case) or the 404 page.
 
-use actix_web::http::{StatusCode, header};
+use std::panic::AssertUnwindSafe;
+
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::{Method, StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::assets::ASSETS;
 use super::state::AppState;
 use crate::web::snapshot::Snapshot;
+
+/// The fast path, taken by the edge middleware before routing: a `GET` or `HEAD` whose path is
+/// exactly a prerendered page or a fingerprinted asset is answered with a lookup and a write, without
+/// the router (a regex match per route tried), extractors and per-route wrappers. Anything else
+/// (other methods, aliases, non-canonical forms, unknown paths) is given back for the route table,
+/// which answers those exactly as before. The route table still serves every page too: this only
+/// skips work for requests whose answer is already known.
+///
+/// A panic here (only possible while a large site renders a page on its first request) becomes the
+/// logged 500 page, as it would in a routed handler.
+#[allow(clippy::result_large_err)] // the request is handed back by value on the common miss path
+pub(crate) fn prerendered(request: ServiceRequest) -> Result<ServiceResponse, ServiceRequest> {
+    if !matches!(*request.method(), Method::GET | Method::HEAD) {
+        return Err(request);
+    }
+    let Some(state) = request.app_data::<web::Data<AppState>>() else {
+        return Err(request);
+    };
+    let snapshot = state.snapshot();
+    let path = request.path();
+    let lookup =
+        std::panic::catch_unwind(AssertUnwindSafe(|| match path.strip_prefix("/static/") {
+            Some(name) => ASSETS.get(name),
+            None => snapshot.page(path),
+        }));
+    let response = match lookup {
+        Ok(Some(found)) => found.respond(request.request(), StatusCode::OK),
+        Ok(None) => return Err(request),
+        Err(panic) => {
+            tracing::error!(path, message = panic_message(&*panic), "handler panicked");
+            error_response(
+                &snapshot,
+                request.request(),
+                StatusCode::INTERNAL_SERVER_ERROR,
+            )
+        }
+    };
+    Ok(request.into_response(response))
+}
+
+/// The text of a panic payload (`panic!("...")` carries a `&str` or a `String`).
+pub(crate) fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".to_string())
+}
 
 /// `/`, `/contact`, `/faq`, `/sitemap.xml`, …: pages whose path is their cache key.
 pub(crate) async fn fixed_page(state: web::Data<AppState>, request: HttpRequest) -> HttpResponse {
