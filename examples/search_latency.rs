@@ -63,7 +63,7 @@ fn main() {
     let load = started.elapsed();
     let rss_site = rss_mb("VmRSS");
     // What the articles' own text takes (rendered HTML and plain-text sections), for attributing RSS.
-    let article_html: usize = site.articles.iter().map(|a| a.body_html.len()).sum();
+    let article_html: usize = site.articles.iter().map(|a| a.body_html.size()).sum();
     let article_text: usize = site
         .articles
         .iter()

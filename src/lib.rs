@@ -2,6 +2,7 @@
 //! `search::SearchIndex` → `web::Snapshot` (pages rendered once) → handlers. `main.rs` calls `check`
 //! and `serve`; tests build the same pieces in-process.
 
+pub mod compact;
 pub mod config;
 pub mod content;
 pub mod markdown;

@@ -5,6 +5,7 @@ use std::path::Path;
 
 use super::model::{Article, FrontMatter};
 use super::{Problem, toml_problem};
+use crate::compact::CompactText;
 use crate::markdown::{self, LinkRef, PhoneRef};
 
 const FENCE: &str = "+++";
@@ -43,10 +44,21 @@ pub(super) fn body_line_offset(text: &str) -> usize {
     split(text).map_or(0, |s| s.body_line_offset)
 }
 
-/// Parses an article file. The slug is the file name without `.md`.
+/// The file's head: the fences and front matter before the body (the whole text when there are no
+/// fences, which parsing reports).
+pub(super) fn head(text: &str) -> &str {
+    split(text).map_or(text, |parts| {
+        let body_start = text.len() - parts.body.len();
+        &text[..body_start]
+    })
+}
+
+/// Parses an article file. The slug is the file name without `.md`; `compact` stores the rendered
+/// body deflated (see [`crate::compact`]).
 pub(super) fn parse(
     path: &str,
     text: &str,
+    compact: bool,
 ) -> Result<(Article, Vec<LinkRef>, Vec<PhoneRef>), Vec<Problem>> {
     let problem = |line: Option<usize>, message: String| Problem {
         path: path.to_string(),
@@ -127,7 +139,7 @@ pub(super) fn parse(
         keywords: front.keywords,
         aliases: front.aliases,
         weight: front.weight,
-        body_html: rendered.html,
+        body_html: CompactText::new(rendered.html, compact),
         headings: rendered.headings,
         sections: rendered.sections,
     };
@@ -142,7 +154,8 @@ mod tests {
 
     #[test]
     fn parses_front_matter_and_body() {
-        let (article, links, _) = parse("content/articles/my-page.md", GOOD).expect("parses");
+        let (article, links, _) =
+            parse("content/articles/my-page.md", GOOD, false).expect("parses");
         assert_eq!(article.slug, "my-page");
         assert_eq!(article.updated, "2026-11-20");
         assert_eq!(article.headings[0].id, "first");
@@ -181,7 +194,7 @@ mod tests {
             ),
         ];
         for (name, text, line, message) in cases {
-            let problems = parse("content/articles/x.md", text).expect_err(name);
+            let problems = parse("content/articles/x.md", text, false).expect_err(name);
             assert_eq!(problems[0].path, "content/articles/x.md", "{name}");
             assert_eq!(problems[0].line, line, "{name}: {:?}", problems[0]);
             assert!(

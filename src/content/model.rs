@@ -4,6 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::compact::CompactText;
 use crate::markdown::{Heading, Section};
 use crate::phone::Phone;
 
@@ -325,8 +326,8 @@ pub struct Article {
     pub aliases: Vec<String>,
     /// Order inside the category.
     pub weight: i64,
-    /// The body rendered to sanitised HTML.
-    pub body_html: String,
+    /// The body rendered to sanitised HTML (deflated on a big site; see [`crate::compact`]).
+    pub body_html: CompactText,
     /// `##` and deeper headings, for the table of contents.
     pub headings: Vec<Heading>,
     /// The body split at headings, as plain text (for search).
