@@ -28,24 +28,28 @@ pub(crate) fn prerendered(request: ServiceRequest) -> Result<ServiceResponse, Se
     let Some(state) = request.app_data::<web::Data<AppState>>() else {
         return Err(request);
     };
-    let snapshot = state.snapshot();
     let path = request.path();
-    let lookup =
-        std::panic::catch_unwind(AssertUnwindSafe(|| match path.strip_prefix("/static/") {
-            Some(name) => ASSETS.get(name),
-            None => snapshot.page(path),
-        }));
-    let response = match lookup {
-        Ok(Some(found)) => found.respond(request.request(), StatusCode::OK),
-        Ok(None) => return Err(request),
-        Err(panic) => {
-            tracing::error!(path, message = panic_message(&*panic), "handler panicked");
-            error_response(
-                &snapshot,
-                request.request(),
-                StatusCode::INTERNAL_SERVER_ERROR,
-            )
+    let response = state.with_snapshot(|snapshot| {
+        let lookup =
+            std::panic::catch_unwind(AssertUnwindSafe(|| match path.strip_prefix("/static/") {
+                Some(name) => ASSETS.get(name),
+                None => snapshot.page(path),
+            }));
+        match lookup {
+            Ok(Some(found)) => Some(found.respond(request.request(), StatusCode::OK)),
+            Ok(None) => None,
+            Err(panic) => {
+                tracing::error!(path, message = panic_message(&*panic), "handler panicked");
+                Some(error_response(
+                    snapshot,
+                    request.request(),
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                ))
+            }
         }
+    });
+    let Some(response) = response else {
+        return Err(request);
     };
     Ok(request.into_response(response))
 }

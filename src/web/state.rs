@@ -24,6 +24,13 @@ impl AppState {
         self.current.load_full()
     }
 
+    /// Runs `read` on the current snapshot without taking a reference count: for short synchronous
+    /// reads on the hot path (the prerendered-page lookup), where two workers incrementing the same
+    /// `Arc` count on every request would pass its cache line back and forth between cores.
+    pub(crate) fn with_snapshot<R>(&self, read: impl FnOnce(&Snapshot) -> R) -> R {
+        read(&self.current.load())
+    }
+
     /// Serves `snapshot` from now on; requests already running finish on the old one.
     pub fn replace(&self, snapshot: Snapshot) {
         self.current.store(Arc::new(snapshot));
