@@ -58,6 +58,13 @@ pub struct ServeArgs {
     /// Send `Strict-Transport-Security` (only for deployments behind TLS).
     #[arg(long, env = "HELPCENTER_HSTS")]
     pub hsts: bool,
+    /// Keep the search index in this folder (created if missing) instead of only in memory: the
+    /// next start (or `--watch` reload) reuses it when the indexed content is unchanged and
+    /// rebuilds it when it changed, so a restart of a large site skips indexing. A folder that
+    /// cannot be used is logged and the index is built in memory. Default: in memory, rebuilt
+    /// every start.
+    #[arg(long, env = "HELPCENTER_INDEX_DIR", value_name = "DIR")]
+    pub index_dir: Option<PathBuf>,
 }
 
 /// Validated settings for `serve`.
@@ -73,6 +80,8 @@ pub struct Config {
     pub workers: usize,
     /// Send HSTS.
     pub hsts: bool,
+    /// Folder the search index is kept in between starts; `None` keeps it in memory only.
+    pub index_dir: Option<PathBuf>,
 }
 
 /// Why the command line could not become a `Config`.
@@ -122,6 +131,7 @@ impl Config {
             watch: args.watch,
             workers,
             hsts: args.hsts,
+            index_dir: args.index_dir.clone(),
         })
     }
 }
@@ -137,6 +147,7 @@ mod tests {
             watch: false,
             workers: None,
             hsts: false,
+            index_dir: None,
         }
     }
 
@@ -159,6 +170,27 @@ mod tests {
         let help = Args::command().render_long_help().to_string();
         assert!(help.contains("HELPCENTER_LOG"), "{help}");
         assert!(help.contains("HELPCENTER_ADDR") && help.contains("HELPCENTER_CONTENT"));
+        assert!(
+            help.contains("--index-dir <DIR>") && help.contains("HELPCENTER_INDEX_DIR"),
+            "{help}"
+        );
+        assert!(help.contains("reuses it when the indexed content is unchanged"));
+    }
+
+    #[test]
+    fn index_dir_is_optional_and_passed_through() {
+        let args = Args::parse_from(["helpcenter", "--content", "."]);
+        let config = Config::from_args(&args.serve).expect("valid");
+        assert_eq!(config.index_dir, None);
+        let args = Args::parse_from(["helpcenter", "serve", "--content", ".", "--index-dir", "ix"]);
+        let Some(Command::Serve(serve)) = args.command else {
+            panic!("serve subcommand")
+        };
+        let config = Config::from_args(&serve).expect("valid");
+        assert_eq!(
+            config.index_dir.as_deref(),
+            Some(std::path::Path::new("ix"))
+        );
     }
 
     #[test]

@@ -38,8 +38,20 @@ pub enum StartupError {
     },
 }
 
-/// Loads, validates, indexes and renders the content in `dir` as content version `version`.
+/// Loads, validates, indexes (in RAM) and renders the content in `dir` as content version
+/// `version`.
 pub fn build_snapshot(dir: &Path, version: u64) -> Result<Snapshot, StartupError> {
+    build_snapshot_with(dir, None, version)
+}
+
+/// [`build_snapshot`] with the search index kept in `index_dir` (`--index-dir`) when one is given:
+/// reused when the indexed content is unchanged, rebuilt otherwise, built in RAM when the folder
+/// cannot be used (see `SearchIndex::open_or_build`).
+pub fn build_snapshot_with(
+    dir: &Path,
+    index_dir: Option<&Path>,
+    version: u64,
+) -> Result<Snapshot, StartupError> {
     let started = Instant::now();
     let site = Site::load(dir)?;
     let load_time = started.elapsed();
@@ -49,7 +61,7 @@ pub fn build_snapshot(dir: &Path, version: u64) -> Result<Snapshot, StartupError
         site.contacts.len(),
         site.categories.len(),
     );
-    let snapshot = Snapshot::build(site, version)?;
+    let snapshot = Snapshot::build_in(site, version, index_dir)?;
     tracing::info!(
         version,
         articles = counts.0,
@@ -59,6 +71,7 @@ pub fn build_snapshot(dir: &Path, version: u64) -> Result<Snapshot, StartupError
         pages = snapshot.page_count(),
         load_ms = load_time.as_millis() as u64,
         index_ms = snapshot.index_time.as_millis() as u64,
+        index = snapshot.search.origin().as_str(),
         render_ms = snapshot.render_time.as_millis() as u64,
         "content ready"
     );
@@ -72,16 +85,19 @@ pub fn check(dir: &Path) -> Result<Site, ContentError> {
 
 /// `helpcenter serve`: build everything, then serve until SIGINT/SIGTERM (graceful, exit 0).
 pub async fn serve(config: Config) -> Result<(), StartupError> {
-    let snapshot = build_snapshot(&config.content_dir, 1)?;
+    let snapshot = build_snapshot_with(&config.content_dir, config.index_dir.as_deref(), 1)?;
     let state = Arc::new(AppState::new(snapshot));
     // Keep the watcher alive for as long as the server runs.
     let _watcher = if config.watch {
         Some(
-            watch::spawn(config.content_dir.clone(), Arc::clone(&state)).map_err(|source| {
-                StartupError::Io {
-                    context: format!("watching {}", config.content_dir.display()),
-                    source,
-                }
+            watch::spawn(
+                config.content_dir.clone(),
+                config.index_dir.clone(),
+                Arc::clone(&state),
+            )
+            .map_err(|source| StartupError::Io {
+                context: format!("watching {}", config.content_dir.display()),
+                source,
             })?,
         )
     } else {

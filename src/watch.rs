@@ -20,8 +20,14 @@ pub struct Watcher {
     _debouncer: Debouncer<notify_debouncer_mini::notify::RecommendedWatcher>,
 }
 
-/// Starts watching `dir`; each settled batch of changes triggers one rebuild.
-pub fn spawn(dir: PathBuf, state: Arc<AppState>) -> std::io::Result<Watcher> {
+/// Starts watching `dir`; each settled batch of changes triggers one rebuild, with its search index
+/// kept in `index_dir` when given (a reload whose indexed text is unchanged reuses the index; one
+/// that changed builds a new one beside the index being served, see `SearchIndex::open_or_build`).
+pub fn spawn(
+    dir: PathBuf,
+    index_dir: Option<PathBuf>,
+    state: Arc<AppState>,
+) -> std::io::Result<Watcher> {
     let version = AtomicU64::new(state.snapshot().version);
     let content_dir = dir.clone();
     // The watcher reports files being opened, and every rebuild opens every file: without this
@@ -44,7 +50,7 @@ pub fn spawn(dir: PathBuf, state: Arc<AppState>) -> std::io::Result<Watcher> {
                 }
                 tracing::info!(changed = events.len(), "content changed; rebuilding");
                 let next = version.load(Ordering::SeqCst) + 1;
-                match crate::build_snapshot(&content_dir, next) {
+                match crate::build_snapshot_with(&content_dir, index_dir.as_deref(), next) {
                     Ok(snapshot) => {
                         version.store(next, Ordering::SeqCst);
                         state.replace(snapshot);

@@ -1,6 +1,7 @@
-//! Full-text search over the `Site` (the only module that imports tantivy): builds a RAM index at
-//! startup and answers lenient queries with ranked hits, snippets, kind counts, a "did you mean",
-//! an instant answer (a contact) and typeahead suggestions.
+//! Full-text search over the `Site` (the only module that imports tantivy): builds the index at
+//! startup (in RAM, or in the `--index-dir` folder, where an index of unchanged content is reused
+//! instead: [`SearchIndex::open_or_build`]) and answers lenient queries with ranked hits, snippets,
+//! kind counts, a "did you mean", an instant answer (a contact) and typeahead suggestions.
 //!
 //! Layout: [`index`] turns the site into documents and a catalog; [`understand`] cleans the query
 //! and finds phone numbers, words and synonyms; [`plan`] builds the tantivy queries; [`collect`]
@@ -13,17 +14,18 @@ mod plan;
 mod snippet;
 mod understand;
 
+use std::path::Path;
 use std::sync::Arc;
 use std::time::Instant;
 
 use serde::Serialize;
 use tantivy::merge_policy::NoMergePolicy;
 use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, Query};
-use tantivy::{IndexReader, ReloadPolicy, TantivyError};
+use tantivy::{Index, IndexReader, ReloadPolicy, TantivyError};
 
 use crate::content::Site;
 use collect::{KindCounter, OrdinalTables, RankCollector, Ranked, Scored};
-use index::{Catalog, Fields};
+use index::{Catalog, DirError, Fields, IndexKey};
 use plan::{Mode, Planner};
 use understand::{Analyzers, Synonyms, normalise};
 
@@ -259,6 +261,109 @@ pub enum SearchError {
     Reader(#[source] TantivyError),
 }
 
+/// Indexing threads: one per core, at most [`MAX_WRITER_THREADS`].
+fn writer_threads() -> usize {
+    std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, MAX_WRITER_THREADS)
+}
+
+/// Writes every document of `site` into the empty `index` (in RAM or in a folder), commits, and
+/// merges the segments into the layout searches want; returns the catalog and the key.
+fn write_documents(
+    index: &Index,
+    site: &Site,
+    fields: Fields,
+) -> Result<(Catalog, IndexKey), SearchError> {
+    let started = Instant::now();
+    let threads = writer_threads();
+    let mut writer = index
+        .writer_with_num_threads(threads, threads * WRITER_MEMORY_PER_THREAD)
+        .map_err(SearchError::Writer)?;
+    // One merge at the end instead of merges racing the indexing threads.
+    writer.set_merge_policy(Box::new(NoMergePolicy));
+    let (catalog, key) = index::add_site(site, Some(&writer), fields)?;
+    writer.commit().map_err(|source| SearchError::Commit {
+        stage: "commit",
+        source,
+    })?;
+    let indexed = started.elapsed();
+    // Few segments make every query (and every dictionary lookup) cheaper; a big site keeps
+    // one per core so a query can search them in parallel.
+    let metas = index
+        .searchable_segment_metas()
+        .map_err(|source| SearchError::Commit {
+            stage: "list segments",
+            source,
+        })?;
+    let target = if catalog.entries.len() < PARALLEL_SEARCH_DOCUMENTS {
+        1
+    } else {
+        threads
+    };
+    let mut groups: Vec<(u32, Vec<tantivy::index::SegmentId>)> = vec![(0, Vec::new()); target];
+    let mut by_size: Vec<(u32, tantivy::index::SegmentId)> = metas
+        .iter()
+        .map(|meta| (meta.num_docs(), meta.id()))
+        .collect();
+    by_size.sort_by_key(|(docs, _)| std::cmp::Reverse(*docs));
+    for (docs, id) in by_size {
+        if let Some(smallest) = groups.iter_mut().min_by_key(|(total, _)| *total) {
+            smallest.0 += docs;
+            smallest.1.push(id);
+        }
+    }
+    let merges: Vec<_> = groups
+        .iter()
+        .filter(|(_, ids)| ids.len() > 1)
+        .map(|(_, ids)| writer.merge(ids))
+        .collect();
+    for merge in merges {
+        merge.wait().map_err(|source| SearchError::Commit {
+            stage: "merge",
+            source,
+        })?;
+    }
+    writer
+        .wait_merging_threads()
+        .map_err(|source| SearchError::Commit {
+            stage: "wait for merges",
+            source,
+        })?;
+    tracing::debug!(
+        documents = catalog.entries.len(),
+        text_bytes = catalog.text_bytes(),
+        threads,
+        segments = target,
+        indexed_ms = indexed.as_millis() as u64,
+        total_ms = started.elapsed().as_millis() as u64,
+        "search index built"
+    );
+    Ok((catalog, key))
+}
+
+/// Where a [`SearchIndex`] came from (logged at startup, and what tests check).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IndexOrigin {
+    /// Built in RAM: no index folder was given, or it could not be used.
+    Memory,
+    /// Built in the index folder, which held no usable index of this content.
+    Built,
+    /// Opened from the index folder, which held an index of exactly this content.
+    Reused,
+}
+
+impl IndexOrigin {
+    /// `memory`, `built` or `reused`, for logs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            IndexOrigin::Memory => "memory",
+            IndexOrigin::Built => "built",
+            IndexOrigin::Reused => "reused",
+        }
+    }
+}
+
 /// The search index of one `Site`: immutable once built, shared by every request.
 pub struct SearchIndex {
     reader: IndexReader,
@@ -270,6 +375,7 @@ pub struct SearchIndex {
     large_result: u64,
     analyzers: Analyzers,
     synonyms: Synonyms,
+    origin: IndexOrigin,
 }
 
 impl std::fmt::Debug for SearchIndex {
@@ -277,6 +383,7 @@ impl std::fmt::Debug for SearchIndex {
         formatter
             .debug_struct("SearchIndex")
             .field("documents", &self.catalog.entries.len())
+            .field("origin", &self.origin)
             .finish_non_exhaustive()
     }
 }
@@ -284,78 +391,167 @@ impl std::fmt::Debug for SearchIndex {
 impl SearchIndex {
     /// Indexes every article, section, FAQ and contact of `site` in RAM.
     pub fn build(site: &Site) -> Result<SearchIndex, SearchError> {
+        let (index, fields) = index::create_in_ram();
+        let (catalog, _) = write_documents(&index, site, fields)?;
+        SearchIndex::finish(index, fields, catalog, site, IndexOrigin::Memory)
+    }
+
+    /// The index of `site` kept in the folder `dir` (`--index-dir`): reused when `dir` holds an
+    /// index of exactly what `site` indexes (same documents, same format; see `index::IndexKey`),
+    /// built there otherwise; other versions' indexes in `dir` are removed once the new one is
+    /// complete (layout and crash safety: the "index folder" section of `index.rs`). A folder that
+    /// cannot be used (unwritable, full, damaged beyond a rebuild) is logged with its path and the
+    /// index is built in RAM, as without `--index-dir`; the only error is one a RAM build would
+    /// give too.
+    ///
+    /// Deciding costs one pass over the site without indexing (the catalog hits are shown from,
+    /// and the key): a reused index saves the indexing, a changed one pays for that pass on top of
+    /// the build. When `dir` holds no index at all (the first start) the pass is skipped.
+    pub fn open_or_build(site: &Site, dir: &Path) -> Result<SearchIndex, SearchError> {
         let started = Instant::now();
-        let (mut index, fields) = index::create_index();
-        let threads = std::thread::available_parallelism()
-            .map_or(1, |n| n.get())
-            .clamp(1, MAX_WRITER_THREADS);
-        let mut writer = index
-            .writer_with_num_threads(threads, threads * WRITER_MEMORY_PER_THREAD)
-            .map_err(SearchError::Writer)?;
-        // One merge at the end instead of merges racing the indexing threads.
-        writer.set_merge_policy(Box::new(NoMergePolicy));
-        let catalog = index::add_site(site, &writer, fields)?;
-        writer.commit().map_err(|source| SearchError::Commit {
-            stage: "commit",
-            source,
-        })?;
-        let indexed = started.elapsed();
-        // Few segments make every query (and every dictionary lookup) cheaper; a big site keeps
-        // one per core so a query can search them in parallel.
-        let metas = index
-            .searchable_segment_metas()
-            .map_err(|source| SearchError::Commit {
-                stage: "list segments",
-                source,
-            })?;
-        let target = if catalog.entries.len() < PARALLEL_SEARCH_DOCUMENTS {
-            1
+        let mut expected = None;
+        let reason = if !index::has_index(dir) {
+            "there was none yet".to_string()
         } else {
-            threads
+            let (_, fields) = index::schema();
+            let (catalog, key) = index::add_site(site, None, fields)?;
+            let keyed = started.elapsed();
+            let path = index::index_path(dir, &key);
+            let documents = catalog.entries.len();
+            expected = Some(key);
+            match index::open_dir(&path, &key, documents, true) {
+                Ok(Some(opened)) => {
+                    match SearchIndex::finish(opened, fields, catalog, site, IndexOrigin::Reused) {
+                        Ok(search) => {
+                            tracing::info!(
+                                documents,
+                                key_ms = keyed.as_millis() as u64,
+                                total_ms = started.elapsed().as_millis() as u64,
+                                "search index reused from {}",
+                                path.display()
+                            );
+                            SearchIndex::remove_others(dir, &path);
+                            return Ok(search);
+                        }
+                        Err(error) => {
+                            tracing::warn!(
+                                "cannot read the search index in {} ({error}); rebuilding it",
+                                path.display()
+                            );
+                            "the index there could not be read".to_string()
+                        }
+                    }
+                }
+                // The catalog is built again with the index; this one would only hold memory.
+                Ok(None) => {
+                    drop(catalog);
+                    "the indexed content or the indexing code changed".to_string()
+                }
+                Err(error) => {
+                    drop(catalog);
+                    tracing::warn!("{error}; rebuilding it");
+                    "the index there was unusable".to_string()
+                }
+            }
         };
-        let mut groups: Vec<(u32, Vec<tantivy::index::SegmentId>)> = vec![(0, Vec::new()); target];
-        let mut by_size: Vec<(u32, tantivy::index::SegmentId)> = metas
-            .iter()
-            .map(|meta| (meta.num_docs(), meta.id()))
-            .collect();
-        by_size.sort_by_key(|(docs, _)| std::cmp::Reverse(*docs));
-        for (docs, id) in by_size {
-            if let Some(smallest) = groups.iter_mut().min_by_key(|(total, _)| *total) {
-                smallest.0 += docs;
-                smallest.1.push(id);
+        let keyed = started.elapsed();
+        match SearchIndex::build_in_dir(site, dir, expected.as_ref()) {
+            Ok((search, path)) => {
+                tracing::info!(
+                    documents = search.len(),
+                    key_ms = keyed.as_millis() as u64,
+                    total_ms = started.elapsed().as_millis() as u64,
+                    "search index rebuilt in {} because {reason}",
+                    path.display()
+                );
+                SearchIndex::remove_others(dir, &path);
+                Ok(search)
+            }
+            Err(error) => {
+                tracing::warn!(
+                    "cannot keep the search index in {} ({error}); building it in memory",
+                    dir.display()
+                );
+                SearchIndex::build(site)
             }
         }
-        let merges: Vec<_> = groups
-            .iter()
-            .filter(|(_, ids)| ids.len() > 1)
-            .map(|(_, ids)| writer.merge(ids))
-            .collect();
-        for merge in merges {
-            merge.wait().map_err(|source| SearchError::Commit {
-                stage: "merge",
-                source,
+    }
+
+    /// Builds the index of `site` in a staging folder under `dir`, publishes it under its key
+    /// (which must be `expected` when one was computed), and opens it from there as a reused index
+    /// would be; returns it and its folder. The staging folder is removed on failure.
+    fn build_in_dir(
+        site: &Site,
+        dir: &Path,
+        expected: Option<&IndexKey>,
+    ) -> Result<(SearchIndex, std::path::PathBuf), DirError> {
+        let (staging, index) = index::create_staging(dir)?;
+        let built = (|| {
+            let (_, fields) = index::schema();
+            let (catalog, key) = write_documents(&index, site, fields)?;
+            if expected.is_some_and(|expected| *expected != key) {
+                return Err(DirError::Invalid {
+                    path: staging.clone(),
+                    problem: "the documents written differ from the ones keyed".to_string(),
+                });
+            }
+            // Every file handle and lock on the staging folder is released before it is renamed.
+            drop(index);
+            let documents = catalog.entries.len();
+            let path = index::publish(dir, &staging, &key, documents)?;
+            // Just written and committed: reading every file back for its checksum would only
+            // catch a disk failure of the last few seconds.
+            let opened = index::open_dir(&path, &key, documents, false)?.ok_or_else(|| {
+                DirError::Invalid {
+                    path: path.clone(),
+                    problem: "it vanished after it was written".to_string(),
+                }
             })?;
+            let search = SearchIndex::finish(opened, fields, catalog, site, IndexOrigin::Built)?;
+            Ok((search, path))
+        })();
+        if built.is_err() && staging.exists() {
+            let _ = std::fs::remove_dir_all(&staging);
         }
-        writer
-            .wait_merging_threads()
-            .map_err(|source| SearchError::Commit {
-                stage: "wait for merges",
-                source,
-            })?;
-        if target > 1 {
+        built
+    }
+
+    /// Removes the indexes of other content versions (and abandoned staging folders) from `dir`;
+    /// a failure is logged and left for the next build.
+    fn remove_others(dir: &Path, keep: &Path) {
+        for stale in index::other_indexes(dir, keep) {
+            match std::fs::remove_dir_all(&stale) {
+                Ok(()) => tracing::debug!(path = %stale.display(), "old search index removed"),
+                Err(error) => tracing::warn!(
+                    %error,
+                    path = %stale.display(),
+                    "cannot remove an old search index"
+                ),
+            }
+        }
+    }
+
+    /// What every index goes through once its documents are committed, wherever it came from: a
+    /// multithreaded search executor when it has several segments, a reader, the ordinal tables,
+    /// the analyzers and synonyms.
+    fn finish(
+        mut index: Index,
+        fields: Fields,
+        catalog: Catalog,
+        site: &Site,
+        origin: IndexOrigin,
+    ) -> Result<SearchIndex, SearchError> {
+        let segments = index
+            .searchable_segment_metas()
+            .map_err(SearchError::Reader)?
+            .len();
+        // One thread per segment (a big site keeps one per core; see `write_documents`).
+        let executor = segments.min(writer_threads());
+        if executor > 1 {
             index
-                .set_multithread_executor(target)
+                .set_multithread_executor(executor)
                 .map_err(SearchError::Reader)?;
         }
-        tracing::debug!(
-            documents = catalog.entries.len(),
-            text_bytes = catalog.text_bytes(),
-            threads,
-            segments = target,
-            indexed_ms = indexed.as_millis() as u64,
-            total_ms = started.elapsed().as_millis() as u64,
-            "search index built"
-        );
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
@@ -367,6 +563,7 @@ impl SearchIndex {
         let searcher = reader.searcher();
         let tables = Arc::new(collect::ordinal_tables(&searcher).map_err(SearchError::Reader)?);
         tracing::debug!(
+            segments,
             index_bytes = searcher
                 .space_usage()
                 .map_or(0, |usage| usage.total().get_bytes()),
@@ -381,7 +578,13 @@ impl SearchIndex {
             large_result: plan::LARGE_RESULT,
             analyzers,
             synonyms,
+            origin,
         })
+    }
+
+    /// Where this index came from: built in RAM, built in the index folder, or reused from it.
+    pub fn origin(&self) -> IndexOrigin {
+        self.origin
     }
 
     /// Number of indexed documents (articles, sections, FAQs and contacts).
@@ -938,5 +1141,28 @@ weight = 20
             let stored = index::StoredText::new(text.clone(), compress);
             assert_eq!(stored.get(), text, "compress {compress}");
         }
+    }
+
+    #[test]
+    fn article_texts_are_deflated_on_every_core_and_read_back_whole() {
+        let text = |n: usize| format!("Article {n}: call 1-800-528-4800. ").repeat(40);
+        let mut articles: Vec<index::ArticleRecord> = (0..7)
+            .map(|n| index::ArticleRecord {
+                title: format!("Article {n}"),
+                url: format!("/articles/{n}"),
+                category: None,
+                contacts: Vec::new(),
+                phones: Vec::new(),
+                text: index::StoredText::new(text(n), false),
+                sections: Vec::new(),
+            })
+            .collect();
+        index::compress_texts(&mut articles[2..]);
+        for (n, article) in articles.iter().enumerate() {
+            let deflated = matches!(article.text, index::StoredText::Deflated(_));
+            assert_eq!(deflated, n >= 2, "article {n}");
+            assert_eq!(article.text.get(), text(n), "article {n}");
+        }
+        index::compress_texts(&mut []);
     }
 }

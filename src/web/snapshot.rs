@@ -27,6 +27,7 @@
 //! (still correct, just not cached) and a warning is logged once.
 
 use std::collections::HashMap;
+use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
@@ -134,10 +135,21 @@ pub struct Snapshot {
 }
 
 impl Snapshot {
-    /// Indexes `site` and renders its pages (all of them for a small site, the site-wide ones for a
-    /// large one; see the module documentation).
+    /// Indexes `site` in RAM and renders its pages (all of them for a small site, the site-wide ones
+    /// for a large one; see the module documentation).
     pub fn build(site: Site, version: u64) -> Result<Snapshot, SnapshotError> {
-        Snapshot::build_with(site, version, RenderPolicy::default())
+        Snapshot::build_in(site, version, None)
+    }
+
+    /// Like [`Snapshot::build`], with the search index kept in `index_dir` when one is given:
+    /// reused from there when the indexed content is unchanged, rebuilt there otherwise, built in
+    /// RAM when the folder cannot be used ([`SearchIndex::open_or_build`]).
+    pub fn build_in(
+        site: Site,
+        version: u64,
+        index_dir: Option<&Path>,
+    ) -> Result<Snapshot, SnapshotError> {
+        Snapshot::build_with(site, version, index_dir, RenderPolicy::default())
     }
 
     /// A snapshot of `site` with an index built (or opened) elsewhere; `index_time` is how long that
@@ -154,10 +166,14 @@ impl Snapshot {
     fn build_with(
         site: Site,
         version: u64,
+        index_dir: Option<&Path>,
         policy: RenderPolicy,
     ) -> Result<Snapshot, SnapshotError> {
         let started = Instant::now();
-        let search = SearchIndex::build(&site)?;
+        let search = match index_dir {
+            Some(dir) => SearchIndex::open_or_build(&site, dir)?,
+            None => SearchIndex::build(&site)?,
+        };
         Snapshot::assemble(site, search, started.elapsed(), version, policy)
     }
 
@@ -435,7 +451,7 @@ mod tests {
     #[test]
     fn a_large_site_renders_each_article_once_on_its_first_request() {
         let snapshot =
-            Snapshot::build_with(fixture_site(), 1, lazy_policy(usize::MAX)).expect("builds");
+            Snapshot::build_with(fixture_site(), 1, None, lazy_policy(usize::MAX)).expect("builds");
         let articles = snapshot.site.articles.len();
         assert_eq!(snapshot.prerendered, snapshot.page_count() - articles);
         let path = snapshot.site.articles[0].url_path();
@@ -451,7 +467,8 @@ mod tests {
 
     #[test]
     fn past_the_memory_budget_pages_are_rendered_per_request_and_still_correct() {
-        let snapshot = Snapshot::build_with(fixture_site(), 1, lazy_policy(0)).expect("builds");
+        let snapshot =
+            Snapshot::build_with(fixture_site(), 1, None, lazy_policy(0)).expect("builds");
         let path = snapshot.site.articles[0].url_path();
         let first = snapshot.page(&path).expect("a known page");
         let second = snapshot.page(&path).expect("a known page");
