@@ -63,13 +63,8 @@ fn main() {
     let load = started.elapsed();
     let rss_site = rss_mb("VmRSS");
     // What the articles' own text takes (rendered HTML and plain-text sections), for attributing RSS.
-    let article_html: usize = site.articles.iter().map(|a| a.body_html.size()).sum();
-    let article_text: usize = site
-        .articles
-        .iter()
-        .flat_map(|a| a.sections.iter())
-        .map(|section| section.text.len())
-        .sum();
+    let article_html: usize = site.articles.iter().map(|a| a.body.html.size()).sum();
+    let article_text: usize = site.articles.iter().map(|a| a.body.text.size()).sum();
     // A phone number from the directory: visitors paste numbers into the search box.
     let phone = site
         .contacts

@@ -2,10 +2,10 @@
 //! reports problems with the file's own line numbers.
 
 use std::path::Path;
+use std::sync::Arc;
 
-use super::model::{Article, FrontMatter};
+use super::model::{Article, ArticleBody, FrontMatter};
 use super::{Problem, toml_problem};
-use crate::compact::CompactText;
 use crate::markdown::{self, LinkRef, PhoneRef};
 
 const FENCE: &str = "+++";
@@ -127,6 +127,12 @@ pub(super) fn parse(
     if !problems.is_empty() {
         return Err(problems);
     }
+    let body = Arc::new(ArticleBody::new(
+        &front.summary,
+        rendered.html,
+        rendered.sections,
+        compact,
+    ));
     let article = Article {
         slug,
         source_path: path.to_string(),
@@ -139,9 +145,7 @@ pub(super) fn parse(
         keywords: front.keywords,
         aliases: front.aliases,
         weight: front.weight,
-        body_html: CompactText::new(rendered.html, compact),
-        headings: rendered.headings,
-        sections: rendered.sections,
+        body,
     };
     Ok((article, rendered.links, rendered.phones))
 }
@@ -158,7 +162,12 @@ mod tests {
             parse("content/articles/my-page.md", GOOD, false).expect("parses");
         assert_eq!(article.slug, "my-page");
         assert_eq!(article.updated, "2026-11-20");
-        assert_eq!(article.headings[0].id, "first");
+        assert_eq!(article.body.headings[0].id, "first");
+        assert_eq!(article.body.text.get(), "S\nIntro.\nFirst\nBody x");
+        assert_eq!(
+            &article.body.text.get()[article.body.sections[0].clone()],
+            "Body x"
+        );
         // The link is on file line 13.
         assert_eq!(links[0].line + body_line_offset(GOOD), 13);
     }

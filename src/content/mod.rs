@@ -12,8 +12,8 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
 pub use model::{
-    Article, Category, Contact, ContactKind, Faq, FrontMatter, Guide, PhoneNumber, Region,
-    Settings, SynonymGroup, Toll,
+    Article, ArticleBody, Category, Contact, ContactKind, Faq, FrontMatter, Guide, PhoneNumber,
+    Region, Settings, SynonymGroup, Toll,
 };
 
 use crate::markdown::{self, LinkRef, PhoneRef};
@@ -612,7 +612,7 @@ impl LinkTargets {
                 .map(|(a, _, _)| {
                     (
                         a.slug.clone(),
-                        a.headings.iter().map(|h| h.id.clone()).collect(),
+                        a.body.headings.iter().map(|h| h.id.clone()).collect(),
                     )
                 })
                 .collect(),

@@ -4,6 +4,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use std::ops::Range;
+use std::sync::Arc;
+
 use crate::compact::CompactText;
 use crate::markdown::{Heading, Section};
 use crate::phone::Phone;
@@ -326,12 +329,54 @@ pub struct Article {
     pub aliases: Vec<String>,
     /// Order inside the category.
     pub weight: i64,
-    /// The body rendered to sanitised HTML (deflated on a big site; see [`crate::compact`]).
-    pub body_html: CompactText,
-    /// `##` and deeper headings, for the table of contents.
+    /// The rendered body: HTML, headings and the plain text search and snippets use; shared with
+    /// the search index, which keeps no copy of its own.
+    pub body: Arc<ArticleBody>,
+}
+
+/// An article's body in the forms the site needs, each stored once (the texts deflated on a big
+/// site; see [`crate::compact`]).
+#[derive(Debug, Default)]
+pub struct ArticleBody {
+    /// The body rendered to sanitised HTML.
+    pub html: CompactText,
+    /// `##` and deeper headings, in order: the table of contents.
     pub headings: Vec<Heading>,
-    /// The body split at headings, as plain text (for search).
-    pub sections: Vec<Section>,
+    /// Plain text: the summary, then for each heading its line and the text under it.
+    pub text: CompactText,
+    /// Where the text under each heading sits in `text`, parallel to `headings`.
+    pub sections: Vec<Range<usize>>,
+}
+
+impl ArticleBody {
+    /// Builds the body from the rendered Markdown and the article's summary; `compact` deflates
+    /// the texts.
+    pub fn new(summary: &str, html: String, sections: Vec<Section>, compact: bool) -> ArticleBody {
+        let mut text = summary.trim().to_string();
+        let mut headings = Vec::with_capacity(sections.len());
+        let mut ranges = Vec::with_capacity(sections.len());
+        for section in sections {
+            if !text.is_empty() {
+                text.push('\n');
+            }
+            if let Some(heading) = &section.heading {
+                text.push_str(&heading.text);
+                text.push('\n');
+            }
+            let start = text.len();
+            text.push_str(&section.text);
+            if let Some(heading) = section.heading {
+                headings.push(heading);
+                ranges.push(start..text.len());
+            }
+        }
+        ArticleBody {
+            html: CompactText::new(html, compact),
+            headings,
+            text: CompactText::new(text, compact),
+            sections: ranges,
+        }
+    }
 }
 
 impl Article {
@@ -347,4 +392,36 @@ impl Article {
 pub struct SynonymGroup {
     /// Words or short phrases that mean the same thing to a visitor.
     pub terms: Vec<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::markdown::render;
+
+    #[test]
+    fn article_body_text_and_section_ranges_are_the_same_plain_or_deflated() {
+        let markdown = "Lead text.\n\n## Lost card\n\nCall the number on the back.\n\n### Abroad\n\nCall collect.\n";
+        let bodies = [false, true].map(|compact| {
+            let rendered = render(markdown);
+            ArticleBody::new(" Summary. ", rendered.html, rendered.sections, compact)
+        });
+        assert!(matches!(bodies[1].html, CompactText::Deflated(_)));
+        for body in &bodies {
+            let text = body.text.get();
+            assert_eq!(
+                text,
+                "Summary.\nLead text.\nLost card\nCall the number on the back.\nAbroad\nCall collect."
+            );
+            let under: Vec<&str> = body
+                .sections
+                .iter()
+                .map(|range| &text[range.clone()])
+                .collect();
+            assert_eq!(under, ["Call the number on the back.", "Call collect."]);
+            let ids: Vec<&str> = body.headings.iter().map(|h| h.id.as_str()).collect();
+            assert_eq!(ids, ["lost-card", "abroad"]);
+        }
+        assert_eq!(bodies[0].html.get(), bodies[1].html.get());
+    }
 }

@@ -5,6 +5,7 @@ use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use sha2::{Digest, Sha256};
@@ -20,7 +21,7 @@ use tantivy::{Index, IndexSettings, IndexWriter, TantivyDocument};
 
 use super::understand::{Analyzers, fold_acronyms};
 use super::{HitKind, PhoneLink, SearchError};
-use crate::content::{Region, Site};
+use crate::content::{ArticleBody, Region, Site};
 use crate::phone::{Phone, find_phones};
 
 /// Name of the stemmed English analyzer used by every searchable text field.
@@ -190,114 +191,17 @@ pub(crate) enum Source {
     Contact(usize),
 }
 
-/// What the results page needs about an article.
+/// What the results page needs about an article. The text snippets are cut from is the article's
+/// own [`ArticleBody`] (shared, not copied: on a big site it is the largest part of the content).
 #[derive(Debug)]
 pub(crate) struct ArticleRecord {
     pub title: String,
     pub url: String,
     pub category: Option<usize>,
     pub contacts: Vec<String>,
-    /// Where phone numbers are written in `text`.
+    /// Where phone numbers are written in the body's text.
     pub phones: Vec<Range<usize>>,
-    /// Summary, then each section's heading and text: the snippet source.
-    pub text: StoredText,
-    pub sections: Vec<SectionRecord>,
-}
-
-/// Article text kept for snippets: as is on an ordinary site; deflated on a big one, where the
-/// text of every article would otherwise be the largest part of the index's memory.
-#[derive(Debug)]
-pub(crate) enum StoredText {
-    /// The text itself.
-    Plain(Box<str>),
-    /// Raw deflate of the text.
-    Deflated(Box<[u8]>),
-}
-
-impl StoredText {
-    /// Stores `text`, deflated when `compress` is set (and it pays off).
-    pub(crate) fn new(text: String, compress: bool) -> StoredText {
-        let mut stored = StoredText::Plain(text.into_boxed_str());
-        if compress {
-            stored.compress();
-        }
-        stored
-    }
-
-    /// Deflates plain text in place when that makes it smaller.
-    fn compress(&mut self) {
-        use std::io::Write as _;
-        let StoredText::Plain(text) = self else {
-            return;
-        };
-        let mut encoder = flate2::write::DeflateEncoder::new(
-            Vec::with_capacity(text.len() / 2),
-            flate2::Compression::fast(),
-        );
-        if encoder.write_all(text.as_bytes()).is_ok()
-            && let Ok(bytes) = encoder.finish()
-            && bytes.len() < text.len()
-        {
-            *self = StoredText::Deflated(bytes.into_boxed_slice());
-        }
-    }
-
-    /// The text (inflated when needed; a damaged store gives an empty text, never a panic).
-    pub fn get(&self) -> Cow<'_, str> {
-        match self {
-            StoredText::Plain(text) => Cow::Borrowed(text),
-            StoredText::Deflated(bytes) => {
-                use std::io::Read as _;
-                let mut text = String::new();
-                let mut decoder = flate2::read::DeflateDecoder::new(&bytes[..]);
-                if decoder.read_to_string(&mut text).is_err() {
-                    text.clear();
-                }
-                Cow::Owned(text)
-            }
-        }
-    }
-
-    /// Bytes held.
-    fn size(&self) -> usize {
-        match self {
-            StoredText::Plain(text) => text.len(),
-            StoredText::Deflated(bytes) => bytes.len(),
-        }
-    }
-}
-
-/// From this many articles, article texts are stored deflated.
-const COMPRESS_FROM_ARTICLES: usize = 5_000;
-/// Article texts are deflated this many at a time, on every core: deflating is most of the cost of
-/// a catalog (5.1 of 8.1 s on one core at 100,000 articles, measured), and a batch keeps only a
-/// few megabytes of text plain at once.
-const COMPRESS_BATCH: usize = 512;
-
-/// Deflates the texts of `articles`, spread over the machine's cores.
-pub(crate) fn compress_texts(articles: &mut [ArticleRecord]) {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(articles.len())
-        .max(1);
-    let chunk = articles.len().div_ceil(threads).max(1);
-    std::thread::scope(|scope| {
-        for part in articles.chunks_mut(chunk) {
-            scope.spawn(move || {
-                for article in part {
-                    article.text.compress();
-                }
-            });
-        }
-    });
-}
-
-/// A section: its anchor and where its text sits in the article's text.
-#[derive(Debug)]
-pub(crate) struct SectionRecord {
-    pub id: String,
-    pub heading: String,
-    pub text: Range<usize>,
+    pub body: Arc<ArticleBody>,
 }
 
 /// What the results page needs about an FAQ.
@@ -348,7 +252,7 @@ impl Catalog {
         match self.entries[ordinal] {
             Source::Article(index) => &self.articles[index].title,
             Source::Section { article, section } => {
-                &self.articles[article].sections[section].heading
+                &self.articles[article].body.headings[section].text
             }
             Source::Faq(index) => &self.faqs[index].question,
             Source::Contact(index) => &self.contacts[index].purpose,
@@ -361,7 +265,7 @@ impl Catalog {
             Source::Article(index) => self.articles[index].url.clone(),
             Source::Section { article, section } => {
                 let article = &self.articles[article];
-                format!("{}#{}", article.url, article.sections[section].id)
+                format!("{}#{}", article.url, article.body.headings[section].id)
             }
             Source::Faq(index) => self.faqs[index].url.clone(),
             Source::Contact(index) => self.contacts[index].url.clone(),
@@ -418,11 +322,11 @@ impl Catalog {
     /// The text the snippet is cut from.
     pub fn text(&self, ordinal: usize) -> Cow<'_, str> {
         match self.entries[ordinal] {
-            Source::Article(index) => self.articles[index].text.get(),
+            Source::Article(index) => self.articles[index].body.text.get(),
             Source::Section { article, section } => {
-                let article = &self.articles[article];
-                let range = article.sections[section].text.clone();
-                match article.text.get() {
+                let body = &self.articles[article].body;
+                let range = body.sections[section].clone();
+                match body.text.get() {
                     Cow::Borrowed(text) => Cow::Borrowed(text.get(range).unwrap_or_default()),
                     Cow::Owned(text) => Cow::Owned(text.get(range).unwrap_or_default().to_string()),
                 }
@@ -438,7 +342,7 @@ impl Catalog {
             Source::Article(index) => self.articles[index].phones.clone(),
             Source::Section { article, section } => {
                 let article = &self.articles[article];
-                let range = &article.sections[section].text;
+                let range = &article.body.sections[section];
                 article
                     .phones
                     .iter()
@@ -453,7 +357,10 @@ impl Catalog {
 
     /// Bytes of snippet text held (for the build log).
     pub fn text_bytes(&self) -> usize {
-        self.articles.iter().map(|a| a.text.size()).sum::<usize>()
+        self.articles
+            .iter()
+            .map(|a| a.body.text.size())
+            .sum::<usize>()
             + self.faqs.iter().map(|f| f.text.len()).sum::<usize>()
             + self.contacts.iter().map(|c| c.text.len()).sum::<usize>()
     }
@@ -471,7 +378,10 @@ impl Catalog {
         match self.entries[ordinal] {
             Source::Section { article, section } => {
                 let article = &self.articles[article];
-                format!("{} › {}", article.title, article.sections[section].heading)
+                format!(
+                    "{} › {}",
+                    article.title, article.body.headings[section].text
+                )
             }
             _ => self.title(ordinal).to_string(),
         }
@@ -721,55 +631,34 @@ pub(crate) fn add_site(
         )?;
     }
 
-    let compress = site.articles.len() >= COMPRESS_FROM_ARTICLES;
-    // Articles before this one have had their text deflated (when `compress`).
-    let mut compressed = 0;
     for article in &site.articles {
-        let mut text = article.summary.trim().to_string();
-        let mut sections = Vec::new();
-        for section in &article.sections {
-            if !text.is_empty() {
-                text.push('\n');
-            }
-            if let Some(heading) = &section.heading {
-                text.push_str(&heading.text);
-                text.push('\n');
-            }
-            let start = text.len();
-            text.push_str(&section.text);
-            if let Some(heading) = &section.heading {
-                sections.push(SectionRecord {
-                    id: heading.id.clone(),
-                    heading: heading.text.clone(),
-                    text: start..text.len(),
-                });
-            }
-        }
+        let body = &article.body;
+        let text = body.text.get();
         let spans = phone_spans(&text);
         let index = builder.catalog.articles.len();
         // The article document holds the summary and the text before the first heading; each
         // section holds its own text, so the body is indexed once.
-        let lead = 0..sections.first().map_or(text.len(), |first| {
-            text[..first.text.start]
+        let lead = 0..body.sections.first().map_or(text.len(), |first| {
+            text[..first.start]
                 .trim_end()
                 .rfind('\n')
-                .unwrap_or(first.text.start)
+                .unwrap_or(first.start)
         });
-        let headings: Vec<&str> = article.headings.iter().map(|h| h.text.as_str()).collect();
+        let headings: Vec<&str> = body.headings.iter().map(|h| h.text.as_str()).collect();
         let keywords: Vec<&str> = article.keywords.iter().map(String::as_str).collect();
         builder.add(
             HitKind::Article,
             Source::Article(index),
             DocumentText {
                 title: vec![&article.title],
-                headings,
+                headings: headings.clone(),
                 keywords,
                 body: vec![&text[lead.clone()]],
                 mentions: tokens_within(&spans, &(0..text.len())),
                 ..DocumentText::default()
             },
         )?;
-        for (position, section) in sections.iter().enumerate() {
+        for (position, (range, heading)) in body.sections.iter().zip(&headings).enumerate() {
             builder.add(
                 HitKind::Section,
                 Source::Section {
@@ -778,10 +667,10 @@ pub(crate) fn add_site(
                 },
                 // A section's heading counts as a heading (below an article's title).
                 DocumentText {
-                    headings: vec![&section.heading],
+                    headings: vec![heading],
                     context: vec![&article.title],
-                    body: vec![&text[section.text.clone()]],
-                    mentions: tokens_within(&spans, &section.text),
+                    body: vec![&text[range.clone()]],
+                    mentions: tokens_within(&spans, range),
                     ..DocumentText::default()
                 },
             )?;
@@ -792,16 +681,8 @@ pub(crate) fn add_site(
             category: category_index.get(article.category.as_str()).copied(),
             contacts: article.contacts.clone(),
             phones: spans.into_iter().map(|(range, _)| range).collect(),
-            text: StoredText::new(text, false),
-            sections,
+            body: Arc::clone(body),
         });
-        if compress && builder.catalog.articles.len() - compressed >= COMPRESS_BATCH {
-            compress_texts(&mut builder.catalog.articles[compressed..]);
-            compressed = builder.catalog.articles.len();
-        }
-    }
-    if compress {
-        compress_texts(&mut builder.catalog.articles[compressed..]);
     }
 
     for faq in &site.faqs {

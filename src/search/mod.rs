@@ -1133,36 +1133,4 @@ weight = 20
         assert!(index.suggest("card", 1).len() <= 1);
         assert!(index.suggest("", 5).is_empty());
     }
-
-    #[test]
-    fn stored_text_round_trips_plain_and_deflated() {
-        let text = "Call 1-800-528-4800. ".repeat(50);
-        for compress in [false, true] {
-            let stored = index::StoredText::new(text.clone(), compress);
-            assert_eq!(stored.get(), text, "compress {compress}");
-        }
-    }
-
-    #[test]
-    fn article_texts_are_deflated_on_every_core_and_read_back_whole() {
-        let text = |n: usize| format!("Article {n}: call 1-800-528-4800. ").repeat(40);
-        let mut articles: Vec<index::ArticleRecord> = (0..7)
-            .map(|n| index::ArticleRecord {
-                title: format!("Article {n}"),
-                url: format!("/articles/{n}"),
-                category: None,
-                contacts: Vec::new(),
-                phones: Vec::new(),
-                text: index::StoredText::new(text(n), false),
-                sections: Vec::new(),
-            })
-            .collect();
-        index::compress_texts(&mut articles[2..]);
-        for (n, article) in articles.iter().enumerate() {
-            let deflated = matches!(article.text, index::StoredText::Deflated(_));
-            assert_eq!(deflated, n >= 2, "article {n}");
-            assert_eq!(article.text.get(), text(n), "article {n}");
-        }
-        index::compress_texts(&mut []);
-    }
 }

@@ -40,7 +40,7 @@ pub(crate) fn render(site: &Site, article: &Article) -> askama::Result<String> {
         Crumb::new(format!("/categories/{}", article.category), category_title),
         Crumb::new(path.clone(), article.title.clone()),
     ];
-    let body_html = article.body_html.get();
+    let body_html = article.body.html.get();
     let mut layout = Layout::new(site, &article.title, &article.summary, &path);
     layout.og_type = "article";
     layout.structured_data_html = vec![
@@ -54,7 +54,7 @@ pub(crate) fn render(site: &Site, article: &Article) -> askama::Result<String> {
         summary: &article.summary,
         updated: &article.updated,
         updated_human: human_date(&article.updated),
-        toc: &article.headings,
+        toc: &article.body.headings,
         body_html: &body_html,
         contacts: ContactView::list(site, &article.contacts),
         sources: article
