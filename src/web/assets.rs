@@ -2,7 +2,7 @@
 //! be cached forever, with precompressed variants.
 
 use std::collections::HashMap;
-use std::sync::{Arc, LazyLock};
+use std::sync::LazyLock;
 
 use super::cache::CachedResponse;
 
@@ -38,7 +38,7 @@ const REVALIDATE: &str = "no-cache";
 
 /// Every embedded asset, by fingerprinted and by plain name.
 pub(crate) struct Assets {
-    by_name: HashMap<String, Arc<CachedResponse>>,
+    by_name: HashMap<String, CachedResponse>,
     urls: HashMap<&'static str, String>,
 }
 
@@ -55,19 +55,11 @@ impl Assets {
             let fingerprinted = format!("{stem}.{fingerprint}.{extension}");
             by_name.insert(
                 fingerprinted.clone(),
-                Arc::new(CachedResponse::new(
-                    file.bytes.to_vec(),
-                    file.content_type,
-                    IMMUTABLE,
-                )),
+                CachedResponse::new(file.bytes.to_vec(), file.content_type, IMMUTABLE),
             );
             by_name.insert(
                 file.name.to_string(),
-                Arc::new(CachedResponse::new(
-                    file.bytes.to_vec(),
-                    file.content_type,
-                    REVALIDATE,
-                )),
+                CachedResponse::new(file.bytes.to_vec(), file.content_type, REVALIDATE),
             );
             urls.insert(file.name, format!("/static/{fingerprinted}"));
         }
@@ -75,8 +67,8 @@ impl Assets {
     }
 
     /// The asset served at `/static/{name}`, if any. Only exact names match: no paths, no traversal.
-    pub(crate) fn get(&self, name: &str) -> Option<Arc<CachedResponse>> {
-        self.by_name.get(name).cloned()
+    pub(crate) fn get(&self, name: &str) -> Option<&CachedResponse> {
+        self.by_name.get(name)
     }
 
     /// The fingerprinted URL of an embedded file (`app.css` → `/static/app.1a2b3c4d5e6f.css`).

@@ -32,12 +32,13 @@ pub(crate) fn prerendered(request: ServiceRequest) -> Result<ServiceResponse, Se
     let response = state.with_snapshot(|snapshot| {
         let lookup =
             std::panic::catch_unwind(AssertUnwindSafe(|| match path.strip_prefix("/static/") {
-                Some(name) => ASSETS.get(name),
-                None => snapshot.page(path),
+                Some(name) => ASSETS
+                    .get(name)
+                    .map(|asset| asset.respond(request.request(), StatusCode::OK)),
+                None => snapshot.respond(path, request.request()),
             }));
         match lookup {
-            Ok(Some(found)) => Some(found.respond(request.request(), StatusCode::OK)),
-            Ok(None) => None,
+            Ok(answer) => answer,
             Err(panic) => {
                 tracing::error!(path, message = panic_message(&*panic), "handler panicked");
                 Some(error_response(
@@ -125,8 +126,8 @@ pub(crate) async fn fallback(state: web::Data<AppState>, request: HttpRequest) -
 
 /// Serves the page at `path`, or redirects to its canonical form, or 404.
 fn serve_path(snapshot: &Snapshot, request: &HttpRequest, path: &str) -> HttpResponse {
-    if let Some(page) = snapshot.page(path) {
-        return page.respond(request, StatusCode::OK);
+    if let Some(response) = snapshot.respond(path, request) {
+        return response;
     }
     match canonical_redirect(snapshot, path) {
         Some(location) => redirect(request, &location),

@@ -33,6 +33,7 @@ use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse};
 
 use super::cache::{CachedResponse, ResponseCache};
 use super::{pages, seo};
@@ -234,6 +235,18 @@ impl Snapshot {
             render_time: started.elapsed(),
             prerendered,
         })
+    }
+
+    /// Answers `request` with the page at `path`, if the site has one. A page already rendered is
+    /// answered by reference: no reference count is touched, so the two workers do not pass the
+    /// page's count back and forth on every request for a popular page.
+    pub(crate) fn respond(&self, path: &str, request: &HttpRequest) -> Option<HttpResponse> {
+        let page = self.pages.get(path)?;
+        if let Some(rendered) = page.rendered.get() {
+            return Some(rendered.respond(request, StatusCode::OK));
+        }
+        self.page(path)
+            .map(|page| page.respond(request, StatusCode::OK))
     }
 
     /// The response for a canonical site path (`/`, `/articles/x`, `/sitemap.xml`, …), rendered now
