@@ -8,7 +8,9 @@
 #     fixed mix of 13 queries (no HTTP, no cache);
 #   - search over HTTP: oha against /api/search with random three-word queries (so the answer cache
 #     almost never hits) at 2 connections, i.e. latency without queueing;
-#   - the first request of an article (rendered and compressed on demand at this size) and a repeat.
+#   - the first request of an article (rendered and compressed on demand at this size) and a repeat;
+#   - two more starts with --index-dir: the first writes the index, the second (reported: startup,
+#     the index step of it, and peak RSS) reuses it.
 #
 #   bench/scale.sh                      # 1000 10000 100000
 #   SIZES="1000 10000" bench/scale.sh
@@ -55,19 +57,19 @@ say "building the release server and the examples…"
 cargo build --release --quiet --bin helpcenter --example generate --example search_latency
 
 echo "# helpcenter scale benchmark — $(date -u +%Y-%m-%d), $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GB", $2 / 1048576 }' /proc/meminfo) RAM, server workers: $WORKERS"
-printf '%-8s %8s %9s %26s %8s %8s %19s %27s %15s\n' \
-    "articles" "docs" "startup" "load/index/render (ms)" "RSS MB" "peak MB" "in-proc p50/p99 ms" "HTTP req/s p50/p99 ms" "article 1st/2nd"
-for size in $SIZES; do
-    site="$work/site-$size"
-    say "generating $size articles…"
-    target/release/examples/generate --articles "$size" --out "$site" 2>/dev/null
-
-    say "starting the server on $size articles…"
+printf '%-8s %8s %9s %26s %8s %8s %19s %27s %15s %29s\n' \
+    "articles" "docs" "startup" "load/index/render (ms)" "RSS MB" "peak MB" "in-proc p50/p99 ms" "HTTP req/s p50/p99 ms" "article 1st/2nd" "index-dir restart (index) MB"
+# Starts the release server on the generated site of `size` (extra arguments passed on) and waits
+# for /healthz; sets server, started_in ("12.3 s") and ready (the "content ready" log line).
+start_server() {
+    local size=$1 launched
+    shift
     port=$(free_port)
     base="http://$HOST:$port"
-    started=$(date +%s.%N)
+    launched=$(date +%s.%N)
     HELPCENTER_LOG="info,helpcenter::request=off" target/release/helpcenter serve \
-        --addr "$HOST:$port" --content "$site" --workers "$WORKERS" >"$work/server-$size.log" 2>&1 &
+        --addr "$HOST:$port" --content "$work/site-$size" --workers "$WORKERS" "$@" \
+        >"$work/server-$size.log" 2>&1 &
     server=$!
     until curl -fs -o /dev/null "$base/healthz"; do
         if ! kill -0 "$server" 2>/dev/null; then
@@ -77,12 +79,29 @@ for size in $SIZES; do
         fi
         sleep 0.1
     done
-    startup=$(awk -v a="$started" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f s", b - a }')
+    started_in=$(awk -v a="$launched" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f s", b - a }')
     ready=$(grep -m1 'content ready' "$work/server-$size.log")
-    field() { sed -n "s/.* $1=\([0-9]*\).*/\1/p" <<<"$ready"; }
+}
+
+stop_server() {
+    kill "$server"
+    wait "$server" 2>/dev/null || true
+    server=""
+}
+
+# One number from the "content ready" line, e.g. `field load_ms`.
+field() { sed -n "s/.* $1=\([0-9]*\).*/\1/p" <<<"$ready"; }
+
+for size in $SIZES; do
+    site="$work/site-$size"
+    say "generating $size articles…"
+    target/release/examples/generate --articles "$size" --out "$site" 2>/dev/null
+
+    say "starting the server on $size articles…"
+    start_server "$size"
+    startup=$started_in
     timings="$(field load_ms)/$(field index_ms)/$(field render_ms)"
     rss_start=$(peak_rss_mb "$server")
-
     # First and second request of an article: on a large site the first renders and compresses it.
     slug=$(find "$site/articles" -name '*.md' -printf '%f\n' | sort | sed -n '7p' | sed 's/\.md$//')
     first=$(curl -fs -o /dev/null -w '%{time_total}' -H 'Accept-Encoding: gzip, deflate, br' "$base/articles/$slug")
@@ -96,9 +115,17 @@ for size in $SIZES; do
     errors=$(jq '[(.statusCodeDistribution // {} | to_entries[] | select(.key != "200") | .value), (.errorDistribution // {} | to_entries[] | .value)] | add // 0' "$work/http.json")
     [ "$errors" = 0 ] || say "warning: $errors failed search requests"
     rss_peak=$(peak_rss_mb "$server")
-    kill "$server"
-    wait "$server" 2>/dev/null || true
-    server=""
+    stop_server
+
+    # Restarts with --index-dir: the first start writes the index, the second reuses it.
+    say "starting twice with --index-dir…"
+    start_server "$size" --index-dir "$work/index-$size"
+    stop_server
+    start_server "$size" --index-dir "$work/index-$size"
+    grep -q 'index="reused"' <<<"$ready" || say "warning: the index folder was not reused"
+    restart="$started_in ($(field index_ms) ms) $(peak_rss_mb "$server")"
+    stop_server
+    rm -rf "$work/index-$size"
 
     say "in-process search latency ($ROUNDS rounds)…"
     target/release/examples/search_latency --content "$site" --rounds "$ROUNDS" >"$work/inproc.txt"
@@ -106,7 +133,7 @@ for size in $SIZES; do
     docs=$(value documents)
     inproc="$(value search_p50_ms)/$(value search_p99_ms)"
 
-    printf '%-8s %8s %9s %26s %8s %8s %19s %27s %15s\n' \
-        "$size" "$docs" "$startup" "$timings" "$rss_start" "$rss_peak" "$inproc" "$http" "$article"
+    printf '%-8s %8s %9s %26s %8s %8s %19s %27s %15s %29s\n' \
+        "$size" "$docs" "$startup" "$timings" "$rss_start" "$rss_peak" "$inproc" "$http" "$article" "$restart"
     rm -rf "$site"
 done
