@@ -59,8 +59,8 @@ pub struct ServeArgs {
     #[arg(long, env = "HELPCENTER_HSTS")]
     pub hsts: bool,
     /// Keep the search index in this folder (created if missing) instead of only in memory: the
-    /// next start (or `--watch` reload) reuses it when the indexed content is unchanged and
-    /// rebuilds it when it changed, so a restart of a large site skips indexing. A folder that
+    /// next start (or `--watch` reload) reuses it when neither the content nor the program changed
+    /// and rebuilds it otherwise, so a restart of a large site skips indexing. A folder that
     /// cannot be used is logged and the index is built in memory. Default: in memory, rebuilt
     /// every start.
     #[arg(long, env = "HELPCENTER_INDEX_DIR", value_name = "DIR")]
@@ -174,7 +174,7 @@ mod tests {
             help.contains("--index-dir <DIR>") && help.contains("HELPCENTER_INDEX_DIR"),
             "{help}"
         );
-        assert!(help.contains("reuses it when the indexed content is unchanged"));
+        assert!(help.contains("reuses it when neither the content nor the program changed"));
     }
 
     #[test]

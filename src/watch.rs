@@ -21,8 +21,8 @@ pub struct Watcher {
 }
 
 /// Starts watching `dir`; each settled batch of changes triggers one rebuild, with its search index
-/// kept in `index_dir` when given (a reload whose indexed text is unchanged reuses the index; one
-/// that changed builds a new one beside the index being served, see `SearchIndex::open_or_build`).
+/// kept in `index_dir` when given (a reload of unchanged content reuses the index; changed content
+/// builds a new one beside the index being served, see `SearchIndex::open_or_build`).
 pub fn spawn(
     dir: PathBuf,
     index_dir: Option<PathBuf>,

@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
+use sha2::{Digest, Sha256};
 
 pub use model::{
     Article, ArticleBody, Category, Contact, ContactKind, Faq, FrontMatter, Guide, PhoneNumber,
@@ -142,6 +143,18 @@ impl Sources {
     }
 }
 
+impl SourceFile {
+    /// SHA-256 of the path and the text, each length-prefixed.
+    fn digest(&self) -> [u8; 32] {
+        let mut hasher = Sha256::new();
+        for part in [self.path.as_bytes(), self.text.as_bytes()] {
+            hasher.update((part.len() as u64).to_le_bytes());
+            hasher.update(part);
+        }
+        hasher.finalize().into()
+    }
+}
+
 fn read_file(path: &Path) -> Result<SourceFile, ContentError> {
     let text = std::fs::read_to_string(path).map_err(|source| ContentError::Read {
         path: path.display().to_string(),
@@ -162,6 +175,8 @@ struct ParsedArticle {
     body_offset: usize,
     /// The article with the links and phone numbers of its body, or what is wrong with it.
     parsed: Result<(Article, Vec<LinkRef>, Vec<PhoneRef>), Vec<Problem>>,
+    /// SHA-256 of the file's path and text (part of [`Site::source_digest`]).
+    digest: [u8; 32],
 }
 
 impl ParsedArticle {
@@ -174,6 +189,7 @@ impl ParsedArticle {
             },
             body_offset: article::body_line_offset(&file.text),
             parsed: article::parse(&file.path, &file.text, compact),
+            digest: file.digest(),
         }
     }
 }
@@ -228,6 +244,9 @@ pub struct Site {
     pub contacts: Vec<Contact>,
     /// Search synonym groups.
     pub synonyms: Vec<SynonymGroup>,
+    /// SHA-256 over every content file's path and text, in a fixed order: equal digests mean the
+    /// same content (what an index kept on disk is keyed by, with the program that built it).
+    pub source_digest: [u8; 32],
     article_index: HashMap<String, usize>,
     alias_index: HashMap<String, usize>,
 }
@@ -268,7 +287,19 @@ impl Site {
             HashMap::with_capacity(parsed.len());
         let mut articles: Vec<(Article, Vec<LinkRef>, Vec<PhoneRef>)> =
             Vec::with_capacity(parsed.len());
+        let mut digest = Sha256::new();
+        for file in [
+            &sources.site,
+            &sources.guides,
+            &sources.categories,
+            &sources.contacts,
+            &sources.faqs,
+            &sources.synonyms,
+        ] {
+            digest.update(file.digest());
+        }
         for article in parsed {
+            digest.update(article.digest);
             match article.parsed {
                 Ok(parsed) => articles.push(parsed),
                 Err(mut found) => problems.append(&mut found),
@@ -452,7 +483,7 @@ impl Site {
             return Err(ContentError::Invalid(problems));
         };
 
-        Ok(Site::assemble(
+        let mut site = Site::assemble(
             settings,
             guides,
             categories,
@@ -460,7 +491,9 @@ impl Site {
             faqs,
             contacts,
             synonyms,
-        ))
+        );
+        site.source_digest = digest.finalize().into();
+        Ok(site)
     }
 
     /// Orders everything for display and builds the lookup tables.
@@ -526,6 +559,7 @@ impl Site {
             faqs,
             contacts,
             synonyms,
+            source_digest: [0; 32],
             article_index,
             alias_index,
         }

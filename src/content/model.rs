@@ -2,14 +2,14 @@
 //! values the rest of the program reads. Field docs here are the authors' reference (see
 //! `content/README.md`).
 
-use serde::{Deserialize, Serialize};
-
 use std::ops::Range;
 use std::sync::Arc;
 
+use serde::{Deserialize, Serialize};
+
 use crate::compact::CompactText;
 use crate::markdown::{Heading, Section};
-use crate::phone::Phone;
+use crate::phone::{Phone, find_phones_in_prose};
 
 /// `site.toml`: settings for the whole site.
 #[derive(Debug, Clone, Deserialize)]
@@ -346,6 +346,8 @@ pub struct ArticleBody {
     pub text: CompactText,
     /// Where the text under each heading sits in `text`, parallel to `headings`.
     pub sections: Vec<Range<usize>>,
+    /// Where phone numbers are written in `text` (snippets link them; found once, at load).
+    pub phones: Vec<Range<usize>>,
 }
 
 impl ArticleBody {
@@ -373,6 +375,10 @@ impl ArticleBody {
         ArticleBody {
             html: CompactText::new(html, compact),
             headings,
+            phones: find_phones_in_prose(&text)
+                .into_iter()
+                .map(|found| found.range)
+                .collect(),
             text: CompactText::new(text, compact),
             sections: ranges,
         }

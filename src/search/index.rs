@@ -5,8 +5,8 @@ use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, LazyLock};
 
 use sha2::{Digest, Sha256};
 use tantivy::directory::MmapDirectory;
@@ -22,7 +22,7 @@ use tantivy::{Index, IndexSettings, IndexWriter, TantivyDocument};
 use super::understand::{Analyzers, fold_acronyms};
 use super::{HitKind, PhoneLink, SearchError};
 use crate::content::{ArticleBody, Region, Site};
-use crate::phone::{Phone, find_phones};
+use crate::phone::{Phone, find_phones_in_prose};
 
 /// Name of the stemmed English analyzer used by every searchable text field.
 const STEMMED: &str = "help_en";
@@ -131,55 +131,53 @@ pub(crate) fn create_in_ram() -> (Index, Fields) {
 }
 
 /// Identifies exactly what an index holds: a SHA-256 over [`INDEX_FORMAT`], the tantivy version,
-/// the schema and every value of every document in order. Equal keys mean an index built earlier
-/// can be served as is; a content edit, or a code change that alters the indexed text, changes the
-/// key.
+/// the schema, the running program ([`build_id`]) and the content ([`Site::source_digest`]). Equal
+/// keys mean an index built earlier, by this very program from this very content, can be served as
+/// is; any content edit, and any new build of the program, gives a new key. Computing it touches no
+/// article text, so deciding to reuse an index costs milliseconds even at 100,000 articles.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct IndexKey([u8; 32]);
 
 impl IndexKey {
+    /// The key of the index of `site`.
+    pub(crate) fn of(site: &Site) -> IndexKey {
+        let (schema, _) = schema();
+        let mut hasher = Sha256::new();
+        let version = tantivy::version_string();
+        let schema = serde_json::to_vec(&schema).unwrap_or_default();
+        hasher.update(b"helpcenter search index\0");
+        hasher.update(INDEX_FORMAT.to_le_bytes());
+        for part in [version.as_bytes(), &schema, build_id(), &site.source_digest] {
+            hasher.update((part.len() as u64).to_le_bytes());
+            hasher.update(part);
+        }
+        IndexKey(hasher.finalize().into())
+    }
+
     /// The key as 64 lower-case hex digits (names the index's folder and fills its key file).
     pub(crate) fn hex(&self) -> String {
         self.0.iter().map(|byte| format!("{byte:02x}")).collect()
     }
 }
 
-/// Hashes document values into an [`IndexKey`] as they are added.
-struct KeyHasher(Sha256);
-
-impl KeyHasher {
-    /// Starts with everything that shapes the index besides the documents.
-    fn new() -> KeyHasher {
-        let (schema, _) = schema();
+/// SHA-256 of the running executable, read once: any rebuild of the program (a change to how text
+/// is rendered, analysed or indexed) invalidates indexes kept on disk, so no stale index outlives an
+/// upgrade. When the executable cannot be read, a value unique to this process is used instead:
+/// nothing is reused, which is always safe.
+pub(crate) fn build_id() -> &'static [u8] {
+    static BUILD_ID: LazyLock<[u8; 32]> = LazyLock::new(|| {
         let mut hasher = Sha256::new();
-        hasher.update(b"helpcenter search index\0");
-        hasher.update(INDEX_FORMAT.to_le_bytes());
-        let version = tantivy::version_string();
-        hasher.update((version.len() as u64).to_le_bytes());
-        hasher.update(version.as_bytes());
-        let schema = serde_json::to_vec(&schema).unwrap_or_default();
-        hasher.update((schema.len() as u64).to_le_bytes());
-        hasher.update(&schema);
-        KeyHasher(hasher)
-    }
-
-    /// One text value of `field`; length-prefixed so value boundaries are part of the key.
-    fn text(&mut self, field: Field, value: &str) {
-        self.0.update(field.field_id().to_le_bytes());
-        self.0.update((value.len() as u64).to_le_bytes());
-        self.0.update(value.as_bytes());
-    }
-
-    /// One number value of `field`.
-    fn number(&mut self, field: Field, value: u64) {
-        self.0.update(field.field_id().to_le_bytes());
-        self.0.update(value.to_le_bytes());
-    }
-
-    /// The key of everything hashed.
-    fn finish(self) -> IndexKey {
-        IndexKey(self.0.finalize().into())
-    }
+        match std::env::current_exe().and_then(std::fs::read) {
+            Ok(bytes) => hasher.update(&bytes),
+            Err(error) => {
+                tracing::warn!(%error, "cannot read the executable; indexes on disk will not be reused");
+                hasher.update(std::process::id().to_le_bytes());
+                hasher.update(format!("{:?}", std::time::SystemTime::now()).as_bytes());
+            }
+        }
+        hasher.finalize().into()
+    });
+    &*BUILD_ID
 }
 
 /// Where a catalog entry comes from.
@@ -199,8 +197,6 @@ pub(crate) struct ArticleRecord {
     pub url: String,
     pub category: Option<usize>,
     pub contacts: Vec<String>,
-    /// Where phone numbers are written in the body's text.
-    pub phones: Vec<Range<usize>>,
     pub body: Arc<ArticleBody>,
 }
 
@@ -339,12 +335,11 @@ impl Catalog {
     /// Where phone numbers are written in [`Catalog::text`].
     pub fn phone_ranges(&self, ordinal: usize) -> Vec<Range<usize>> {
         match self.entries[ordinal] {
-            Source::Article(index) => self.articles[index].phones.clone(),
+            Source::Article(index) => self.articles[index].body.phones.clone(),
             Source::Section { article, section } => {
-                let article = &self.articles[article];
-                let range = &article.body.sections[section];
-                article
-                    .phones
+                let body = &self.articles[article].body;
+                let range = &body.sections[section];
+                body.phones
                     .iter()
                     .filter(|phone| phone.start >= range.start && phone.end <= range.end)
                     .map(|phone| phone.start - range.start..phone.end - range.start)
@@ -402,13 +397,12 @@ fn phone_tokens(phone: &Phone) -> BTreeSet<String> {
         .collect()
 }
 
-/// Accumulates one document and its catalog entry at a time, and the key of everything indexed.
+/// Accumulates one document and its catalog entry at a time.
 struct Builder<'a> {
-    /// Where documents go; `None` builds the catalog and key only (for an index reused from disk).
+    /// Where documents go; `None` builds the catalog only (for an index reused from disk).
     writer: Option<&'a IndexWriter>,
     fields: Fields,
     catalog: Catalog,
-    key: KeyHasher,
 }
 
 /// The text of one document, field by field.
@@ -425,8 +419,7 @@ struct DocumentText<'t> {
 }
 
 impl Builder<'_> {
-    /// Adds one document (when there is a writer) and its catalog entry, and hashes its values in
-    /// the order they are indexed.
+    /// Adds one document (when there is a writer) and its catalog entry.
     fn add(
         &mut self,
         kind: HitKind,
@@ -434,16 +427,13 @@ impl Builder<'_> {
         text: DocumentText<'_>,
     ) -> Result<(), SearchError> {
         let ordinal = self.catalog.entries.len();
-        let fields = self.fields;
-        // Built only when it is written: a catalog-only pass hashes the same values without it.
-        let mut document = self.writer.map(|_| TantivyDocument::new());
-        let key = &mut self.key;
-        let mut add_text = |field: Field, value: &str| {
-            key.text(field, value);
-            if let Some(document) = document.as_mut() {
-                document.add_text(field, value);
-            }
+        self.catalog.entries.push(source);
+        self.catalog.kinds.push(kind);
+        let Some(writer) = self.writer else {
+            return Ok(());
         };
+        let fields = self.fields;
+        let mut document = TantivyDocument::new();
         let groups = [
             (fields.title, &text.title),
             (fields.headings, &text.headings),
@@ -458,9 +448,9 @@ impl Builder<'_> {
         for (field, values) in groups {
             for value in values.iter() {
                 let value = fold_acronyms(value);
-                add_text(field, &value);
+                document.add_text(field, &value);
                 if spell {
-                    add_text(fields.spell, &value);
+                    document.add_text(fields.spell, &value);
                 }
             }
         }
@@ -470,25 +460,20 @@ impl Builder<'_> {
             (fields.phone_mention, &text.mentions),
         ] {
             for value in values {
-                add_text(field, value);
+                document.add_text(field, value);
             }
         }
-        self.key.number(fields.ordinal, ordinal as u64);
-        if let (Some(writer), Some(mut document)) = (self.writer, document) {
-            document.add_u64(fields.ordinal, ordinal as u64);
-            writer
-                .add_document(document)
-                .map_err(|error| SearchError::AddDocument {
-                    kind: kind.as_str(),
-                    title: text
-                        .title
-                        .first()
-                        .map_or_else(String::new, |t| t.to_string()),
-                    source: error,
-                })?;
-        }
-        self.catalog.entries.push(source);
-        self.catalog.kinds.push(kind);
+        document.add_u64(fields.ordinal, ordinal as u64);
+        writer
+            .add_document(document)
+            .map_err(|error| SearchError::AddDocument {
+                kind: kind.as_str(),
+                title: text
+                    .title
+                    .first()
+                    .map_or_else(String::new, |t| t.to_string()),
+                source: error,
+            })?;
         Ok(())
     }
 }
@@ -496,10 +481,7 @@ impl Builder<'_> {
 /// Phone numbers written in prose: where each is, and its digit tokens for the phone fields.
 /// Text with too few digits for any number skips the (comparatively slow) pattern search.
 fn phone_spans(text: &str) -> Vec<(Range<usize>, BTreeSet<String>)> {
-    if text.bytes().filter(u8::is_ascii_digit).take(4).count() < 4 {
-        return Vec::new();
-    }
-    find_phones(text)
+    find_phones_in_prose(text)
         .into_iter()
         .map(|found| (found.range, phone_tokens(&found.phone)))
         .collect()
@@ -517,14 +499,14 @@ fn tokens_within(
         .collect()
 }
 
-/// Builds the catalog of the site and the key of its documents, adding every document to `writer`
-/// when there is one. Without a writer nothing is indexed: that is how an index reused from disk
-/// gets its catalog, and how its key is computed before deciding whether to reuse it.
+/// Builds the catalog of the site, adding every document to `writer` when there is one. Without a
+/// writer nothing is indexed and no article text is read: that is how an index reused from disk
+/// gets its catalog (well under a second at 100,000 articles).
 pub(crate) fn add_site(
     site: &Site,
     writer: Option<&IndexWriter>,
     fields: Fields,
-) -> Result<(Catalog, IndexKey), SearchError> {
+) -> Result<Catalog, SearchError> {
     let category_index: HashMap<&str, usize> = site
         .categories
         .iter()
@@ -538,7 +520,6 @@ pub(crate) fn add_site(
             categories: site.categories.iter().map(|c| c.title.clone()).collect(),
             ..Catalog::default()
         },
-        key: KeyHasher::new(),
     };
 
     // Contacts first: on equal scores the directory entry is the better answer.
@@ -633,13 +614,19 @@ pub(crate) fn add_site(
 
     for article in &site.articles {
         let body = &article.body;
-        let text = body.text.get();
+        // A catalog-only pass reads no text (inflating every article's would be most of its cost):
+        // every slice of the empty text below is empty, and the entries are the same.
+        let text = match builder.writer {
+            Some(_) => body.text.get(),
+            None => Cow::Borrowed(""),
+        };
+        let slice = |range: &Range<usize>| text.get(range.clone()).unwrap_or_default();
         let spans = phone_spans(&text);
         let index = builder.catalog.articles.len();
         // The article document holds the summary and the text before the first heading; each
         // section holds its own text, so the body is indexed once.
         let lead = 0..body.sections.first().map_or(text.len(), |first| {
-            text[..first.start]
+            slice(&(0..first.start))
                 .trim_end()
                 .rfind('\n')
                 .unwrap_or(first.start)
@@ -653,7 +640,7 @@ pub(crate) fn add_site(
                 title: vec![&article.title],
                 headings: headings.clone(),
                 keywords,
-                body: vec![&text[lead.clone()]],
+                body: vec![slice(&lead)],
                 mentions: tokens_within(&spans, &(0..text.len())),
                 ..DocumentText::default()
             },
@@ -669,7 +656,7 @@ pub(crate) fn add_site(
                 DocumentText {
                     headings: vec![heading],
                     context: vec![&article.title],
-                    body: vec![&text[range.clone()]],
+                    body: vec![slice(range)],
                     mentions: tokens_within(&spans, range),
                     ..DocumentText::default()
                 },
@@ -680,7 +667,6 @@ pub(crate) fn add_site(
             url: article.url_path(),
             category: category_index.get(article.category.as_str()).copied(),
             contacts: article.contacts.clone(),
-            phones: spans.into_iter().map(|(range, _)| range).collect(),
             body: Arc::clone(body),
         });
     }
@@ -709,7 +695,7 @@ pub(crate) fn add_site(
             text: faq.answer_text.clone(),
         });
     }
-    Ok((builder.catalog, builder.key.finish()))
+    Ok(builder.catalog)
 }
 
 /// Joins parts into prose, adding a full stop where a part does not end one.

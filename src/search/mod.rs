@@ -269,12 +269,8 @@ fn writer_threads() -> usize {
 }
 
 /// Writes every document of `site` into the empty `index` (in RAM or in a folder), commits, and
-/// merges the segments into the layout searches want; returns the catalog and the key.
-fn write_documents(
-    index: &Index,
-    site: &Site,
-    fields: Fields,
-) -> Result<(Catalog, IndexKey), SearchError> {
+/// merges the segments into the layout searches want; returns the catalog.
+fn write_documents(index: &Index, site: &Site, fields: Fields) -> Result<Catalog, SearchError> {
     let started = Instant::now();
     let threads = writer_threads();
     let mut writer = index
@@ -282,7 +278,7 @@ fn write_documents(
         .map_err(SearchError::Writer)?;
     // One merge at the end instead of merges racing the indexing threads.
     writer.set_merge_policy(Box::new(NoMergePolicy));
-    let (catalog, key) = index::add_site(site, Some(&writer), fields)?;
+    let catalog = index::add_site(site, Some(&writer), fields)?;
     writer.commit().map_err(|source| SearchError::Commit {
         stage: "commit",
         source,
@@ -339,7 +335,7 @@ fn write_documents(
         total_ms = started.elapsed().as_millis() as u64,
         "search index built"
     );
-    Ok((catalog, key))
+    Ok(catalog)
 }
 
 /// Where a [`SearchIndex`] came from (logged at startup, and what tests check).
@@ -392,40 +388,35 @@ impl SearchIndex {
     /// Indexes every article, section, FAQ and contact of `site` in RAM.
     pub fn build(site: &Site) -> Result<SearchIndex, SearchError> {
         let (index, fields) = index::create_in_ram();
-        let (catalog, _) = write_documents(&index, site, fields)?;
+        let catalog = write_documents(&index, site, fields)?;
         SearchIndex::finish(index, fields, catalog, site, IndexOrigin::Memory)
     }
 
-    /// The index of `site` kept in the folder `dir` (`--index-dir`): reused when `dir` holds an
-    /// index of exactly what `site` indexes (same documents, same format; see `index::IndexKey`),
-    /// built there otherwise; other versions' indexes in `dir` are removed once the new one is
-    /// complete (layout and crash safety: the "index folder" section of `index.rs`). A folder that
-    /// cannot be used (unwritable, full, damaged beyond a rebuild) is logged with its path and the
-    /// index is built in RAM, as without `--index-dir`; the only error is one a RAM build would
-    /// give too.
+    /// The index of `site` kept in the folder `dir` (`--index-dir`): reused when `dir` holds the
+    /// index this program built from exactly this content (see `index::IndexKey`), built there
+    /// otherwise; other versions' indexes in `dir` are removed once the new one is complete (layout
+    /// and crash safety: the "index folder" section of `index.rs`). A folder that cannot be used
+    /// (unwritable, full, damaged beyond a rebuild) is logged with its path and the index is built
+    /// in RAM, as without `--index-dir`; the only error is one a RAM build would give too.
     ///
-    /// Deciding costs one pass over the site without indexing (the catalog hits are shown from,
-    /// and the key): a reused index saves the indexing, a changed one pays for that pass on top of
-    /// the build. When `dir` holds no index at all (the first start) the pass is skipped.
+    /// Deciding costs a hash of the content digest and reading the key file; a reused index gets
+    /// its catalog from a pass over the site that reads no article text.
     pub fn open_or_build(site: &Site, dir: &Path) -> Result<SearchIndex, SearchError> {
         let started = Instant::now();
-        let mut expected = None;
+        let key = IndexKey::of(site);
+        let path = index::index_path(dir, &key);
         let reason = if !index::has_index(dir) {
             "there was none yet".to_string()
         } else {
             let (_, fields) = index::schema();
-            let (catalog, key) = index::add_site(site, None, fields)?;
-            let keyed = started.elapsed();
-            let path = index::index_path(dir, &key);
+            let catalog = index::add_site(site, None, fields)?;
             let documents = catalog.entries.len();
-            expected = Some(key);
             match index::open_dir(&path, &key, documents, true) {
                 Ok(Some(opened)) => {
                     match SearchIndex::finish(opened, fields, catalog, site, IndexOrigin::Reused) {
                         Ok(search) => {
                             tracing::info!(
                                 documents,
-                                key_ms = keyed.as_millis() as u64,
                                 total_ms = started.elapsed().as_millis() as u64,
                                 "search index reused from {}",
                                 path.display()
@@ -445,7 +436,7 @@ impl SearchIndex {
                 // The catalog is built again with the index; this one would only hold memory.
                 Ok(None) => {
                     drop(catalog);
-                    "the indexed content or the indexing code changed".to_string()
+                    "the content or the program changed".to_string()
                 }
                 Err(error) => {
                     drop(catalog);
@@ -454,12 +445,10 @@ impl SearchIndex {
                 }
             }
         };
-        let keyed = started.elapsed();
-        match SearchIndex::build_in_dir(site, dir, expected.as_ref()) {
+        match SearchIndex::build_in_dir(site, dir, &key) {
             Ok((search, path)) => {
                 tracing::info!(
                     documents = search.len(),
-                    key_ms = keyed.as_millis() as u64,
                     total_ms = started.elapsed().as_millis() as u64,
                     "search index rebuilt in {} because {reason}",
                     path.display()
@@ -477,31 +466,25 @@ impl SearchIndex {
         }
     }
 
-    /// Builds the index of `site` in a staging folder under `dir`, publishes it under its key
-    /// (which must be `expected` when one was computed), and opens it from there as a reused index
-    /// would be; returns it and its folder. The staging folder is removed on failure.
+    /// Builds the index of `site` in a staging folder under `dir`, publishes it under `key`, and
+    /// opens it from there as a reused index would be; returns it and its folder. The staging
+    /// folder is removed on failure.
     fn build_in_dir(
         site: &Site,
         dir: &Path,
-        expected: Option<&IndexKey>,
+        key: &IndexKey,
     ) -> Result<(SearchIndex, std::path::PathBuf), DirError> {
         let (staging, index) = index::create_staging(dir)?;
         let built = (|| {
             let (_, fields) = index::schema();
-            let (catalog, key) = write_documents(&index, site, fields)?;
-            if expected.is_some_and(|expected| *expected != key) {
-                return Err(DirError::Invalid {
-                    path: staging.clone(),
-                    problem: "the documents written differ from the ones keyed".to_string(),
-                });
-            }
+            let catalog = write_documents(&index, site, fields)?;
             // Every file handle and lock on the staging folder is released before it is renamed.
             drop(index);
             let documents = catalog.entries.len();
-            let path = index::publish(dir, &staging, &key, documents)?;
+            let path = index::publish(dir, &staging, key, documents)?;
             // Just written and committed: reading every file back for its checksum would only
             // catch a disk failure of the last few seconds.
-            let opened = index::open_dir(&path, &key, documents, false)?.ok_or_else(|| {
+            let opened = index::open_dir(&path, key, documents, false)?.ok_or_else(|| {
                 DirError::Invalid {
                     path: path.clone(),
                     problem: "it vanished after it was written".to_string(),
