@@ -10,6 +10,8 @@
 use std::borrow::Cow;
 use std::io::{Read as _, Write as _};
 
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
 /// From this many articles, long-lived article text is stored deflated.
 pub const COMPACT_FROM_ARTICLES: usize = 5_000;
 
@@ -64,6 +66,80 @@ impl CompactText {
     }
 }
 
+// Serialised (for the content cache) with the bytes as one block, not as a sequence of numbers.
+// `Stored` and `StoredRef` have the same variants in the same order, so one reads what the other
+// writes.
+
+#[derive(Serialize)]
+enum StoredRef<'a> {
+    Plain(&'a str),
+    Deflated(BytesRef<'a>),
+}
+
+#[derive(Deserialize)]
+enum Stored {
+    Plain(String),
+    Deflated(ByteBuf),
+}
+
+struct BytesRef<'a>(&'a [u8]);
+
+impl Serialize for BytesRef<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_bytes(self.0)
+    }
+}
+
+struct ByteBuf(Vec<u8>);
+
+impl<'de> Deserialize<'de> for ByteBuf {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<ByteBuf, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ByteBuf;
+            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                formatter.write_str("bytes")
+            }
+            fn visit_bytes<E: serde::de::Error>(self, bytes: &[u8]) -> Result<ByteBuf, E> {
+                Ok(ByteBuf(bytes.to_vec()))
+            }
+            fn visit_byte_buf<E: serde::de::Error>(self, bytes: Vec<u8>) -> Result<ByteBuf, E> {
+                Ok(ByteBuf(bytes))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<ByteBuf, A::Error> {
+                let mut bytes = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+                while let Some(byte) = seq.next_element()? {
+                    bytes.push(byte);
+                }
+                Ok(ByteBuf(bytes))
+            }
+        }
+        deserializer.deserialize_byte_buf(Visitor)
+    }
+}
+
+impl Serialize for CompactText {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            CompactText::Plain(text) => StoredRef::Plain(text),
+            CompactText::Deflated(bytes) => StoredRef::Deflated(BytesRef(bytes)),
+        }
+        .serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for CompactText {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<CompactText, D::Error> {
+        Ok(match Stored::deserialize(deserializer)? {
+            Stored::Plain(text) => CompactText::Plain(text.into_boxed_str()),
+            Stored::Deflated(ByteBuf(bytes)) => CompactText::Deflated(bytes.into_boxed_slice()),
+        })
+    }
+}
+
 impl Default for CompactText {
     fn default() -> CompactText {
         CompactText::Plain(Box::from(""))
@@ -91,6 +167,24 @@ mod tests {
         let stored = CompactText::new("ok".to_string(), true);
         assert!(matches!(stored, CompactText::Plain(_)));
         assert_eq!(stored.get(), "ok");
+    }
+
+    #[test]
+    fn serialises_both_forms_compactly_and_reads_them_back() {
+        let text = "<p>Call the number on the back of your card.</p>\n".repeat(40);
+        for compress in [false, true] {
+            let stored = CompactText::new(text.clone(), compress);
+            let bytes = postcard::to_allocvec(&stored).expect("serialises");
+            assert!(
+                bytes.len() <= stored.size() + 8,
+                "{} for {}",
+                bytes.len(),
+                stored.size()
+            );
+            let back: CompactText = postcard::from_bytes(&bytes).expect("reads back");
+            assert_eq!(back.get(), text);
+            assert_eq!(back.size(), stored.size());
+        }
     }
 
     #[test]

@@ -16,7 +16,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use config::Config;
-use content::{ContentError, Site};
+use content::{CacheUse, ContentError, Site};
 use web::{AppState, Snapshot, SnapshotError};
 
 /// Why the server could not start.
@@ -44,16 +44,23 @@ pub fn build_snapshot(dir: &Path, version: u64) -> Result<Snapshot, StartupError
     build_snapshot_with(dir, None, version)
 }
 
-/// [`build_snapshot`] with the search index kept in `index_dir` (`--index-dir`) when one is given:
-/// reused when the indexed content is unchanged, rebuilt otherwise, built in RAM when the folder
-/// cannot be used (see `SearchIndex::open_or_build`).
+/// [`build_snapshot`] with the loaded content and the search index kept in `index_dir`
+/// (`--index-dir`) when one is given: both reused when neither the content nor the program
+/// changed, rebuilt otherwise; a folder that cannot be used is logged and everything is built as
+/// without it (see `Site::load_cached` and `SearchIndex::open_or_build`).
 pub fn build_snapshot_with(
     dir: &Path,
     index_dir: Option<&Path>,
     version: u64,
 ) -> Result<Snapshot, StartupError> {
     let started = Instant::now();
-    let site = Site::load(dir)?;
+    let (site, cache) = match index_dir {
+        Some(index_dir) => {
+            let (site, cache) = Site::load_cached(dir, index_dir)?;
+            (site, Some(cache))
+        }
+        None => (Site::load(dir)?, None),
+    };
     let load_time = started.elapsed();
     let counts = (
         site.articles.len(),
@@ -70,6 +77,7 @@ pub fn build_snapshot_with(
         categories = counts.3,
         pages = snapshot.page_count(),
         load_ms = load_time.as_millis() as u64,
+        content_cache = cache.map_or("off", CacheUse::as_str),
         index_ms = snapshot.index_time.as_millis() as u64,
         index = snapshot.search.origin().as_str(),
         render_ms = snapshot.render_time.as_millis() as u64,

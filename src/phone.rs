@@ -7,7 +7,9 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 /// A North American Numbering Plan number, kept as its ten national digits (area code + number).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub struct Phone {
     national: String,
 }

@@ -22,33 +22,7 @@ const QUERIES: [&str; 8] = [
     "xqzzyv",
 ];
 
-/// Copies the fixture site into a fresh temporary folder.
-fn fixture_copy() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("temp dir");
-    copy_dir(&common::fixture_dir(), dir.path());
-    dir
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).expect("mkdir");
-    for entry in fs::read_dir(from).expect("read fixture") {
-        let entry = entry.expect("entry");
-        let target = to.join(entry.file_name());
-        if entry.path().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            fs::copy(entry.path(), target).expect("copy");
-        }
-    }
-}
-
-/// Replaces the first `find` in `file` with `replace` (the test fails if `find` is absent).
-fn edit(dir: &Path, file: &str, find: &str, replace: &str) {
-    let path = dir.join(file);
-    let text = fs::read_to_string(&path).expect("read");
-    assert!(text.contains(find), "{file} does not contain {find:?}");
-    fs::write(&path, text.replacen(find, replace, 1)).expect("write");
-}
+use common::{edit, fixture_copy};
 
 fn load(dir: &Path) -> Site {
     Site::load(dir).unwrap_or_else(|error| panic!("content loads: {error}"))

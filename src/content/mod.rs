@@ -2,16 +2,18 @@
 //! validates the whole model (references, links, anchors, phone numbers) before anything is served.
 
 mod article;
+mod cache;
 mod model;
 
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use serde::Deserialize;
 use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+pub use cache::{CacheUse, build_id};
 pub use model::{
     Article, ArticleBody, Category, Contact, ContactKind, Faq, FrontMatter, Guide, PhoneNumber,
     Region, Settings, SynonymGroup, Toll,
@@ -199,11 +201,23 @@ impl ParsedArticle {
 /// 100,000 articles that is about 500 MB less at the peak, and half the load time on two cores).
 fn read_articles(paths: &[PathBuf]) -> Result<Vec<ParsedArticle>, ContentError> {
     let compact = paths.len() >= crate::compact::COMPACT_FROM_ARTICLES;
+    for_each_file(paths, |path| {
+        Ok(ParsedArticle::parse(&read_file(path)?, compact))
+    })
+}
+
+/// Runs `work` on every path, spread over the machine's cores; the results are in `paths` order
+/// and the first error (in that order) wins.
+fn for_each_file<T: Send>(
+    paths: &[PathBuf],
+    work: impl Fn(&Path) -> Result<T, ContentError> + Sync,
+) -> Result<Vec<T>, ContentError> {
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(paths.len())
         .max(1);
     let chunk = paths.len().div_ceil(threads).max(1);
+    let work = &work;
     std::thread::scope(|scope| {
         let workers: Vec<_> = paths
             .chunks(chunk)
@@ -211,24 +225,43 @@ fn read_articles(paths: &[PathBuf]) -> Result<Vec<ParsedArticle>, ContentError> 
                 scope.spawn(move || {
                     paths
                         .iter()
-                        .map(|path| Ok(ParsedArticle::parse(&read_file(path)?, compact)))
+                        .map(|path| work(path))
                         .collect::<Result<Vec<_>, ContentError>>()
                 })
             })
             .collect();
-        let mut articles = Vec::with_capacity(paths.len());
+        let mut results = Vec::with_capacity(paths.len());
         for worker in workers {
             match worker.join() {
-                Ok(parsed) => articles.extend(parsed?),
+                Ok(done) => results.extend(done?),
                 Err(panic) => std::panic::resume_unwind(panic),
             }
         }
-        Ok(articles)
+        Ok(results)
     })
 }
 
+/// The digest of the whole content: the TOML files', then each article file's, in order.
+fn source_digest(sources: &Sources, articles: impl IntoIterator<Item = [u8; 32]>) -> [u8; 32] {
+    let mut digest = Sha256::new();
+    for file in [
+        &sources.site,
+        &sources.guides,
+        &sources.categories,
+        &sources.contacts,
+        &sources.faqs,
+        &sources.synonyms,
+    ] {
+        digest.update(file.digest());
+    }
+    for article in articles {
+        digest.update(article);
+    }
+    digest.finalize().into()
+}
+
 /// The whole help center's content, validated and rendered. Immutable once built.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Site {
     /// Site settings.
     pub settings: Settings,
@@ -247,7 +280,9 @@ pub struct Site {
     /// SHA-256 over every content file's path and text, in a fixed order: equal digests mean the
     /// same content (what an index kept on disk is keyed by, with the program that built it).
     pub source_digest: [u8; 32],
+    #[serde(skip)]
     article_index: HashMap<String, usize>,
+    #[serde(skip)]
     alias_index: HashMap<String, usize>,
 }
 
@@ -287,19 +322,8 @@ impl Site {
             HashMap::with_capacity(parsed.len());
         let mut articles: Vec<(Article, Vec<LinkRef>, Vec<PhoneRef>)> =
             Vec::with_capacity(parsed.len());
-        let mut digest = Sha256::new();
-        for file in [
-            &sources.site,
-            &sources.guides,
-            &sources.categories,
-            &sources.contacts,
-            &sources.faqs,
-            &sources.synonyms,
-        ] {
-            digest.update(file.digest());
-        }
+        let digest = source_digest(sources, parsed.iter().map(|article| article.digest));
         for article in parsed {
-            digest.update(article.digest);
             match article.parsed {
                 Ok(parsed) => articles.push(parsed),
                 Err(mut found) => problems.append(&mut found),
@@ -492,7 +516,7 @@ impl Site {
             contacts,
             synonyms,
         );
-        site.source_digest = digest.finalize().into();
+        site.source_digest = digest;
         Ok(site)
     }
 
@@ -541,17 +565,7 @@ impl Site {
                 &b.id,
             ))
         });
-        let article_index = articles
-            .iter()
-            .enumerate()
-            .map(|(index, a)| (a.slug.clone(), index))
-            .collect();
-        let alias_index = articles
-            .iter()
-            .enumerate()
-            .flat_map(|(index, a)| a.aliases.iter().map(move |alias| (alias.clone(), index)))
-            .collect();
-        Site {
+        let mut site = Site {
             settings,
             guides,
             categories,
@@ -560,9 +574,27 @@ impl Site {
             contacts,
             synonyms,
             source_digest: [0; 32],
-            article_index,
-            alias_index,
-        }
+            article_index: HashMap::new(),
+            alias_index: HashMap::new(),
+        };
+        site.build_lookup_tables();
+        site
+    }
+
+    /// The slug and alias lookup tables (not stored in the content cache: rebuilt on reading).
+    fn build_lookup_tables(&mut self) {
+        self.article_index = self
+            .articles
+            .iter()
+            .enumerate()
+            .map(|(index, a)| (a.slug.clone(), index))
+            .collect();
+        self.alias_index = self
+            .articles
+            .iter()
+            .enumerate()
+            .flat_map(|(index, a)| a.aliases.iter().map(move |alias| (alias.clone(), index)))
+            .collect();
     }
 
     /// The article with this slug.

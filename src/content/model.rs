@@ -12,7 +12,7 @@ use crate::markdown::{Heading, Section};
 use crate::phone::{Phone, find_phones_in_prose};
 
 /// `site.toml`: settings for the whole site.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Settings {
     /// Site name, shown in the header and every `<title>`.
@@ -42,7 +42,7 @@ pub struct Guide {
 }
 
 /// One category, from `categories.toml`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Category {
     /// URL segment: `/categories/{slug}`.
@@ -165,7 +165,7 @@ pub(crate) struct ContactSource {
 }
 
 /// A validated phone number of a contact entry.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct PhoneNumber {
     /// The number as the guide writes it (`1-800-528-4800`).
     pub display: String,
@@ -185,7 +185,7 @@ impl PhoneNumber {
 }
 
 /// A validated contact directory entry.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Contact {
     /// Stable anchor on `/contact`.
     pub id: String,
@@ -247,7 +247,7 @@ pub(crate) struct FaqSource {
 }
 
 /// A validated, rendered FAQ.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Faq {
     /// Stable anchor on `/faq`.
     pub id: String,
@@ -305,7 +305,7 @@ pub struct FrontMatter {
 }
 
 /// A validated, rendered article.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Article {
     /// URL segment, from the file name.
     pub slug: String,
@@ -336,7 +336,7 @@ pub struct Article {
 
 /// An article's body in the forms the site needs, each stored once (the texts deflated on a big
 /// site; see [`crate::compact`]).
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Serialize, Deserialize)]
 pub struct ArticleBody {
     /// The body rendered to sanitised HTML.
     pub html: CompactText,
@@ -393,7 +393,7 @@ impl Article {
 }
 
 /// One group of search synonyms from `synonyms.toml`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct SynonymGroup {
     /// Words or short phrases that mean the same thing to a visitor.

@@ -5,8 +5,8 @@ use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, LazyLock};
 
 use sha2::{Digest, Sha256};
 use tantivy::directory::MmapDirectory;
@@ -21,7 +21,7 @@ use tantivy::{Index, IndexSettings, IndexWriter, TantivyDocument};
 
 use super::understand::{Analyzers, fold_acronyms};
 use super::{HitKind, PhoneLink, SearchError};
-use crate::content::{ArticleBody, Region, Site};
+use crate::content::{ArticleBody, Region, Site, build_id};
 use crate::phone::{Phone, find_phones_in_prose};
 
 /// Name of the stemmed English analyzer used by every searchable text field.
@@ -158,26 +158,6 @@ impl IndexKey {
     pub(crate) fn hex(&self) -> String {
         self.0.iter().map(|byte| format!("{byte:02x}")).collect()
     }
-}
-
-/// SHA-256 of the running executable, read once: any rebuild of the program (a change to how text
-/// is rendered, analysed or indexed) invalidates indexes kept on disk, so no stale index outlives an
-/// upgrade. When the executable cannot be read, a value unique to this process is used instead:
-/// nothing is reused, which is always safe.
-pub(crate) fn build_id() -> &'static [u8] {
-    static BUILD_ID: LazyLock<[u8; 32]> = LazyLock::new(|| {
-        let mut hasher = Sha256::new();
-        match std::env::current_exe().and_then(std::fs::read) {
-            Ok(bytes) => hasher.update(&bytes),
-            Err(error) => {
-                tracing::warn!(%error, "cannot read the executable; indexes on disk will not be reused");
-                hasher.update(std::process::id().to_le_bytes());
-                hasher.update(format!("{:?}", std::time::SystemTime::now()).as_bytes());
-            }
-        }
-        hasher.finalize().into()
-    });
-    &*BUILD_ID
 }
 
 /// Where a catalog entry comes from.

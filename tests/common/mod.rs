@@ -21,6 +21,34 @@ pub fn content_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("content")
 }
 
+/// Copies the fixture site into a fresh temporary folder.
+pub fn fixture_copy() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    copy_dir(&fixture_dir(), dir.path());
+    dir
+}
+
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for entry in std::fs::read_dir(from).expect("read fixture") {
+        let entry = entry.expect("entry");
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).expect("copy");
+        }
+    }
+}
+
+/// Replaces the first `find` in `file` with `replace` (the test fails if `find` is absent).
+pub fn edit(dir: &std::path::Path, file: &str, find: &str, replace: &str) {
+    let path = dir.join(file);
+    let text = std::fs::read_to_string(&path).expect("read");
+    assert!(text.contains(find), "{file} does not contain {find:?}");
+    std::fs::write(&path, text.replacen(find, replace, 1)).expect("write");
+}
+
 /// App state serving the content in `dir`.
 pub fn state(dir: &std::path::Path) -> Arc<AppState> {
     let snapshot = helpcenter::build_snapshot(dir, 1).expect("content builds");
