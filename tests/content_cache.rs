@@ -82,7 +82,10 @@ fn an_edit_is_loaded_from_the_files_and_replaces_the_old_cache() {
     let after = cache_files(cache.path());
     assert_eq!(after.len(), 1, "{after:?}");
     assert_ne!(after, before, "the old version's cache is removed");
-    assert_eq!(load_cached(content.path(), cache.path()).1, CacheUse::Reused);
+    assert_eq!(
+        load_cached(content.path(), cache.path()).1,
+        CacheUse::Reused
+    );
 }
 
 #[test]
