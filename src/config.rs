@@ -58,11 +58,11 @@ pub struct ServeArgs {
     /// Send `Strict-Transport-Security` (only for deployments behind TLS).
     #[arg(long, env = "HELPCENTER_HSTS")]
     pub hsts: bool,
-    /// Keep the search index in this folder (created if missing) instead of only in memory: the
-    /// next start (or `--watch` reload) reuses it when neither the content nor the program changed
-    /// and rebuilds it otherwise, so a restart of a large site skips indexing. A folder that
-    /// cannot be used is logged and the index is built in memory. Default: in memory, rebuilt
-    /// every start.
+    /// Keep the loaded content and the search index in this folder (created if missing): the next
+    /// start (or `--watch` reload) reuses them when neither the content nor the program changed
+    /// and rebuilds them otherwise, so a restart of a large site skips rendering and indexing. A
+    /// folder that cannot be used is logged and everything is built in memory. Default: nothing
+    /// kept, everything rebuilt every start.
     #[arg(long, env = "HELPCENTER_INDEX_DIR", value_name = "DIR")]
     pub index_dir: Option<PathBuf>,
 }
@@ -174,7 +174,7 @@ mod tests {
             help.contains("--index-dir <DIR>") && help.contains("HELPCENTER_INDEX_DIR"),
             "{help}"
         );
-        assert!(help.contains("reuses it when neither the content nor the program changed"));
+        assert!(help.contains("reuses them when neither the content nor the program changed"));
     }
 
     #[test]
