@@ -143,7 +143,7 @@ pub(crate) fn canonical_redirect(snapshot: &Snapshot, path: &str) -> Option<Stri
     } else {
         trimmed.to_lowercase()
     };
-    let target = if snapshot.page(&normalised).is_some() {
+    let target = if snapshot.has_page(&normalised) {
         normalised
     } else if let Some(slug) = normalised.strip_prefix("/articles/") {
         snapshot.site.article_by_alias(slug)?.url_path()

@@ -237,6 +237,11 @@ impl Snapshot {
         })
     }
 
+    /// Whether the site has a page at `path` (rendered or not: nothing is rendered to find out).
+    pub(crate) fn has_page(&self, path: &str) -> bool {
+        self.pages.contains_key(path)
+    }
+
     /// Answers `request` with the page at `path`, if the site has one. A page already rendered is
     /// answered by reference: no reference count is touched, so the two workers do not pass the
     /// page's count back and forth on every request for a popular page.
