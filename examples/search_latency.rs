@@ -53,13 +53,7 @@ fn main() {
     };
 
     let started = Instant::now();
-    let site = match Site::load(&content) {
-        Ok(site) => site,
-        Err(error) => {
-            eprintln!("{error}");
-            std::process::exit(1);
-        }
-    };
+    let site = or_exit(Site::load(&content));
     let load = started.elapsed();
     let rss_site = rss_mb("VmRSS");
     // What the articles' own text takes (rendered HTML and plain-text sections), for attributing RSS.
@@ -73,22 +67,10 @@ fn main() {
         .map(|number| number.display.clone())
         .next();
     let indexing = Instant::now();
-    let search = match SearchIndex::build(&site) {
-        Ok(search) => search,
-        Err(error) => {
-            eprintln!("{error}");
-            std::process::exit(1);
-        }
-    };
+    let search = or_exit(SearchIndex::build(&site));
     let index_time = indexing.elapsed();
     let rss_index = rss_mb("VmRSS");
-    let snapshot = match Snapshot::with_index(site, search, index_time, 1) {
-        Ok(snapshot) => snapshot,
-        Err(error) => {
-            eprintln!("{error}");
-            std::process::exit(1);
-        }
-    };
+    let snapshot = or_exit(Snapshot::with_index(site, search, index_time, 1));
     println!("articles={}", snapshot.site.articles.len());
     println!("documents={}", snapshot.search.len());
     println!("load_ms={}", load.as_millis());
@@ -186,4 +168,12 @@ fn rss_mb(key: &str) -> u64 {
                 })
         })
         .map_or(0, |kb| kb / 1024)
+}
+
+/// The value, or the error printed and exit status 1.
+fn or_exit<T, E: std::fmt::Display>(result: Result<T, E>) -> T {
+    result.unwrap_or_else(|error| {
+        eprintln!("{error}");
+        std::process::exit(1)
+    })
 }
