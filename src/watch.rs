@@ -20,9 +20,9 @@ pub struct Watcher {
     _debouncer: Debouncer<notify_debouncer_mini::notify::RecommendedWatcher>,
 }
 
-/// Starts watching `dir`; each settled batch of changes triggers one rebuild, with its search index
-/// kept in `index_dir` when given (a reload of unchanged content reuses the index; changed content
-/// builds a new one beside the index being served, see `SearchIndex::open_or_build`).
+/// Starts watching `dir`; each settled batch of changes triggers one rebuild, with the loaded content
+/// and the search index kept in `index_dir` when given (changed content builds new ones beside those
+/// being served; see `Site::load_cached` and `SearchIndex::open_or_build`).
 pub fn spawn(
     dir: PathBuf,
     index_dir: Option<PathBuf>,
