@@ -14,9 +14,8 @@ use crate::web::snapshot::Snapshot;
 /// The fast path, taken by the edge middleware before routing: a `GET` or `HEAD` whose path is
 /// exactly a page of the current version or an embedded asset is answered with a lookup and a
 /// write, without the router (a regex match per route tried), extractors and per-route wrappers.
-/// Anything else
-/// (other methods, aliases, non-canonical forms, unknown paths) is given back for the route table,
-/// which answers those exactly as before. The route table still serves every page too: this only
+/// Anything else (other methods, aliases, non-canonical forms, unknown paths) is given back for the
+/// route table, which answers those exactly as before. The route table still serves every page too: this only
 /// skips work for requests whose answer is already known.
 ///
 /// A panic here (only possible while a large site renders a page on its first request) becomes the
