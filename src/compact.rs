@@ -15,6 +15,11 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// From this many articles, long-lived article text is stored deflated.
 pub const COMPACT_FROM_ARTICLES: usize = 5_000;
 
+/// Kept text that could not be inflated (memory damaged since it was stored).
+#[derive(Debug, thiserror::Error)]
+#[error("kept text cannot be inflated: {0}")]
+pub struct InflateError(#[source] std::io::Error);
+
 /// A text, plain or deflated.
 #[derive(Debug, Clone)]
 pub enum CompactText {
@@ -42,17 +47,17 @@ impl CompactText {
         CompactText::Plain(text.into_boxed_str())
     }
 
-    /// The text (inflated when needed; a damaged store gives an empty text, never a panic).
-    pub fn get(&self) -> Cow<'_, str> {
+    /// The text, inflated when needed. A damaged store is an error for the caller to log and
+    /// answer (an error page, a blank snippet), never an empty text passed off as the content.
+    pub fn get(&self) -> Result<Cow<'_, str>, InflateError> {
         match self {
-            CompactText::Plain(text) => Cow::Borrowed(text),
+            CompactText::Plain(text) => Ok(Cow::Borrowed(text)),
             CompactText::Deflated(bytes) => {
                 let mut text = String::with_capacity(bytes.len() * 4);
-                let mut decoder = flate2::read::DeflateDecoder::new(&bytes[..]);
-                if decoder.read_to_string(&mut text).is_err() {
-                    text.clear();
-                }
-                Cow::Owned(text)
+                flate2::read::DeflateDecoder::new(&bytes[..])
+                    .read_to_string(&mut text)
+                    .map_err(InflateError)?;
+                Ok(Cow::Owned(text))
             }
         }
     }
@@ -158,15 +163,15 @@ mod tests {
         assert!(matches!(plain, CompactText::Plain(_)));
         assert!(matches!(deflated, CompactText::Deflated(_)));
         assert!(deflated.size() < text.len() / 4, "{}", deflated.size());
-        assert_eq!(plain.get(), text);
-        assert_eq!(deflated.get(), text);
+        assert_eq!(plain.get().expect("plain"), text);
+        assert_eq!(deflated.get().expect("inflates"), text);
     }
 
     #[test]
     fn short_text_that_would_grow_stays_plain() {
         let stored = CompactText::new("ok".to_string(), true);
         assert!(matches!(stored, CompactText::Plain(_)));
-        assert_eq!(stored.get(), "ok");
+        assert_eq!(stored.get().expect("plain"), "ok");
     }
 
     #[test]
@@ -182,14 +187,14 @@ mod tests {
                 stored.size()
             );
             let back: CompactText = postcard::from_bytes(&bytes).expect("reads back");
-            assert_eq!(back.get(), text);
+            assert_eq!(back.get().expect("inflates"), text);
             assert_eq!(back.size(), stored.size());
         }
     }
 
     #[test]
-    fn damaged_store_reads_as_empty() {
+    fn damaged_store_is_an_error_not_an_empty_text() {
         let damaged = CompactText::Deflated(vec![0xff; 16].into_boxed_slice());
-        assert_eq!(damaged.get(), "");
+        assert!(damaged.get().is_err());
     }
 }

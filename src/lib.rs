@@ -2,9 +2,11 @@
 //! `search::SearchIndex` → `web::Snapshot` (pages rendered once) → handlers. `main.rs` calls `check`
 //! and `serve`; tests build the same pieces in-process.
 
+pub mod atomic_file;
 pub mod compact;
 pub mod config;
 pub mod content;
+pub mod digest;
 pub mod markdown;
 pub mod phone;
 pub mod search;

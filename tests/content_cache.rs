@@ -78,7 +78,14 @@ fn an_edit_is_loaded_from_the_files_and_replaces_the_old_cache() {
     let (site, origin) = load_cached(content.path(), cache.path());
     assert_eq!(origin, CacheUse::Written);
     let article = site.article("lost-card").expect("the edited article");
-    assert!(article.body.text.get().contains("zanzibarquux"));
+    assert!(
+        article
+            .body
+            .text
+            .get()
+            .expect("inflates")
+            .contains("zanzibarquux")
+    );
     let after = cache_files(cache.path());
     assert_eq!(after.len(), 1, "{after:?}");
     assert_ne!(after, before, "the old version's cache is removed");

@@ -163,9 +163,12 @@ mod tests {
         assert_eq!(article.slug, "my-page");
         assert_eq!(article.updated, "2026-11-20");
         assert_eq!(article.body.headings[0].id, "first");
-        assert_eq!(article.body.text.get(), "S\nIntro.\nFirst\nBody x");
         assert_eq!(
-            &article.body.text.get()[article.body.sections[0].clone()],
+            article.body.text.get().expect("plain"),
+            "S\nIntro.\nFirst\nBody x"
+        );
+        assert_eq!(
+            &article.body.text.get().expect("plain")[article.body.sections[0].clone()],
             "Body x"
         );
         // The link is on file line 13.

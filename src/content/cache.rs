@@ -9,15 +9,16 @@
 //!
 //! Written to a temporary name and renamed into place, with a SHA-256 of its payload checked on
 //! reading: a torn or damaged file is logged and ignored (the content is loaded from its files, as
-//! without a cache), never served. Only files this code names (`content-*.bin`, `.content-*.tmp`)
+//! without a cache), never served. Only files this code names (`content-*.bin`)
 //! are ever removed.
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
-use std::sync::LazyLock;
 use std::time::Instant;
 
 use sha2::{Digest, Sha256};
+
+use crate::digest::{build_id, hex};
 
 use super::{ContentError, Site, Sources, for_each_file, read_articles, read_file, source_digest};
 
@@ -51,26 +52,6 @@ impl CacheUse {
     }
 }
 
-/// SHA-256 of the running executable, read once: any rebuild of the program (a change to how
-/// content is rendered, analysed or indexed) gives new keys, so nothing kept on disk outlives an
-/// upgrade. When the executable cannot be read, a value unique to this process is used instead:
-/// nothing is reused, which is always safe.
-pub fn build_id() -> &'static [u8; 32] {
-    static BUILD_ID: LazyLock<[u8; 32]> = LazyLock::new(|| {
-        let mut hasher = Sha256::new();
-        match std::env::current_exe().and_then(std::fs::read) {
-            Ok(bytes) => hasher.update(&bytes),
-            Err(error) => {
-                tracing::warn!(%error, "cannot read the executable; nothing kept on disk will be reused");
-                hasher.update(std::process::id().to_le_bytes());
-                hasher.update(format!("{:?}", std::time::SystemTime::now()).as_bytes());
-            }
-        }
-        hasher.finalize().into()
-    });
-    &BUILD_ID
-}
-
 /// The cache file for content with digest `digest`, read by this program.
 fn cache_path(cache_dir: &Path, digest: &[u8; 32]) -> PathBuf {
     let mut hasher = Sha256::new();
@@ -79,8 +60,7 @@ fn cache_path(cache_dir: &Path, digest: &[u8; 32]) -> PathBuf {
     hasher.update(build_id());
     hasher.update(digest);
     let key: [u8; 32] = hasher.finalize().into();
-    let hex: String = key.iter().map(|byte| format!("{byte:02x}")).collect();
-    cache_dir.join(format!("{PREFIX}{hex}.bin"))
+    cache_dir.join(format!("{PREFIX}{}.bin", hex(&key)))
 }
 
 impl Site {
@@ -152,23 +132,16 @@ fn read_cache(path: &Path, digest: &[u8; 32]) -> Result<Site, String> {
     Ok(site)
 }
 
-/// Writes `site` to `path` through a temporary file renamed into place; returns the bytes written.
+/// Writes `site` to `path` atomically ([`crate::atomic_file`]); returns the bytes written.
 fn write_cache(cache_dir: &Path, path: &Path, site: &Site) -> std::io::Result<usize> {
     std::fs::create_dir_all(cache_dir)?;
     let payload = postcard::to_allocvec(site).map_err(std::io::Error::other)?;
-    let temporary = cache_dir.join(format!(".{PREFIX}{}.tmp", std::process::id()));
-    let written = (|| {
-        let mut file = std::fs::File::create(&temporary)?;
+    crate::atomic_file::write(path, |file| {
         file.write_all(MAGIC)?;
         file.write_all(&Sha256::digest(&payload))?;
-        file.write_all(&payload)?;
-        file.sync_all()?;
-        std::fs::rename(&temporary, path)
-    })();
-    if written.is_err() {
-        let _ = std::fs::remove_file(&temporary);
-    }
-    written.map(|()| payload.len())
+        file.write_all(&payload)
+    })?;
+    Ok(payload.len())
 }
 
 /// Removes cache files other than `keep` (other content versions, other builds).
@@ -180,8 +153,7 @@ fn remove_others(cache_dir: &Path, keep: &Path) {
         let path = entry.path();
         let name = entry.file_name();
         let name = name.to_string_lossy();
-        let ours = (name.starts_with(PREFIX) && name.ends_with(".bin"))
-            || (name.starts_with(&format!(".{PREFIX}")) && name.ends_with(".tmp"));
+        let ours = name.starts_with(PREFIX) && name.ends_with(".bin");
         if ours
             && path != keep
             && let Err(error) = std::fs::remove_file(&path)

@@ -13,7 +13,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-pub use cache::{CacheUse, build_id};
+pub use cache::CacheUse;
 pub use model::{
     Article, ArticleBody, Category, Contact, ContactKind, Faq, FrontMatter, Guide, PhoneNumber,
     Region, Settings, SynonymGroup, Toll,

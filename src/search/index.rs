@@ -21,7 +21,8 @@ use tantivy::{Index, IndexSettings, IndexWriter, TantivyDocument};
 
 use super::understand::{Analyzers, fold_acronyms};
 use super::{HitKind, PhoneLink, SearchError};
-use crate::content::{ArticleBody, Region, Site, build_id};
+use crate::content::{ArticleBody, Region, Site};
+use crate::digest::build_id;
 use crate::phone::{Phone, find_phones_in_prose};
 
 /// Name of the stemmed English analyzer used by every searchable text field.
@@ -156,8 +157,17 @@ impl IndexKey {
 
     /// The key as 64 lower-case hex digits (names the index's folder and fills its key file).
     pub(crate) fn hex(&self) -> String {
-        self.0.iter().map(|byte| format!("{byte:02x}")).collect()
+        crate::digest::hex(&self.0)
     }
+}
+
+/// An article's plain text; text that cannot be inflated is logged and read as empty (a snippet or
+/// an indexed text goes missing, never a page: pages fail to render instead).
+fn inflated(body: &ArticleBody) -> Cow<'_, str> {
+    body.text.get().unwrap_or_else(|error| {
+        tracing::error!(%error, "an article's kept text is damaged; searching it as empty");
+        Cow::Borrowed("")
+    })
 }
 
 /// Where a catalog entry comes from.
@@ -298,11 +308,11 @@ impl Catalog {
     /// The text the snippet is cut from.
     pub fn text(&self, ordinal: usize) -> Cow<'_, str> {
         match self.entries[ordinal] {
-            Source::Article(index) => self.articles[index].body.text.get(),
+            Source::Article(index) => inflated(&self.articles[index].body),
             Source::Section { article, section } => {
                 let body = &self.articles[article].body;
                 let range = body.sections[section].clone();
-                match body.text.get() {
+                match inflated(body) {
                     Cow::Borrowed(text) => Cow::Borrowed(text.get(range).unwrap_or_default()),
                     Cow::Owned(text) => Cow::Owned(text.get(range).unwrap_or_default().to_string()),
                 }
@@ -597,7 +607,7 @@ pub(crate) fn add_site(
         // A catalog-only pass reads no text (inflating every article's would be most of its cost):
         // every slice of the empty text below is empty, and the entries are the same.
         let text = match builder.writer {
-            Some(_) => body.text.get(),
+            Some(_) => inflated(body),
             None => Cow::Borrowed(""),
         };
         let slice = |range: &Range<usize>| text.get(range.clone()).unwrap_or_default();
@@ -878,18 +888,12 @@ pub(crate) fn publish(
     key: &IndexKey,
     documents: usize,
 ) -> Result<PathBuf, DirError> {
-    let temporary = staging.join(format!("{KEY_FILE}.tmp"));
-    {
-        use std::io::Write as _;
-        let mut file =
-            std::fs::File::create(&temporary).map_err(DirError::io("create", &temporary))?;
-        file.write_all(key_file_text(key, documents).as_bytes())
-            .and_then(|()| file.sync_all())
-            .map_err(DirError::io("write", &temporary))?;
-    }
     let key_path = staging.join(KEY_FILE);
-    std::fs::rename(&temporary, &key_path).map_err(DirError::io("rename", &temporary))?;
-    sync_dir(staging)?;
+    crate::atomic_file::write(&key_path, |file| {
+        use std::io::Write as _;
+        file.write_all(key_file_text(key, documents).as_bytes())
+    })
+    .map_err(DirError::io("write", &key_path))?;
     let path = index_path(dir, key);
     if path.exists() {
         // An unusable index for the same key (it was just found wanting); it is replaced.
@@ -901,17 +905,8 @@ pub(crate) fn publish(
 }
 
 /// Makes the entries of `path` (new files, renames) durable.
-#[cfg(unix)]
 fn sync_dir(path: &Path) -> Result<(), DirError> {
-    std::fs::File::open(path)
-        .and_then(|folder| folder.sync_all())
-        .map_err(DirError::io("sync", path))
-}
-
-/// Directory entries need no sync outside Unix (and cannot be opened as files on Windows).
-#[cfg(not(unix))]
-fn sync_dir(_path: &Path) -> Result<(), DirError> {
-    Ok(())
+    crate::atomic_file::sync_dir(path).map_err(DirError::io("sync", path))
 }
 
 /// Whether `dir` holds a complete index folder of any key (if not, nothing there can be reused and

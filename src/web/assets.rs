@@ -50,7 +50,7 @@ impl Assets {
         let mut by_name = HashMap::new();
         let mut urls = HashMap::new();
         for file in FILES {
-            let fingerprint = &super::cache::hash_hex(file.bytes)[..12];
+            let fingerprint = &crate::digest::sha256_hex(file.bytes)[..12];
             let (stem, extension) = file.name.rsplit_once('.').unwrap_or((file.name, ""));
             let fingerprinted = format!("{stem}.{fingerprint}.{extension}");
             by_name.insert(

@@ -25,7 +25,6 @@ use actix_web::web::{self, Bytes};
 use actix_web::{HttpRequest, HttpResponse};
 use futures_util::FutureExt;
 use futures_util::future::LocalBoxFuture;
-use sha2::{Digest, Sha256};
 
 use super::state::AppState;
 
@@ -46,14 +45,6 @@ pub(crate) struct CachedResponse {
     /// Set when this body stands in for a page that failed to render: it is answered with this
     /// status whatever the caller asks, and never with 304.
     forced_status: Option<StatusCode>,
-}
-
-/// Lower-case hex SHA-256 of `bytes`.
-pub(crate) fn hash_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|byte| format!("{byte:02x}"))
-        .collect()
 }
 
 impl CachedResponse {
@@ -90,7 +81,7 @@ impl CachedResponse {
     ) -> CachedResponse {
         let compressible =
             body.len() >= COMPRESS_MIN_BYTES && !content_type.as_bytes().starts_with(b"image/png");
-        let etag = format!("\"{}\"", &hash_hex(&body)[..32]);
+        let etag = format!("\"{}\"", &crate::digest::sha256_hex(&body)[..32]);
         CachedResponse {
             // Hex and quotes only, so always a valid header value.
             etag: HeaderValue::from_str(&etag).unwrap_or(HeaderValue::from_static("\"\"")),

@@ -40,7 +40,13 @@ pub(crate) fn render(site: &Site, article: &Article) -> askama::Result<String> {
         Crumb::new(format!("/categories/{}", article.category), category_title),
         Crumb::new(path.clone(), article.title.clone()),
     ];
-    let body_html = article.body.html.get();
+    // A body that cannot be inflated fails the render: the caller logs it and answers the 500
+    // page, never an article with its text missing.
+    let body_html = article
+        .body
+        .html
+        .get()
+        .map_err(|error| askama::Error::Custom(Box::new(error)))?;
     let mut layout = Layout::new(site, &article.title, &article.summary, &path);
     layout.og_type = "article";
     layout.structured_data_html = vec![
