@@ -100,11 +100,11 @@ pub async fn serve(config: Config) -> Result<(), StartupError> {
     // Keep the watcher alive for as long as the server runs.
     let _watcher = if config.watch {
         Some(
-            watch::spawn(
-                config.content_dir.clone(),
-                config.index_dir.clone(),
-                Arc::clone(&state),
-            )
+            watch::spawn(config.content_dir.clone(), Arc::clone(&state), {
+                let content_dir = config.content_dir.clone();
+                let index_dir = config.index_dir.clone();
+                move |version| build_snapshot_with(&content_dir, index_dir.as_deref(), version)
+            })
             .map_err(|source| StartupError::Io {
                 context: format!("watching {}", config.content_dir.display()),
                 source,

@@ -10,7 +10,7 @@ use std::time::{Duration, SystemTime};
 use notify_debouncer_mini::notify::RecursiveMode;
 use notify_debouncer_mini::{DebounceEventResult, Debouncer, new_debouncer};
 
-use crate::web::AppState;
+use crate::web::{AppState, Snapshot};
 
 /// Changes closer together than this are handled as one reload.
 const DEBOUNCE: Duration = Duration::from_millis(250);
@@ -20,13 +20,13 @@ pub struct Watcher {
     _debouncer: Debouncer<notify_debouncer_mini::notify::RecommendedWatcher>,
 }
 
-/// Starts watching `dir`; each settled batch of changes triggers one rebuild, with the loaded content
-/// and the search index kept in `index_dir` when given (changed content builds new ones beside those
-/// being served; see `Site::load_cached` and `SearchIndex::open_or_build`).
-pub fn spawn(
+/// Starts watching `dir`; each settled batch of changes calls `rebuild` once with the next content
+/// version number, and serves what it builds. A rebuild that fails is logged (its error names the
+/// files and lines) and the version being served stays.
+pub fn spawn<E: std::fmt::Display>(
     dir: PathBuf,
-    index_dir: Option<PathBuf>,
     state: Arc<AppState>,
+    rebuild: impl Fn(u64) -> Result<Snapshot, E> + Send + 'static,
 ) -> std::io::Result<Watcher> {
     let version = AtomicU64::new(state.snapshot().version);
     let content_dir = dir.clone();
@@ -50,7 +50,7 @@ pub fn spawn(
                 }
                 tracing::info!(changed = events.len(), "content changed; rebuilding");
                 let next = version.load(Ordering::SeqCst) + 1;
-                match crate::build_snapshot_with(&content_dir, index_dir.as_deref(), next) {
+                match rebuild(next) {
                     Ok(snapshot) => {
                         version.store(next, Ordering::SeqCst);
                         state.replace(snapshot);

@@ -461,7 +461,11 @@ fn corpus() -> Vec<Case> {
         ("\u{0661}\u{0660}", 400, 400),
         ("1\0", 400, 400),
         ("1001", 400, 400),
-        ("1000", 200, 400),
+        // Results stop at the 1,000th, so with 10 a page the last page is 100 (issue 9: pages
+        // 101 to 1000 used to be accepted and always empty).
+        ("1000", 400, 400),
+        ("101", 400, 400),
+        ("100", 200, 400),
         ("51", 200, 400),
         ("50", 200, 200),
         ("1", 200, 200),

@@ -1,5 +1,6 @@
-//! Page handlers: each looks up the prerendered response for the current content version; unknown
-//! paths get a canonical redirect (alias, trailing slash, upper case) or the 404 page.
+//! Answers that are not search: a page or asset of the current version (the fast path, taken
+//! before routing), and what the route table falls back to (canonical redirects, 405 and 404), and
+//! `/healthz`.
 
 use std::panic::AssertUnwindSafe;
 
@@ -8,19 +9,21 @@ use actix_web::http::{Method, StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::assets::ASSETS;
+use super::error::{WebError, panic_message};
+use super::snapshot::Snapshot;
 use super::state::AppState;
-use crate::web::snapshot::Snapshot;
 
-/// The fast path, taken by the edge middleware before routing: a `GET` or `HEAD` whose path is
-/// exactly a page of the current version or an embedded asset is answered with a lookup and a
-/// write, without the router (a regex match per route tried), extractors and per-route wrappers.
-/// Anything else (other methods, aliases, non-canonical forms, unknown paths) is given back for the
-/// route table, which answers those exactly as before. The route table still serves every page too: this only
-/// skips work for requests whose answer is already known.
+/// The page and asset lookup, run by the edge middleware before routing: a `GET` or `HEAD` whose
+/// path is exactly a page of the current version or an embedded asset is answered here, with a
+/// lookup and a write, and nowhere else. Anything else (other methods, aliases, non-canonical
+/// forms, unknown paths, search) is handed back for the route table.
 ///
-/// A panic here (only possible while a large site renders a page on its first request) becomes the
-/// logged 500 page, as it would in a routed handler.
-#[allow(clippy::result_large_err)] // the request is handed back by value on the common miss path
+/// A failure here (a page of a big site that fails to render on its first request, or panics while
+/// doing so) is answered through [`WebError`], as in a routed handler.
+#[allow(
+    clippy::result_large_err,
+    reason = "the request is handed back by value on the common miss path; boxing it would cost an allocation per routed request"
+)]
 pub(crate) fn prerendered(request: ServiceRequest) -> Result<ServiceResponse, ServiceRequest> {
     if !matches!(*request.method(), Method::GET | Method::HEAD) {
         return Err(request);
@@ -29,77 +32,23 @@ pub(crate) fn prerendered(request: ServiceRequest) -> Result<ServiceResponse, Se
         return Err(request);
     };
     let path = request.path();
-    let response = state.with_snapshot(|snapshot| {
-        let lookup =
-            std::panic::catch_unwind(AssertUnwindSafe(|| match path.strip_prefix("/static/") {
-                Some(name) => ASSETS
-                    .get(name)
-                    .map(|asset| asset.respond(request.request(), StatusCode::OK)),
-                None => snapshot.respond(path, request.request()),
-            }));
-        match lookup {
-            Ok(answer) => answer,
-            Err(panic) => {
-                tracing::error!(path, message = panic_message(&*panic), "handler panicked");
-                Some(error_response(
-                    snapshot,
-                    request.request(),
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                ))
-            }
-        }
+    let answer = state.with_snapshot(|snapshot| {
+        std::panic::catch_unwind(AssertUnwindSafe(|| match path.strip_prefix("/static/") {
+            Some(name) => ASSETS
+                .get(name)
+                .map(|asset| Ok(asset.respond(request.request(), StatusCode::OK))),
+            None => snapshot.respond(path, request.request()).map(|answer| {
+                answer.map_err(|error| WebError::internal("rendering a page", error))
+            }),
+        }))
+        .unwrap_or_else(|panic| Some(Err(WebError::Panic(panic_message(&*panic)))))
     });
-    let Some(response) = response else {
-        return Err(request);
+    let response = match answer {
+        None => return Err(request),
+        Some(Ok(response)) => response,
+        Some(Err(error)) => error.respond(request.request()),
     };
     Ok(request.into_response(response))
-}
-
-/// The text of a panic payload (`panic!("...")` carries a `&str` or a `String`).
-pub(crate) fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
-    panic
-        .downcast_ref::<&str>()
-        .map(|s| s.to_string())
-        .or_else(|| panic.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "unknown panic".to_string())
-}
-
-/// `/`, `/contact`, `/faq`, `/sitemap.xml`, …: pages whose path is their cache key.
-pub(crate) async fn fixed_page(state: web::Data<AppState>, request: HttpRequest) -> HttpResponse {
-    let snapshot = state.snapshot();
-    serve_path(&snapshot, &request, request.path())
-}
-
-/// `/articles/{slug}`.
-pub(crate) async fn article(
-    state: web::Data<AppState>,
-    request: HttpRequest,
-    slug: web::Path<String>,
-) -> HttpResponse {
-    let snapshot = state.snapshot();
-    serve_path(&snapshot, &request, &format!("/articles/{slug}"))
-}
-
-/// `/categories/{slug}`.
-pub(crate) async fn category(
-    state: web::Data<AppState>,
-    request: HttpRequest,
-    slug: web::Path<String>,
-) -> HttpResponse {
-    let snapshot = state.snapshot();
-    serve_path(&snapshot, &request, &format!("/categories/{slug}"))
-}
-
-/// `/static/{name}`: embedded assets by exact name only.
-pub(crate) async fn asset(
-    state: web::Data<AppState>,
-    request: HttpRequest,
-    name: web::Path<String>,
-) -> HttpResponse {
-    match ASSETS.get(&name) {
-        Some(asset) => asset.respond(&request, StatusCode::OK),
-        None => not_found(&state.snapshot(), &request),
-    }
 }
 
 /// `/healthz`: liveness plus the content version being served.
@@ -115,24 +64,35 @@ pub(crate) async fn healthz(state: web::Data<AppState>) -> HttpResponse {
         }))
 }
 
-/// Anything the route table does not match.
-pub(crate) async fn fallback(state: web::Data<AppState>, request: HttpRequest) -> HttpResponse {
+/// Anything neither the page lookup nor a route answered: a page address with a method other than
+/// `GET`/`HEAD` gets 405, a known page reached by an alias or a non-canonical form gets a
+/// redirect, anything else 404.
+pub(crate) async fn fallback(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+) -> Result<HttpResponse, WebError> {
     let snapshot = state.snapshot();
-    match canonical_redirect(&snapshot, request.path()) {
-        Some(location) => redirect(&request, &location),
-        None => not_found(&snapshot, &request),
+    let path = request.path();
+    if !matches!(*request.method(), Method::GET | Method::HEAD) && is_read_only(&snapshot, path) {
+        return Err(WebError::MethodNotAllowed);
+    }
+    match canonical_redirect(&snapshot, path) {
+        Some(location) => Ok(redirect(&request, &location)),
+        None => Err(WebError::NotFound),
     }
 }
 
-/// Serves the page at `path`, or redirects to its canonical form, or 404.
-fn serve_path(snapshot: &Snapshot, request: &HttpRequest, path: &str) -> HttpResponse {
-    if let Some(response) = snapshot.respond(path, request) {
-        return response;
-    }
-    match canonical_redirect(snapshot, path) {
-        Some(location) => redirect(request, &location),
-        None => not_found(snapshot, request),
-    }
+/// Addresses that only answer `GET` and `HEAD`: every page and asset, and every address shaped
+/// like an article, category or asset (so a wrong method gets 405 there whether or not the page
+/// exists, as for the search routes).
+fn is_read_only(snapshot: &Snapshot, path: &str) -> bool {
+    snapshot.has_page(path)
+        || ["/articles/", "/categories/", "/static/"]
+            .iter()
+            .any(|prefix| {
+                path.strip_prefix(prefix)
+                    .is_some_and(|rest| !rest.is_empty() && !rest.contains('/'))
+            })
 }
 
 /// The canonical path for a known page reached by an alias, a trailing slash or different case.
@@ -163,23 +123,4 @@ fn redirect(request: &HttpRequest, location: &str) -> HttpResponse {
         .insert_header((header::LOCATION, location))
         .insert_header((header::CACHE_CONTROL, "public, max-age=3600"))
         .finish()
-}
-
-/// The 404 page.
-pub(crate) fn not_found(snapshot: &Snapshot, request: &HttpRequest) -> HttpResponse {
-    error_response(snapshot, request, StatusCode::NOT_FOUND)
-}
-
-/// The prerendered error page for `status`.
-pub(crate) fn error_response(
-    snapshot: &Snapshot,
-    request: &HttpRequest,
-    status: StatusCode,
-) -> HttpResponse {
-    match snapshot.error_page(status) {
-        Some(page) => page.respond(request, status),
-        None => HttpResponse::build(status)
-            .content_type("text/plain; charset=utf-8")
-            .body(status.canonical_reason().unwrap_or("Error")),
-    }
 }

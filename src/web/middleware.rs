@@ -1,21 +1,20 @@
-//! Cross-cutting request handling: one log line per request, limits on the request head (414/431),
-//! panics turned into a logged 500 page (the worker keeps serving), HTML error pages for bare 4xx
-//! answers, and security headers.
+//! The layer every request passes through (the order is told in `routes.rs`): limits on the
+//! request head, the page lookup, the route table, error answers, security headers and one log
+//! line; and the per-route wrapper that turns a handler's panic into a 500 answer.
 
 use std::panic::AssertUnwindSafe;
 use std::sync::LazyLock;
 use std::time::Instant;
 
+use actix_web::Error;
 use actix_web::body::BoxBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
-use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::middleware::Next;
-use actix_web::{Error, HttpResponse, web};
 use futures_util::FutureExt;
 
-use super::handlers::{error_response, panic_message, prerendered};
-use super::state::AppState;
+use super::error::{self, WebError, panic_message};
+use super::handlers::prerendered;
 
 /// Content-Security-Policy: everything from this origin, nothing inline, no framing.
 pub(crate) const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
@@ -59,7 +58,7 @@ pub(crate) async fn edge(
         Ok(request) => match prerendered(request) {
             Ok(response) => Ok(response),
             Err(request) => match next.call(request).await {
-                Ok(response) => Ok(error_pages(response)),
+                Ok(response) => Ok(finish_errors(response)),
                 Err(error) => Err(error),
             },
         },
@@ -141,48 +140,25 @@ fn limit_request_size(
         .map(|(name, value)| name.as_str().len() + value.len() + 4)
         .sum();
     let refusal = if target_bytes > MAX_TARGET_BYTES {
-        Some((
-            StatusCode::URI_TOO_LONG,
-            "The address is too long. Searches are limited to a few hundred characters.",
-        ))
+        WebError::UriTooLong
     } else if header_bytes > MAX_HEADER_BYTES {
-        Some((
-            StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
-            "The request carried more header data than this site accepts.",
-        ))
+        WebError::HeaderFieldsTooLarge
     } else {
-        None
-    };
-    let Some((status, message)) = refusal else {
         return Ok(request);
     };
     tracing::warn!(
-        status = status.as_u16(),
+        status = actix_web::ResponseError::status_code(&refusal).as_u16(),
         target_bytes,
         header_bytes,
         "request refused: too large"
     );
     let (http_request, _) = request.into_parts();
-    let response = if http_request.path().starts_with("/api/") {
-        HttpResponse::build(status).json(serde_json::json!({ "error": message }))
-    } else {
-        match http_request
-            .app_data::<web::Data<AppState>>()
-            .map(|state| super::pages::error::render(&state.snapshot().site, status, Some(message)))
-        {
-            Some(Ok(html)) => HttpResponse::build(status)
-                .content_type("text/html; charset=utf-8")
-                .insert_header((header::CACHE_CONTROL, "no-store"))
-                .body(html),
-            _ => HttpResponse::build(status)
-                .content_type("text/plain; charset=utf-8")
-                .body(message),
-        }
-    };
+    let response = refusal.respond(&http_request);
     Err(Box::new(ServiceResponse::new(http_request, response)))
 }
 
-/// Turns a panic in a handler into a logged 500 page; the worker stays up.
+/// Turns a panic in a handler into the 500 answer (logged once, by [`WebError::respond`]); the
+/// worker stays up.
 pub(crate) async fn catch_panics(
     request: ServiceRequest,
     next: Next<BoxBody>,
@@ -191,48 +167,19 @@ pub(crate) async fn catch_panics(
     match AssertUnwindSafe(next.call(request)).catch_unwind().await {
         Ok(response) => response,
         Err(panic) => {
-            let message = panic_message(&*panic);
-            tracing::error!(path = %http_request.path(), %message, "handler panicked");
-            let response = match http_request.app_data::<web::Data<AppState>>() {
-                Some(state) => error_response(
-                    &state.snapshot(),
-                    &http_request,
-                    actix_web::http::StatusCode::INTERNAL_SERVER_ERROR,
-                ),
-                None => HttpResponse::InternalServerError().finish(),
-            };
+            let response = WebError::Panic(panic_message(&*panic)).respond(&http_request);
             Ok(ServiceResponse::new(http_request, response))
         }
     }
 }
 
-/// Gives bare error answers (actix's own 404/405/400, which are plain text or empty) the site's HTML
-/// error page. JSON API answers and our own HTML pages pass through untouched.
-fn error_pages(response: ServiceResponse<BoxBody>) -> ServiceResponse<BoxBody> {
+/// Gives an error answer from the route table its final form ([`error::finish`]).
+fn finish_errors(response: ServiceResponse<BoxBody>) -> ServiceResponse<BoxBody> {
     let status = response.status();
-    let is_error = status.is_client_error() || status.is_server_error();
-    let has_own_page = response
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|value| value.to_str().ok())
-        .is_some_and(|value| {
-            value.starts_with("text/html") || value.starts_with("application/json")
-        });
-    if !is_error || has_own_page || response.request().path().starts_with("/api/") {
+    if !(status.is_client_error() || status.is_server_error()) {
         return response;
     }
-    let Some(state) = response
-        .request()
-        .app_data::<web::Data<AppState>>()
-        .cloned()
-    else {
-        return response;
-    };
-    let allow: Option<HeaderValue> = response.headers().get(header::ALLOW).cloned();
-    let (http_request, _) = response.into_parts();
-    let mut page = error_response(&state.snapshot(), &http_request, status);
-    if let Some(allow) = allow {
-        page.headers_mut().insert(header::ALLOW, allow);
-    }
-    ServiceResponse::new(http_request, page)
+    let (http_request, response) = response.into_parts();
+    let response = error::finish(&http_request, response);
+    ServiceResponse::new(http_request, response)
 }

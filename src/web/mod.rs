@@ -1,11 +1,14 @@
-//! The only module that imports actix-web and askama: state, the route table, middleware, page
-//! rendering and the HTTP server.
+//! The only module that imports actix-web and askama: the application and the HTTP server. How a
+//! request is answered is told once, in `routes.rs`.
 
 mod assets;
 mod cache;
+mod error;
 mod handlers;
+mod json;
 mod middleware;
 mod pages;
+mod routes;
 mod search;
 mod seo;
 mod snapshot;
@@ -15,66 +18,12 @@ mod views;
 use std::sync::Arc;
 
 use actix_web::middleware::from_fn;
-use actix_web::{App, HttpServer, guard, web};
+use actix_web::{App, HttpServer, web};
 
 pub use middleware::{MAX_HEADER_BYTES, MAX_TARGET_BYTES};
+pub use routes::{guarded_resource, routes};
 pub use snapshot::{Snapshot, SnapshotError};
 pub use state::AppState;
-
-/// The whole route table. `GET` routes also answer `HEAD`; other methods get 405.
-pub fn routes(config: &mut web::ServiceConfig) {
-    // Routes are tried in order; the most requested pattern (articles) comes first.
-    config
-        .service(read("/articles/{slug}", handlers::article))
-        .service(read("/", handlers::fixed_page))
-        .service(read("/contact", handlers::fixed_page))
-        .service(read("/faq", handlers::fixed_page))
-        .service(read("/sitemap.xml", handlers::fixed_page))
-        .service(read("/robots.txt", handlers::fixed_page))
-        .service(read("/opensearch.xml", handlers::fixed_page))
-        .service(read("/feed.xml", handlers::fixed_page))
-        .service(read("/categories/{slug}", handlers::category))
-        // Search answers depend only on the query string: recent ones are served from a cache.
-        .service(read("/search", cache::cached(search::search_page)))
-        .service(read("/api/search", cache::cached(search::api_search)))
-        .service(read("/api/suggest", cache::cached(search::api_suggest)))
-        .service(read("/static/{name}", handlers::asset))
-        .service(read("/healthz", handlers::healthz))
-        .default_service(web::route().to(handlers::fallback));
-}
-
-/// A resource answering `GET` and `HEAD` with `handler`, any other method with 405. Panics in the
-/// handler become a 500 page here, after routing (catching earlier would need a clone of the request,
-/// which routing forbids).
-fn read<F, Args>(path: &str, handler: F) -> impl actix_web::dev::HttpServiceFactory + 'static
-where
-    F: actix_web::Handler<Args>,
-    Args: actix_web::FromRequest + 'static,
-    F::Output: actix_web::Responder + 'static,
-{
-    guarded_resource(path, handler)
-}
-
-/// The wrapper every route in [`routes`] gets (GET/HEAD only, panics become the 500 page), public so
-/// tests can mount a deliberately panicking handler exactly as a real one is mounted.
-#[doc(hidden)]
-pub fn guarded_resource<F, Args>(
-    path: &str,
-    handler: F,
-) -> impl actix_web::dev::HttpServiceFactory + 'static
-where
-    F: actix_web::Handler<Args>,
-    Args: actix_web::FromRequest + 'static,
-    F::Output: actix_web::Responder + 'static,
-{
-    web::resource(path)
-        .wrap(from_fn(middleware::catch_panics))
-        .route(
-            web::route()
-                .guard(guard::Any(guard::Get()).or(guard::Head()))
-                .to(handler),
-        )
-}
 
 /// The application with all middleware, as served and as tested in-process.
 pub fn app(

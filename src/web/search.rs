@@ -1,23 +1,34 @@
 //! Search endpoints: the HTML results page `/search`, and the JSON API `/api/search` and
-//! `/api/suggest`. Parameters are validated here; the query text itself is never an error.
+//! `/api/suggest`, each answered from a cache of recent answers when it can be. Parameters are
+//! validated here against the search's own limits; the query text itself is never an error.
 
-use actix_web::http::{StatusCode, header};
+use std::future::Future;
+use std::sync::Arc;
+
+use actix_web::body::MessageBody;
+use actix_web::http::StatusCode;
+use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpRequest, HttpResponse, web};
+use futures_util::FutureExt;
+use futures_util::future::LocalBoxFuture;
 use serde::Serialize;
 
-use super::handlers::error_response;
+use super::cache::CachedResponse;
+use super::error::WebError;
+use super::json::{self, JSON};
 use super::pages;
 use super::state::AppState;
-use crate::search::{HitKind, SearchRequest};
+use crate::search::{DEFAULT_PER_PAGE, HitKind, MAX_PER_PAGE, MAX_RESULT_DEPTH, SearchRequest};
 
-/// Results per page on `/search` and the API default.
-pub(crate) const PER_PAGE: usize = 10;
-/// Largest `limit` the API accepts.
-pub(crate) const MAX_LIMIT: usize = 50;
-/// Largest `page` accepted.
-pub(crate) const MAX_PAGE: usize = 1000;
-/// Suggestions returned by `/api/suggest`.
+/// Suggestions returned by `/api/suggest` (the typeahead's list; the search caps any request at
+/// `search::MAX_SUGGESTIONS`).
 pub(crate) const SUGGESTIONS: usize = 8;
+
+/// The last page that can hold results with `per_page` hits a page: results stop at
+/// [`MAX_RESULT_DEPTH`], so a later page could only ever be empty.
+pub(crate) fn last_page(per_page: usize) -> usize {
+    MAX_RESULT_DEPTH.div_ceil(per_page.max(1))
+}
 
 /// Raw parameters from the query string (first value of each wins).
 #[derive(Debug, Default)]
@@ -79,12 +90,12 @@ fn validate(raw: &RawParams, allow_limit: bool) -> Result<Params, String> {
             _ => Err(format!("`{name}` must be a whole number from 1 to {max}")),
         },
     };
-    let page = number(&raw.page, "page", MAX_PAGE, 1)?;
     let limit = if allow_limit {
-        number(&raw.limit, "limit", MAX_LIMIT, PER_PAGE)?
+        number(&raw.limit, "limit", MAX_PER_PAGE, DEFAULT_PER_PAGE)?
     } else {
-        PER_PAGE
+        DEFAULT_PER_PAGE
     };
+    let page = number(&raw.page, "page", last_page(limit), 1)?;
     Ok(Params {
         query: raw.q.clone().unwrap_or_default(),
         kind,
@@ -94,89 +105,31 @@ fn validate(raw: &RawParams, allow_limit: bool) -> Result<Params, String> {
 }
 
 /// `GET /search`: the results page.
-pub(crate) async fn search_page(state: web::Data<AppState>, request: HttpRequest) -> HttpResponse {
+pub(crate) async fn search_page(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+) -> Result<HttpResponse, WebError> {
     let snapshot = state.snapshot();
-    let params = match validate(&RawParams::from_request(&request), false) {
-        Ok(params) => params,
-        Err(message) => {
-            return match pages::error::render(
-                &snapshot.site,
-                StatusCode::BAD_REQUEST,
-                Some(&message),
-            ) {
-                Ok(html) => HttpResponse::BadRequest()
-                    .content_type("text/html; charset=utf-8")
-                    .body(html),
-                Err(_) => error_response(&snapshot, &request, StatusCode::BAD_REQUEST),
-            };
-        }
-    };
+    let params =
+        validate(&RawParams::from_request(&request), false).map_err(WebError::BadRequest)?;
     let results = snapshot.search.search(&SearchRequest {
         query: &params.query,
         kind: params.kind,
         page: params.page,
         per_page: params.limit,
     });
-    match pages::search::render(
+    let html = pages::search::render(
         &snapshot.site,
         &results,
         params.kind,
         params.page,
         params.limit,
-    ) {
-        Ok(html) => HttpResponse::Ok()
-            .insert_header((header::CACHE_CONTROL, "no-cache"))
-            .content_type("text/html; charset=utf-8")
-            .body(html),
-        Err(error) => {
-            tracing::error!(%error, "rendering the search page failed");
-            error_response(&snapshot, &request, StatusCode::INTERNAL_SERVER_ERROR)
-        }
-    }
-}
-
-/// JSON error body.
-#[derive(Serialize)]
-struct ApiError<'a> {
-    error: &'a str,
-}
-
-fn bad_request(message: &str) -> HttpResponse {
-    json(StatusCode::BAD_REQUEST, JSON, &ApiError { error: message })
-}
-
-const JSON: &str = "application/json";
-
-/// A JSON answer whose text never contains `<`, `>`, `&` or the JavaScript line separators, even
-/// inside strings that echo visitor input (they are written as `\u003c`…): a payload such as
-/// `</script><script>` cannot become markup if the body is ever sniffed, embedded in a page or
-/// viewed as HTML. Outside strings JSON never uses these characters, so replacing them is exact.
-fn json(status: StatusCode, content_type: &str, value: &impl Serialize) -> HttpResponse {
-    match serde_json::to_string(value) {
-        Ok(text) => {
-            let mut safe = String::with_capacity(text.len());
-            for character in text.chars() {
-                match character {
-                    '<' => safe.push_str("\\u003c"),
-                    '>' => safe.push_str("\\u003e"),
-                    '&' => safe.push_str("\\u0026"),
-                    '\u{2028}' => safe.push_str("\\u2028"),
-                    '\u{2029}' => safe.push_str("\\u2029"),
-                    other => safe.push(other),
-                }
-            }
-            HttpResponse::build(status)
-                .content_type(content_type)
-                .insert_header((header::CACHE_CONTROL, "no-cache"))
-                .body(safe)
-        }
-        Err(error) => {
-            tracing::error!(%error, "serialising a JSON answer failed");
-            HttpResponse::InternalServerError()
-                .content_type(JSON)
-                .body(r#"{"error":"internal error"}"#)
-        }
-    }
+    )
+    .map_err(|error| WebError::internal("rendering the search page", error))?;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CACHE_CONTROL, "no-cache"))
+        .content_type("text/html; charset=utf-8")
+        .body(html))
 }
 
 /// One phone of a result.
@@ -211,11 +164,12 @@ struct ApiSearch<'a> {
 }
 
 /// `GET /api/search?q=&kind=&page=&limit=`.
-pub(crate) async fn api_search(state: web::Data<AppState>, request: HttpRequest) -> HttpResponse {
-    let params = match validate(&RawParams::from_request(&request), true) {
-        Ok(params) => params,
-        Err(message) => return bad_request(&message),
-    };
+pub(crate) async fn api_search(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+) -> Result<HttpResponse, WebError> {
+    let params =
+        validate(&RawParams::from_request(&request), true).map_err(WebError::BadRequest)?;
     let snapshot = state.snapshot();
     let results = snapshot.search.search(&SearchRequest {
         query: &params.query,
@@ -254,7 +208,7 @@ pub(crate) async fn api_search(state: web::Data<AppState>, request: HttpRequest)
             })
             .collect(),
     };
-    json(StatusCode::OK, JSON, &body)
+    json::response(StatusCode::OK, JSON, &body)
 }
 
 /// One typeahead suggestion.
@@ -267,13 +221,16 @@ struct ApiSuggestion<'a> {
 
 /// `GET /api/suggest?q=`: up to eight suggestions; `format=opensearch` answers in the OpenSearch
 /// suggestions format browsers use for the address bar.
-pub(crate) async fn api_suggest(state: web::Data<AppState>, request: HttpRequest) -> HttpResponse {
+pub(crate) async fn api_suggest(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+) -> Result<HttpResponse, WebError> {
     let raw = RawParams::from_request(&request);
     let query = raw.q.clone().unwrap_or_default();
     let snapshot = state.snapshot();
     let suggestions = snapshot.search.suggest(&query, SUGGESTIONS);
     match raw.format.as_deref() {
-        Some("opensearch") => json(
+        Some("opensearch") => json::response(
             StatusCode::OK,
             "application/x-suggestions+json",
             &(
@@ -284,7 +241,7 @@ pub(crate) async fn api_suggest(state: web::Data<AppState>, request: HttpRequest
                     .collect::<Vec<_>>(),
             ),
         ),
-        None | Some("") | Some("json") => json(
+        None | Some("") | Some("json") => json::response(
             StatusCode::OK,
             JSON,
             &suggestions
@@ -296,12 +253,68 @@ pub(crate) async fn api_suggest(state: web::Data<AppState>, request: HttpRequest
                 })
                 .collect::<Vec<_>>(),
         ),
-        Some(_) => bad_request("`format` must be json or opensearch"),
+        Some(_) => Err(WebError::BadRequest(
+            "`format` must be json or opensearch".to_string(),
+        )),
+    }
+}
+
+/// Longest query string whose answer is cached; longer ones are answered afresh every time (they
+/// are rare, and would let one visitor fill the cache with large keys).
+const MAX_CACHED_QUERY_BYTES: usize = 512;
+
+/// Wraps a search handler, whose answer depends only on the path and query string: a `200`
+/// answer is kept in the current snapshot's answer cache with its ETag and compressed variants,
+/// and later requests for the same path and query string are answered from it (304 on a matching
+/// `If-None-Match`). Errors and other statuses pass through untouched.
+pub(crate) fn cached<F, Fut>(
+    handler: F,
+) -> impl Fn(web::Data<AppState>, HttpRequest) -> LocalBoxFuture<'static, Result<HttpResponse, WebError>>
++ Clone
++ 'static
+where
+    F: Fn(web::Data<AppState>, HttpRequest) -> Fut + Clone + 'static,
+    Fut: Future<Output = Result<HttpResponse, WebError>> + 'static,
+{
+    move |state: web::Data<AppState>, request: HttpRequest| {
+        let handler = handler.clone();
+        async move {
+            let snapshot = state.snapshot();
+            let query = request.query_string();
+            if query.len() > MAX_CACHED_QUERY_BYTES {
+                return handler(state, request).await;
+            }
+            let key = format!("{}?{query}", request.path());
+            if let Some(hit) = snapshot.search_cache.get(&key) {
+                return Ok(hit.respond(&request, StatusCode::OK));
+            }
+            let response = handler(state, request.clone()).await?;
+            if response.status() != StatusCode::OK {
+                return Ok(response);
+            }
+            let (head, body) = response.into_parts();
+            let body = match body.try_into_bytes() {
+                Ok(bytes) => bytes,
+                Err(body) => return Ok(head.set_body(body)),
+            };
+            let header = |name| head.headers().get(name).cloned();
+            let response = Arc::new(CachedResponse::from_parts(
+                body,
+                header(header::CONTENT_TYPE)
+                    .unwrap_or(HeaderValue::from_static("application/octet-stream")),
+                header(header::CACHE_CONTROL).unwrap_or(HeaderValue::from_static("no-cache")),
+            ));
+            snapshot.search_cache.insert(&key, Arc::clone(&response));
+            Ok(response.respond(&request, StatusCode::OK))
+        }
+        .boxed_local()
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use actix_web::test::TestRequest;
+
     use super::*;
 
     fn raw(kind: Option<&str>, page: Option<&str>, limit: Option<&str>) -> RawParams {
@@ -312,25 +325,6 @@ mod tests {
             limit: limit.map(Into::into),
             format: None,
         }
-    }
-
-    #[actix_web::test]
-    async fn json_answers_never_contain_markup_characters() {
-        let response = json(
-            StatusCode::OK,
-            JSON,
-            &serde_json::json!({ "query": "</script><img src=x onerror=alert(1)>&amp;\u{2028}" }),
-        );
-        let bytes = actix_web::body::to_bytes(response.into_body())
-            .await
-            .unwrap_or_default();
-        let text = String::from_utf8_lossy(&bytes);
-        assert!(!text.contains(['<', '>', '&', '\u{2028}']), "{text}");
-        let back: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
-        assert_eq!(
-            back["query"],
-            "</script><img src=x onerror=alert(1)>&amp;\u{2028}"
-        );
     }
 
     #[test]
@@ -344,7 +338,52 @@ mod tests {
         assert!(!ok(raw(None, Some("-1"), None)));
         assert!(!ok(raw(None, Some("99999999999999999999999"), None)));
         assert!(!ok(raw(None, Some("1001"), None)));
+        // Results stop at MAX_RESULT_DEPTH: pages past it are refused, not served empty.
+        assert!(ok(raw(None, Some("100"), None)));
+        assert!(!ok(raw(None, Some("101"), None)));
+        assert!(ok(raw(None, Some("20"), Some("50"))));
+        assert!(!ok(raw(None, Some("21"), Some("50"))));
+        let message = validate(&raw(None, Some("101"), None), true)
+            .err()
+            .unwrap_or_default();
+        assert!(message.contains("from 1 to 100"), "{message}");
         assert!(!ok(raw(None, None, Some("51"))));
         assert!(!ok(raw(None, None, Some("abc"))));
+    }
+
+    #[actix_web::test]
+    async fn search_answers_come_from_the_cache_with_etags_and_304s() {
+        let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/site");
+        let snapshot = crate::build_snapshot(&dir, 1).expect("the fixture site builds");
+        let state = web::Data::new(AppState::new(snapshot));
+        let app = actix_web::test::init_service(crate::web::app(state.clone(), false)).await;
+        for uri in [
+            "/search?q=lost+card",
+            "/api/search?q=lost+card",
+            "/api/suggest?q=los",
+        ] {
+            let fetch = |request: TestRequest| request.uri(uri).to_request();
+            let first = actix_web::test::call_service(&app, fetch(TestRequest::get())).await;
+            assert_eq!(first.status(), StatusCode::OK, "{uri}");
+            let etag = first.headers().get(header::ETAG).cloned().expect("an ETag");
+            let first_body = actix_web::test::read_body(first).await;
+            assert!(state.snapshot().search_cache.len() > 0);
+
+            let again = actix_web::test::call_service(&app, fetch(TestRequest::get())).await;
+            assert_eq!(again.headers().get(header::ETAG), Some(&etag), "{uri}");
+            assert_eq!(actix_web::test::read_body(again).await, first_body, "{uri}");
+
+            let revalidate = TestRequest::get().insert_header((header::IF_NONE_MATCH, etag));
+            let not_modified = actix_web::test::call_service(&app, fetch(revalidate)).await;
+            assert_eq!(not_modified.status(), StatusCode::NOT_MODIFIED, "{uri}");
+        }
+        // Errors are not cached.
+        let bad = TestRequest::get()
+            .uri("/api/search?q=x&page=0")
+            .to_request();
+        let before = state.snapshot().search_cache.len();
+        let response = actix_web::test::call_service(&app, bad).await;
+        assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+        assert_eq!(state.snapshot().search_cache.len(), before);
     }
 }

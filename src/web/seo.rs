@@ -5,18 +5,17 @@
 use askama::Template;
 use serde_json::{Value, json};
 
-use super::pages::Crumb;
+use super::json;
+use super::views::Crumb;
 use crate::content::{Article, ContactKind, Site};
 
 /// How many articles the Atom feed lists.
 const FEED_ENTRIES: usize = 20;
 
-/// Serialises JSON-LD so it is safe inside a `<script>` element.
+/// Serialises JSON-LD so it is safe inside a `<script>` element and still valid JSON.
 fn script_safe(value: &Value) -> String {
-    value
-        .to_string()
-        .replace("</", "<\\/")
-        .replace("<!--", "<\\!--")
+    // A `Value` has string keys only, so serialising it cannot fail.
+    json::to_html_safe_string(value).unwrap_or_default()
 }
 
 /// Organization with one ContactPoint per phone number of every phone entry.
@@ -285,4 +284,23 @@ pub(crate) fn feed(site: &Site) -> askama::Result<String> {
             .collect(),
     }
     .render()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_ld_with_comment_and_script_markers_stays_valid_json() {
+        let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/site");
+        let site = Site::load(&dir).expect("the fixture site loads");
+        let mut article = site.articles[0].clone();
+        article.title = "Lost card <!-- not a comment --> </script><script>x()</script>".into();
+        article.summary = "Summary with <!-- and -->".into();
+        let text = article_json(&site, &article);
+        assert!(!text.contains('<') && !text.contains('>'), "{text}");
+        let parsed: Value = serde_json::from_str(&text).expect("valid JSON");
+        assert_eq!(parsed["headline"], article.title.as_str());
+        assert_eq!(parsed["description"], article.summary.as_str());
+    }
 }

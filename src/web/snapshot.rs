@@ -29,6 +29,8 @@
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
+use rayon::prelude::*;
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
@@ -194,14 +196,15 @@ impl Snapshot {
             .filter(|(_, page)| small || !matches!(page.source, PageSource::Article(_)))
             .collect();
         let prerendered = upfront.len();
-        in_parallel(&upfront, |(path, page)| {
+        // Spread over every core (rayon's pool); a page's failure stops the build.
+        upfront.par_iter().try_for_each(|(path, page)| {
             let response =
                 render(&site, page.source, small).map_err(|source| SnapshotError::Render {
                     page: (*path).clone(),
                     source,
                 })?;
             let _ = page.rendered.set(Arc::new(response));
-            Ok(())
+            Ok::<(), SnapshotError>(())
         })?;
         let error_pages = [400u16, 404, 405, 500]
             .into_iter()
@@ -244,22 +247,27 @@ impl Snapshot {
 
     /// Answers `request` with the page at `path`, if the site has one. A page already rendered is
     /// answered by reference: no reference count is touched, so the two workers do not pass the
-    /// page's count back and forth on every request for a popular page.
-    pub(crate) fn respond(&self, path: &str, request: &HttpRequest) -> Option<HttpResponse> {
+    /// page's count back and forth on every request for a popular page. A page that fails to
+    /// render is an error for the caller to answer (nothing is kept, so it is tried again).
+    pub(crate) fn respond(
+        &self,
+        path: &str,
+        request: &HttpRequest,
+    ) -> Option<Result<HttpResponse, askama::Error>> {
         let page = self.pages.get(path)?;
         if let Some(rendered) = page.rendered.get() {
-            return Some(rendered.respond(request, StatusCode::OK));
+            return Some(Ok(rendered.respond(request, StatusCode::OK)));
         }
         self.page(path)
-            .map(|page| page.respond(request, StatusCode::OK))
+            .map(|page| page.map(|page| page.respond(request, StatusCode::OK)))
     }
 
     /// The response for a canonical site path (`/`, `/articles/x`, `/sitemap.xml`, …), rendered now
     /// if this is the page's first request in this version.
-    pub(crate) fn page(&self, path: &str) -> Option<Arc<CachedResponse>> {
+    pub(crate) fn page(&self, path: &str) -> Option<Result<Arc<CachedResponse>, askama::Error>> {
         let page = self.pages.get(path)?;
         if let Some(rendered) = page.rendered.get() {
-            return Some(Arc::clone(rendered));
+            return Some(Ok(Arc::clone(rendered)));
         }
         let within_budget = self.lazy_bytes.load(Ordering::Relaxed) < self.policy.lazy_budget_bytes;
         if !within_budget && !self.budget_warned.swap(true, Ordering::Relaxed) {
@@ -268,28 +276,24 @@ impl Snapshot {
                 "rendered pages reached their memory budget; further pages are rendered per request"
             );
         }
-        let render_now = || {
-            Arc::new(
-                render(&self.site, page.source, false).unwrap_or_else(|error| {
-                    tracing::error!(%error, path, "rendering a page failed");
-                    self.failed_page()
-                }),
-            )
+        let rendered = match render(&self.site, page.source, false) {
+            Ok(rendered) => Arc::new(rendered),
+            Err(error) => return Some(Err(error)),
         };
         if !within_budget {
-            return Some(render_now());
+            return Some(Ok(rendered));
         }
-        let mut rendered_here = false;
+        let mut kept_here = false;
         let response = page.rendered.get_or_init(|| {
-            rendered_here = true;
-            render_now()
+            kept_here = true;
+            rendered
         });
-        if rendered_here {
+        if kept_here {
             // Compressed variants come later; count them now at a typical ratio.
             let held = response.held_bytes() + response.held_bytes() / 2;
             self.lazy_bytes.fetch_add(held, Ordering::Relaxed);
         }
-        Some(Arc::clone(response))
+        Some(Ok(Arc::clone(response)))
     }
 
     /// The prerendered error page for `status` (falls back to the 500 page).
@@ -306,15 +310,6 @@ impl Snapshot {
     /// Number of pages the site has (rendered or not yet).
     pub fn page_count(&self) -> usize {
         self.pages.len()
-    }
-
-    /// The stand-in for a page whose rendering failed: the 500 page, answered with status 500.
-    fn failed_page(&self) -> CachedResponse {
-        let body = self.error_pages.get(&500).map_or_else(
-            || b"Internal Server Error".to_vec(),
-            |page| page.body().to_vec(),
-        );
-        CachedResponse::lazy(body, HTML, "no-store").failed(StatusCode::INTERNAL_SERVER_ERROR)
     }
 }
 
@@ -383,51 +378,6 @@ fn render(site: &Site, source: PageSource, precompress: bool) -> askama::Result<
     Ok(response)
 }
 
-/// Runs `work` on every item, spread over the machine's cores; the first error wins.
-fn in_parallel<T: Sync>(
-    items: &[T],
-    work: impl Fn(&T) -> Result<(), SnapshotError> + Sync,
-) -> Result<(), SnapshotError> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(items.len())
-        .max(1);
-    let next = AtomicUsize::new(0);
-    let failed = AtomicBool::new(false);
-    let errors: Vec<SnapshotError> = std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..threads)
-            .map(|_| {
-                scope.spawn(|| {
-                    // Items are taken one at a time, so one big page does not hold up a thread's
-                    // whole share.
-                    while !failed.load(Ordering::Relaxed) {
-                        let index = next.fetch_add(1, Ordering::Relaxed);
-                        let item = items.get(index)?;
-                        if let Err(error) = work(item) {
-                            failed.store(true, Ordering::Relaxed);
-                            return Some(error);
-                        }
-                    }
-                    None
-                })
-            })
-            .collect();
-        workers
-            .into_iter()
-            .filter_map(|worker| {
-                // A panic while rendering is a bug: let it stop the build like any other.
-                worker
-                    .join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-            })
-            .collect()
-    });
-    match errors.into_iter().next() {
-        Some(error) => Err(error),
-        None => Ok(()),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use std::path::PathBuf;
@@ -475,8 +425,14 @@ mod tests {
         let path = snapshot.site.articles[0].url_path();
         assert!(snapshot.pages[&path].rendered.get().is_none());
 
-        let first = snapshot.page(&path).expect("a known page");
-        let second = snapshot.page(&path).expect("a known page");
+        let first = snapshot
+            .page(&path)
+            .expect("a known page")
+            .expect("renders");
+        let second = snapshot
+            .page(&path)
+            .expect("a known page")
+            .expect("renders");
         assert!(Arc::ptr_eq(&first, &second), "rendered once, then reused");
         assert!(String::from_utf8_lossy(first.body()).contains(&snapshot.site.articles[0].title));
         assert!(snapshot.lazy_bytes.load(Ordering::Relaxed) >= first.body().len());
@@ -488,8 +444,14 @@ mod tests {
         let snapshot =
             Snapshot::build_with(fixture_site(), 1, None, lazy_policy(0)).expect("builds");
         let path = snapshot.site.articles[0].url_path();
-        let first = snapshot.page(&path).expect("a known page");
-        let second = snapshot.page(&path).expect("a known page");
+        let first = snapshot
+            .page(&path)
+            .expect("a known page")
+            .expect("renders");
+        let second = snapshot
+            .page(&path)
+            .expect("a known page")
+            .expect("renders");
         assert!(!Arc::ptr_eq(&first, &second), "not kept");
         assert_eq!(first.body(), second.body());
         assert!(snapshot.pages[&path].rendered.get().is_none());

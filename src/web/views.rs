@@ -13,8 +13,8 @@ pub(crate) struct Layout {
     pub page_title: String,
     /// Meta description and OpenGraph description.
     pub description: String,
-    /// Absolute canonical URL.
-    pub canonical_url: String,
+    /// Absolute canonical URL; `None` for pages that are not a place of their own (error pages).
+    pub canonical_url: Option<String>,
     /// `<html lang>`.
     pub language: String,
     /// OpenGraph locale (`en_US`).
@@ -51,7 +51,7 @@ impl Layout {
             site_title: site.settings.title.clone(),
             page_title,
             description: description.to_string(),
-            canonical_url: format!("{}{path}", site.settings.base_url),
+            canonical_url: Some(format!("{}{path}", site.settings.base_url)),
             language: site.settings.language.clone(),
             og_locale: site.settings.language.replace('-', "_"),
             css_url: ASSETS.url("app.css").to_string(),
@@ -77,6 +77,23 @@ pub(crate) struct NumberView {
     pub source_label: String,
     /// What the guide says about it.
     pub note: Option<String>,
+}
+
+/// One breadcrumb link.
+pub(crate) struct Crumb {
+    /// Site path.
+    pub url: String,
+    /// Label.
+    pub title: String,
+}
+
+impl Crumb {
+    pub(crate) fn new(url: impl Into<String>, title: impl Into<String>) -> Crumb {
+        Crumb {
+            url: url.into(),
+            title: title.into(),
+        }
+    }
 }
 
 /// A contact entry ready to print.
@@ -201,28 +218,17 @@ pub(crate) struct ArticleLink {
 
 /// `2026-11-20` → `20 November 2026`; anything unexpected is shown as given.
 pub(crate) fn human_date(date: &str) -> String {
-    const MONTHS: [&str; 12] = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
-    let parts: Vec<&str> = date.split('-').collect();
-    match parts.as_slice() {
-        [year, month, day] => match (month.parse::<usize>(), day.parse::<u32>()) {
-            (Ok(month @ 1..=12), Ok(day)) => format!("{day} {} {year}", MONTHS[month - 1]),
-            _ => date.to_string(),
-        },
-        _ => date.to_string(),
-    }
+    use time::macros::format_description;
+    time::Date::parse(date, format_description!("[year]-[month]-[day]"))
+        .ok()
+        .and_then(|parsed| {
+            parsed
+                .format(format_description!(
+                    "[day padding:none] [month repr:long] [year]"
+                ))
+                .ok()
+        })
+        .unwrap_or_else(|| date.to_string())
 }
 
 #[cfg(test)]
@@ -235,5 +241,6 @@ mod tests {
         assert_eq!(human_date("2026-01-02"), "2 January 2026");
         assert_eq!(human_date("nonsense"), "nonsense");
         assert_eq!(human_date("2026-13-01"), "2026-13-01");
+        assert_eq!(human_date("2026-02-30"), "2026-02-30", "no such day");
     }
 }

@@ -3,10 +3,10 @@
 
 use askama::Template;
 
-use super::Crumb;
 use crate::content::{Article, Guide, Site};
 use crate::markdown::Heading;
 use crate::web::seo;
+use crate::web::views::Crumb;
 use crate::web::views::{ArticleLink, ContactView, Layout, human_date};
 
 /// How many related articles to list.

@@ -2,9 +2,10 @@
 
 use askama::Template;
 
-use super::{Crumb, LinkItem};
+use super::LinkItem;
 use crate::content::{Category, Site};
 use crate::web::seo;
+use crate::web::views::Crumb;
 use crate::web::views::{ArticleLink, Layout};
 
 /// A category page.

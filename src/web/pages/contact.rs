@@ -2,10 +2,10 @@
 
 use askama::Template;
 
-use super::Crumb;
 use crate::content::Site;
 use crate::markdown::slugify;
 use crate::web::seo;
+use crate::web::views::Crumb;
 use crate::web::views::{ContactView, Layout};
 
 /// One department and its entries.

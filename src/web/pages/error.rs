@@ -15,7 +15,7 @@ pub(crate) struct ErrorPage {
     pub message: String,
 }
 
-/// Renders the page for `status`; `path` is the canonical path to claim (the error itself).
+/// Renders the page for `status`, with `message` instead of the status's general wording.
 pub(crate) fn render(
     site: &Site,
     status: StatusCode,
@@ -40,6 +40,8 @@ pub(crate) fn render(
         ),
     };
     let mut layout = Layout::new(site, heading, default_message, "/");
+    // An error answers whatever address was asked for: it is no page's canonical form.
+    layout.canonical_url = None;
     layout.noindex = true;
     ErrorPage {
         layout,
@@ -47,4 +49,21 @@ pub(crate) fn render(
         message: message.unwrap_or(default_message).to_string(),
     }
     .render()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_pages_claim_no_canonical_address() {
+        let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/site");
+        let site = Site::load(&dir).expect("the fixture site loads");
+        for status in [StatusCode::NOT_FOUND, StatusCode::INTERNAL_SERVER_ERROR] {
+            let html = render(&site, status, None).expect("renders");
+            assert!(!html.contains("rel=\"canonical\""), "{status}: {html}");
+            assert!(!html.contains("og:url"), "{status}");
+            assert!(html.contains("noindex"), "{status}");
+        }
+    }
 }

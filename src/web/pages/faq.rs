@@ -2,9 +2,9 @@
 
 use askama::Template;
 
-use super::Crumb;
 use crate::content::Site;
 use crate::web::seo;
+use crate::web::views::Crumb;
 use crate::web::views::{ContactView, Layout};
 
 /// One FAQ ready to print.

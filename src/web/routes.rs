@@ -1,0 +1,63 @@
+//! How a request is answered, in one place, and the route table.
+//!
+//! Every request passes through the edge middleware (`middleware::edge`), which:
+//! 1. refuses a request target or header block over the size limits (414 / 431);
+//! 2. answers a `GET` or `HEAD` for exactly a page of the current content version or an embedded
+//!    asset from one lookup (`handlers::prerendered`) — the only place pages and assets are served;
+//! 3. otherwise hands the request to the route table below: the search endpoints (answered from
+//!    the recent-answers cache when they can be), `/healthz`, and the fallback, which redirects
+//!    aliases and non-canonical forms of a page, answers 405 to other methods on page addresses,
+//!    and 404 to everything else;
+//! 4. gives every error answer its final form through `error::finish` (HTML page, or JSON under
+//!    `/api/`; a server error logged once), adds the security headers, and writes one log line.
+
+use actix_web::middleware::from_fn;
+use actix_web::{guard, web};
+
+use super::{handlers, middleware, search};
+
+/// The route table for everything that is not a page or an asset (those never reach it as `GET`
+/// or `HEAD`: see the module documentation). `GET` routes also answer `HEAD`; other methods get
+/// 405.
+pub fn routes(config: &mut web::ServiceConfig) {
+    config
+        // Search answers depend only on the query string: recent ones are served from a cache.
+        .service(read("/search", search::cached(search::search_page)))
+        .service(read("/api/search", search::cached(search::api_search)))
+        .service(read("/api/suggest", search::cached(search::api_suggest)))
+        .service(read("/healthz", handlers::healthz))
+        .default_service(web::route().to(handlers::fallback));
+}
+
+/// A resource answering `GET` and `HEAD` with `handler`, any other method with 405. Panics in the
+/// handler become a 500 page here, after routing (catching earlier would need a clone of the
+/// request, which routing forbids).
+fn read<F, Args>(path: &str, handler: F) -> impl actix_web::dev::HttpServiceFactory + 'static
+where
+    F: actix_web::Handler<Args>,
+    Args: actix_web::FromRequest + 'static,
+    F::Output: actix_web::Responder + 'static,
+{
+    guarded_resource(path, handler)
+}
+
+/// The wrapper every route in [`routes`] gets (GET/HEAD only, panics become the 500 page), public so
+/// tests can mount a deliberately panicking handler exactly as a real one is mounted.
+#[doc(hidden)]
+pub fn guarded_resource<F, Args>(
+    path: &str,
+    handler: F,
+) -> impl actix_web::dev::HttpServiceFactory + 'static
+where
+    F: actix_web::Handler<Args>,
+    Args: actix_web::FromRequest + 'static,
+    F::Output: actix_web::Responder + 'static,
+{
+    web::resource(path)
+        .wrap(from_fn(middleware::catch_panics))
+        .route(
+            web::route()
+                .guard(guard::Any(guard::Get()).or(guard::Head()))
+                .to(handler),
+        )
+}
