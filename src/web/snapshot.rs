@@ -398,6 +398,32 @@ mod tests {
         }
     }
 
+    #[actix_web::test]
+    async fn kept_text_that_cannot_be_inflated_is_a_logged_500_never_a_blank_article() {
+        let mut site = fixture_site();
+        site.articles[0].body = Arc::new(crate::content::ArticleBody {
+            html: crate::compact::CompactText::Deflated(vec![0xff; 16].into_boxed_slice()),
+            ..crate::content::ArticleBody::default()
+        });
+        let path = site.articles[0].url_path();
+        let snapshot =
+            Snapshot::build_with(site, 1, None, lazy_policy(usize::MAX)).expect("builds");
+        assert!(matches!(snapshot.page(&path), Some(Err(_))), "an error");
+        assert!(
+            snapshot.pages[&path].rendered.get().is_none(),
+            "nothing kept"
+        );
+
+        let state = actix_web::web::Data::new(crate::web::AppState::new(snapshot));
+        let app = actix_web::test::init_service(crate::web::app(state, false)).await;
+        let request = TestRequest::get().uri(&path).to_request();
+        let response = actix_web::test::call_service(&app, request).await;
+        assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        let body = actix_web::test::read_body(response).await;
+        let html = String::from_utf8_lossy(&body);
+        assert!(html.contains("id=\"error-page\""), "the 500 page: {html}");
+    }
+
     #[test]
     fn a_small_site_is_rendered_and_compressed_before_it_is_served() {
         let snapshot = Snapshot::build(fixture_site(), 1).expect("builds");
