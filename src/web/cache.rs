@@ -1,23 +1,22 @@
 //! Responses computed once per content version: the body with a strong ETag and gzip and brotli
-//! variants, answered with a lookup and a write (304 on a matching `If-None-Match`).
+//! variants, answered with a lookup and a write (304 on a matching `If-None-Match`); and the
+//! bounded cache of recent search answers.
 //!
 //! Compression is done once per body and encoding, either up front ([`CachedResponse::new`], for the
 //! pages of a small site and the static assets) or on the first request that accepts the encoding
-//! ([`CachedResponse::lazy`], for large sites and cached search answers). The setting is brotli
-//! quality 5 and gzip level 6, measured on a 16 KB article page on this 2-core machine: brotli 5
-//! takes under 1 ms for a body 0.6 % larger than quality 9 (whose 32 MB hash table costs 5-10 ms of
-//! page faults per call here), while quality 11 is 13 % smaller but takes about 20 ms per page, which
-//! made startup of our 30-page site 1.2 s instead of 0.04 s. Both sizes fit in TCP's initial
-//! congestion window (about 14 KB), so the smaller body would not arrive sooner.
-//!
-//! Bodies are `Bytes`, so answering is a reference-count increment, not a copy, and every header
-//! value is built once.
+//! ([`CachedResponse::lazy`], for large sites and cached search answers). Brotli runs at quality 5
+//! and gzip at level 6: higher brotli qualities cost far more time per page for a few percent
+//! fewer bytes, and both sizes already fit in TCP's initial congestion window (the measurements
+//! are in the README, "Performance"). Bodies are `Bytes`, so answering is a reference-count
+//! increment, not a copy, and every header value is built once.
 
 use std::io::Write;
 use std::num::NonZeroUsize;
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use actix_web::http::StatusCode;
+use std::cell::RefCell;
+
 use actix_web::http::header::{
     self, AcceptEncoding, ContentEncoding, Encoding, EntityTag, Header as _, HeaderValue,
     IfNoneMatch,
@@ -158,29 +157,28 @@ impl CachedResponse {
         response
     }
 
-    /// The encoding to answer with, by the request's `Accept-Encoding` and its q-values (actix's
-    /// typed header; on equal q-values it ranks brotli above gzip). A coding whose variant would
-    /// not be smaller than the body is taken out and the choice made again.
+    /// The encoding to answer with, by the request's `Accept-Encoding` (see [`Choice`]); a coding
+    /// whose variant would not be smaller than the body is passed over for the next choice.
     fn negotiate(&self, request: &HttpRequest) -> Option<ContentEncoding> {
-        if !self.compressible || !request.headers().contains_key(header::ACCEPT_ENCODING) {
+        if !self.compressible {
             return None;
         }
-        let accepted = AcceptEncoding::parse(request).ok()?;
-        let mut offered = vec![Encoding::brotli(), Encoding::gzip(), Encoding::identity()];
-        loop {
-            let chosen = accepted.negotiate(offered.iter())?;
-            let available = match &chosen {
-                Encoding::Known(ContentEncoding::Brotli) => self.brotli_body().is_some(),
-                Encoding::Known(ContentEncoding::Gzip) => self.gzip_body().is_some(),
-                _ => return None,
-            };
-            if available {
-                return match chosen {
-                    Encoding::Known(coding) => Some(coding),
-                    Encoding::Unknown(_) => None,
-                };
-            }
-            offered.retain(|coding| coding != &chosen);
+        let mut values = request.headers().get_all(header::ACCEPT_ENCODING);
+        let first = values.next()?;
+        let choice = match values.next() {
+            None => Choice::for_header(first),
+            // Several header lines are rare: decided afresh, not remembered.
+            Some(_) => Choice::decide(request.headers().get_all(header::ACCEPT_ENCODING)),
+        };
+        let coding = match choice.all {
+            Some(ContentEncoding::Brotli) if self.brotli_body().is_none() => choice.without_brotli,
+            Some(ContentEncoding::Gzip) if self.gzip_body().is_none() => choice.without_gzip,
+            other => other,
+        };
+        match coding {
+            Some(ContentEncoding::Brotli) if self.brotli_body().is_some() => coding,
+            Some(ContentEncoding::Gzip) if self.gzip_body().is_some() => coding,
+            _ => None,
         }
     }
 
@@ -201,6 +199,58 @@ impl CachedResponse {
         headers.insert(header::ETAG, self.etag.clone());
         if self.compressible {
             headers.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
+        }
+    }
+}
+
+/// What to answer one `Accept-Encoding` value with, decided by actix's typed header (q-values
+/// honoured; on equal q-values brotli ranks above gzip): the choice among brotli, gzip and the
+/// body as is, and the choice when brotli, or gzip, is not on offer. `None` is the body as is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Choice {
+    all: Option<ContentEncoding>,
+    without_brotli: Option<ContentEncoding>,
+    without_gzip: Option<ContentEncoding>,
+}
+
+impl Choice {
+    /// The choice for `accepted`, remembered per thread for the last value seen: browsers send the
+    /// same few values, and parsing and ranking one (allocations, a sort) on every request for a
+    /// page that is otherwise a lookup and a write was a measurable share of serving it.
+    fn for_header(accepted: &HeaderValue) -> Choice {
+        thread_local! {
+            static LAST: RefCell<Option<(HeaderValue, Choice)>> = const { RefCell::new(None) };
+        }
+        LAST.with_borrow_mut(|last| match last {
+            Some((value, choice)) if value == accepted => *choice,
+            _ => {
+                let choice = Choice::decide(std::iter::once(accepted));
+                *last = Some((accepted.clone(), choice));
+                choice
+            }
+        })
+    }
+
+    /// The choice for the header lines `values`; unreadable ones leave the body as is.
+    fn decide<'a>(values: impl Iterator<Item = &'a HeaderValue> + 'a) -> Choice {
+        let Ok(items) = header::from_comma_delimited(values) else {
+            return Choice {
+                all: None,
+                without_brotli: None,
+                without_gzip: None,
+            };
+        };
+        let accepted = AcceptEncoding(items);
+        let pick = |offered: &[Encoding]| match accepted.negotiate(offered.iter()) {
+            Some(Encoding::Known(coding @ (ContentEncoding::Brotli | ContentEncoding::Gzip))) => {
+                Some(coding)
+            }
+            _ => None,
+        };
+        Choice {
+            all: pick(&[Encoding::brotli(), Encoding::gzip(), Encoding::identity()]),
+            without_brotli: pick(&[Encoding::gzip(), Encoding::identity()]),
+            without_gzip: pick(&[Encoding::brotli(), Encoding::identity()]),
         }
     }
 }

@@ -2,29 +2,14 @@
 //! with its ETag and compressed variants (rendered at most once per version), and a small cache of
 //! recent search answers.
 //!
-//! # How pages are rendered: all up front for small sites, on first request for large ones
-//!
 //! A page is a slot (`OnceLock`) keyed by its canonical path, filled at most once per content
-//! version. What differs with the size of the site is *when*:
-//!
-//! * **Small sites** (at most [`PRECOMPRESS_MAX_PAGES`] pages; ours has 33): every page is rendered
-//!   and compressed (brotli and gzip) while the snapshot is built, spread over every core with
-//!   `std::thread::scope`; ours takes about 40 ms. A request is a lookup and a write.
-//! * **Large sites**: the site-wide pages (home, contact, FAQ, categories, sitemap, feed, …) are
-//!   rendered while the snapshot is built; each article is rendered on its first request (well under
-//!   a millisecond) and kept for the rest of the version, and each compressed variant is made on the
-//!   first request that accepts it (about 1 ms for brotli) and kept too.
-//!
-//! Why not everything up front at any size (measured on this 2-core machine): rendering and
-//! compressing costs about 0.7 ms of CPU per article page, so a 10,000-article site took 8 s to
-//! render before it could answer (the target is 5 s for the whole startup) and held 300 MB more
-//! (RSS 664 MB against 363 MB); at 100,000 articles that is over a minute and 3 GB. Most articles
-//! of a large help center are rarely read, and rendering on first use still renders each page once
-//! per version, just later.
-//!
-//! Memory stays bounded when a crawler reads every page: lazily rendered pages are kept until they
-//! hold [`LAZY_PAGE_BUDGET_BYTES`]; past that, pages not yet kept are rendered for each request
-//! (still correct, just not cached) and a warning is logged once.
+//! version. A small site (at most [`PRECOMPRESS_MAX_PAGES`] pages) is rendered and compressed
+//! whole while the snapshot is built, on every core. A large one renders its site-wide pages up
+//! front and each article on its first request, each compressed variant on the first request that
+//! accepts it: rendering every article up front would cost startup time and memory for pages most
+//! of which nobody reads in a given hour (the figures are in the README, "Performance").
+//! Lazily rendered pages are kept until they hold [`LAZY_PAGE_BUDGET_BYTES`], so a crawler reading
+//! every page cannot exhaust memory; past that they are rendered per request.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -46,8 +31,7 @@ const HTML: &str = "text/html; charset=utf-8";
 /// Pages may change on the next content version, so browsers revalidate (cheap: 304 by ETag).
 const PAGE_CACHE: &str = "public, max-age=0, must-revalidate";
 
-/// Sites with at most this many pages are rendered and compressed while the snapshot is built
-/// (about 0.1 s on two cores at this size).
+/// Sites with at most this many pages are rendered and compressed while the snapshot is built.
 pub(crate) const PRECOMPRESS_MAX_PAGES: usize = 300;
 /// Most bytes lazily rendered pages may hold (bodies and compressed variants) before further pages
 /// are rendered per request instead of kept.
