@@ -375,6 +375,13 @@ mod tests {
         Site::load(&dir).expect("the fixture site loads")
     }
 
+    fn rendered(snapshot: &Snapshot, path: &str) -> Arc<CachedResponse> {
+        snapshot
+            .page(path)
+            .expect("a known page")
+            .expect("renders")
+    }
+
     fn lazy_policy(lazy_budget_bytes: usize) -> RenderPolicy {
         RenderPolicy {
             precompress_max_pages: 0,
@@ -435,14 +442,8 @@ mod tests {
         let path = snapshot.site.articles[0].url_path();
         assert!(snapshot.pages[&path].rendered.get().is_none());
 
-        let first = snapshot
-            .page(&path)
-            .expect("a known page")
-            .expect("renders");
-        let second = snapshot
-            .page(&path)
-            .expect("a known page")
-            .expect("renders");
+        let first = rendered(&snapshot, &path);
+        let second = rendered(&snapshot, &path);
         assert!(Arc::ptr_eq(&first, &second), "rendered once, then reused");
         assert!(String::from_utf8_lossy(first.body()).contains(&snapshot.site.articles[0].title));
         assert!(snapshot.lazy_bytes.load(Ordering::Relaxed) >= first.body().len());
@@ -454,14 +455,8 @@ mod tests {
         let snapshot =
             Snapshot::build_with(fixture_site(), 1, None, lazy_policy(0)).expect("builds");
         let path = snapshot.site.articles[0].url_path();
-        let first = snapshot
-            .page(&path)
-            .expect("a known page")
-            .expect("renders");
-        let second = snapshot
-            .page(&path)
-            .expect("a known page")
-            .expect("renders");
+        let first = rendered(&snapshot, &path);
+        let second = rendered(&snapshot, &path);
         assert!(!Arc::ptr_eq(&first, &second), "not kept");
         assert_eq!(first.body(), second.body());
         assert!(snapshot.pages[&path].rendered.get().is_none());
