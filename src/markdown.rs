@@ -59,6 +59,9 @@ pub struct Rendered {
     pub links: Vec<LinkRef>,
     /// Every phone number in the text.
     pub phones: Vec<PhoneRef>,
+    /// 1-based lines of the level-1 headings (`# Title` or `Title` over `===`); code blocks hold
+    /// none.
+    pub level_one_heading_lines: Vec<usize>,
 }
 
 impl Rendered {
@@ -134,6 +137,7 @@ pub fn render(markdown: &str) -> Rendered {
     }];
     let mut links = Vec::new();
     let mut phones = Vec::new();
+    let mut level_one_heading_lines = Vec::new();
     let mut link_depth = 0usize;
     let mut code_depth = 0usize;
 
@@ -186,9 +190,10 @@ pub fn render(markdown: &str) -> Rendered {
                         heading: Some(heading),
                         text: String::new(),
                     });
+                } else {
+                    level_one_heading_lines.push(line_of(range.start));
                 }
                 index = end + 1;
-                let _ = range;
                 continue;
             }
             Event::Start(Tag::Link { dest_url, .. }) => {
@@ -264,6 +269,7 @@ pub fn render(markdown: &str) -> Rendered {
         sections,
         links,
         phones,
+        level_one_heading_lines,
     }
 }
 

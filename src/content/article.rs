@@ -116,13 +116,11 @@ pub(super) fn parse(
     }
 
     let rendered = markdown::render(parts.body);
-    for (line_index, line) in parts.body.lines().enumerate() {
-        if line.starts_with("# ") {
-            problems.push(problem(
-                Some(line_index + 1 + parts.body_line_offset),
-                "the title is the page's only `#` heading; start sections at `##`".into(),
-            ));
-        }
+    for line in &rendered.level_one_heading_lines {
+        problems.push(problem(
+            Some(line + parts.body_line_offset),
+            "the title is the page's only `#` heading; start sections at `##`".into(),
+        ));
     }
     if !problems.is_empty() {
         return Err(problems);
@@ -173,6 +171,45 @@ mod tests {
         );
         // The link is on file line 13.
         assert_eq!(links[0].line + body_line_offset(GOOD), 13);
+    }
+
+    #[test]
+    fn title_heading_check_follows_the_markdown_not_raw_lines() {
+        const FRONT: &str = "+++\ntitle = \"T\"\nsummary = \"S\"\ncategory = \"c\"\nupdated = 2026-11-20\nsources = [\"g\"]\n+++\n";
+        // (name, body, file line of the rejected `#` heading, if any); the body starts on line 8.
+        let cases = [
+            ("atx h1", "# Title again\n", Some(8)),
+            (
+                "setext h1",
+                "Intro.\n\nTitle again\n===========\n",
+                Some(10),
+            ),
+            ("comment in a fenced block", "```sh\n# comment\n```\n", None),
+            (
+                "comment in an indented block",
+                "Intro.\n\n    # comment\n",
+                None,
+            ),
+            ("h2", "## Section\n", None),
+        ];
+        for (name, body, line) in cases {
+            let text = format!("{FRONT}{body}");
+            match (parse("content/articles/x.md", &text, false), line) {
+                (Ok(_), None) => {}
+                (Err(problems), Some(line)) => {
+                    assert_eq!(problems.len(), 1, "{name}: {problems:?}");
+                    assert_eq!(problems[0].path, "content/articles/x.md", "{name}");
+                    assert_eq!(problems[0].line, Some(line), "{name}");
+                    assert!(
+                        problems[0].message.contains("only `#` heading"),
+                        "{name}: {}",
+                        problems[0].message
+                    );
+                }
+                (Ok(_), Some(_)) => panic!("{name}: accepted"),
+                (Err(problems), None) => panic!("{name}: rejected: {problems:?}"),
+            }
+        }
     }
 
     #[test]
