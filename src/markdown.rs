@@ -130,7 +130,7 @@ pub fn render(markdown: &str) -> Rendered {
         .collect();
 
     let mut used_ids = HashSet::new();
-    let mut output: Vec<Event> = Vec::with_capacity(events.len());
+    let mut output: Vec<Event<'_>> = Vec::with_capacity(events.len());
     let mut headings = Vec::new();
     let mut sections = vec![Section {
         heading: None,
