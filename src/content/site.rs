@@ -167,39 +167,27 @@ impl Site {
 
     /// The article with this slug.
     pub fn article(&self, slug: &str) -> Option<&Article> {
-        self.lookup
-            .articles
-            .get(slug)
-            .map(|&index| &self.articles[index])
+        item_at(&self.articles, &self.lookup.articles, slug)
     }
 
     /// The article that lists `alias` among its old slugs.
     pub fn article_by_alias(&self, alias: &str) -> Option<&Article> {
-        self.lookup
-            .aliases
-            .get(alias)
-            .map(|&index| &self.articles[index])
+        item_at(&self.articles, &self.lookup.aliases, alias)
     }
 
     /// The category with this slug.
     pub fn category(&self, slug: &str) -> Option<&Category> {
-        self.lookup
-            .categories
-            .get(slug)
-            .map(|&index| &self.categories[index])
+        item_at(&self.categories, &self.lookup.categories, slug)
     }
 
     /// The contact entry with this id.
     pub fn contact(&self, id: &str) -> Option<&Contact> {
-        self.lookup
-            .contacts
-            .get(id)
-            .map(|&index| &self.contacts[index])
+        item_at(&self.contacts, &self.lookup.contacts, id)
     }
 
     /// The guide with this id.
     pub fn guide(&self, id: &str) -> Option<&Guide> {
-        self.lookup.guides.get(id).map(|&index| &self.guides[index])
+        item_at(&self.guides, &self.lookup.guides, id)
     }
 
     /// Articles of a category, in order (only that category's articles are visited).
@@ -279,9 +267,88 @@ fn runs<T>(items: &[T], key: impl Fn(&T) -> &String) -> HashMap<String, Range<us
     runs
 }
 
+/// The item at `key`'s position.
+fn item_at<'a, T>(items: &'a [T], positions: &HashMap<String, usize>, key: &str) -> Option<&'a T> {
+    positions.get(key).and_then(|&index| items.get(index))
+}
+
 /// The items in `key`'s run (none when there is no run).
 fn run_of<'a, T>(items: &'a [T], runs: &HashMap<String, Range<usize>>, key: &str) -> &'a [T] {
     runs.get(key)
         .and_then(|range| items.get(range.clone()))
         .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn runs_cover_each_key_once_in_order() {
+        let items: Vec<String> = ["a", "a", "b", "c", "c", "c"].map(String::from).into();
+        let runs = runs(&items, |item| item);
+        assert_eq!(runs.len(), 3);
+        assert_eq!(runs["a"], 0..2);
+        assert_eq!(runs["b"], 2..3);
+        assert_eq!(runs["c"], 3..6);
+        assert_eq!(run_of(&items, &runs, "c"), &items[3..6]);
+        assert!(run_of(&items, &runs, "z").is_empty());
+        assert!(super::runs(&[] as &[String], |item| item).is_empty());
+    }
+
+    /// The lookup tables answer what a scan of the lists would, built fresh and read back from
+    /// the cache's serialised form.
+    #[test]
+    fn lookups_agree_with_a_scan_of_the_real_content() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
+        let fresh = Site::load(&dir).expect("content loads");
+        let bytes = postcard::to_allocvec(&fresh).expect("serialises");
+        let read_back: Site = postcard::from_bytes(&bytes).expect("reads back");
+        for site in [&fresh, &read_back] {
+            for category in &site.categories {
+                let scanned: Vec<&str> = site
+                    .articles
+                    .iter()
+                    .filter(|a| a.category == category.slug)
+                    .map(|a| a.slug.as_str())
+                    .collect();
+                let indexed: Vec<&str> = site
+                    .articles_in(&category.slug)
+                    .map(|a| a.slug.as_str())
+                    .collect();
+                assert_eq!(indexed, scanned, "{}", category.slug);
+                let faqs = site.faqs.iter().filter(|f| f.category == category.slug);
+                assert!(
+                    faqs.map(|f| &f.id)
+                        .eq(site.faqs_in(&category.slug).map(|f| &f.id))
+                );
+                assert_eq!(
+                    site.category(&category.slug).map(|c| &c.slug),
+                    Some(&category.slug)
+                );
+            }
+            for article in &site.articles {
+                assert_eq!(
+                    site.article(&article.slug).map(|a| &a.slug),
+                    Some(&article.slug)
+                );
+                for alias in &article.aliases {
+                    let found = site.article_by_alias(alias).map(|a| &a.slug);
+                    assert_eq!(found, Some(&article.slug));
+                }
+            }
+            for contact in &site.contacts {
+                assert_eq!(site.contact(&contact.id).map(|c| &c.id), Some(&contact.id));
+            }
+            for guide in &site.guides {
+                assert_eq!(site.guide(&guide.id).map(|g| &g.id), Some(&guide.id));
+            }
+            assert!(site.articles_in("no-such-category").next().is_none());
+            assert!(site.category("no-such-category").is_none());
+        }
+        assert_eq!(
+            postcard::to_allocvec(&read_back).expect("serialises"),
+            bytes
+        );
+    }
 }
