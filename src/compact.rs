@@ -1,11 +1,11 @@
 //! Text kept for the life of a content version but read rarely: stored as is on an ordinary site,
 //! deflated on a big one.
 //!
-//! On a 100,000-article site the rendered article bodies alone are about 700 MB of HTML, most of it
-//! for pages nobody reads in a given hour. Deflated (fast level) they take about a fifth of that,
-//! and inflating one body costs tens of microseconds, paid when its page is first rendered, not per
-//! request (rendered pages are cached). Below [`COMPACT_FROM_ARTICLES`] the saving is a few
-//! megabytes and not worth the indirection, so text stays plain.
+//! On a big site the rendered article bodies are most of the memory, and most of them are for pages
+//! nobody reads in a given hour. Deflated (fast level) they take a fraction of the room, and
+//! inflating one body is paid when its page is first rendered, not per request (rendered pages are
+//! cached). Below [`COMPACT_FROM_ARTICLES`] the saving is small and not worth the indirection, so
+//! text stays plain.
 
 use std::borrow::Cow;
 use std::io::{Read as _, Write as _};

@@ -2,6 +2,7 @@
 //! headings with stable unique ids, and the links and phone numbers a body contains (for validation).
 
 use std::collections::HashSet;
+use std::ops::Range;
 use std::sync::LazyLock;
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
@@ -59,6 +60,9 @@ pub struct Rendered {
     pub links: Vec<LinkRef>,
     /// Every phone number in the text.
     pub phones: Vec<PhoneRef>,
+    /// 1-based lines of the level-1 headings (`# Title` or `Title` over `===`); code blocks hold
+    /// none.
+    pub level_one_heading_lines: Vec<usize>,
 }
 
 impl Rendered {
@@ -121,12 +125,12 @@ pub fn render(markdown: &str) -> Rendered {
         .collect();
     let line_of = |offset: usize| line_starts.partition_point(|&start| start <= offset);
 
-    let events: Vec<(Event, std::ops::Range<usize>)> = Parser::new_ext(markdown, options())
+    let events: Vec<(Event<'_>, Range<usize>)> = Parser::new_ext(markdown, options())
         .into_offset_iter()
         .collect();
 
     let mut used_ids = HashSet::new();
-    let mut output: Vec<Event> = Vec::with_capacity(events.len());
+    let mut output: Vec<Event<'_>> = Vec::with_capacity(events.len());
     let mut headings = Vec::new();
     let mut sections = vec![Section {
         heading: None,
@@ -134,6 +138,7 @@ pub fn render(markdown: &str) -> Rendered {
     }];
     let mut links = Vec::new();
     let mut phones = Vec::new();
+    let mut level_one_heading_lines = Vec::new();
     let mut link_depth = 0usize;
     let mut code_depth = 0usize;
 
@@ -141,54 +146,24 @@ pub fn render(markdown: &str) -> Rendered {
     while index < events.len() {
         let (event, range) = &events[index];
         match event {
-            Event::Start(Tag::Heading {
-                level,
-                classes,
-                attrs,
-                ..
-            }) => {
-                // Collect the heading's own events up to its end, to know its text before opening it.
-                let end = events[index..]
-                    .iter()
-                    .position(|(e, _)| matches!(e, Event::End(TagEnd::Heading(_))))
-                    .map_or(events.len(), |offset| index + offset);
-                let text: String = events[index + 1..end]
-                    .iter()
-                    .filter_map(|(e, _)| match e {
-                        Event::Text(t) | Event::Code(t) => Some(t.as_ref()),
-                        _ => None,
-                    })
-                    .collect();
-                let text = text.trim().to_string();
-                let id = unique_id(&slugify(&text), &mut used_ids);
-                let level_number = heading_level_number(*level);
-                output.push(Event::Start(Tag::Heading {
-                    level: *level,
-                    id: Some(CowStr::from(id.clone())),
-                    classes: classes.clone(),
-                    attrs: attrs.clone(),
-                }));
-                output.extend(events[index + 1..end].iter().map(|(e, _)| e.clone()));
-                output.push(Event::InlineHtml(CowStr::from(format!(
-                    " <a class=\"anchor\" href=\"#{id}\" aria-label=\"Link to this section\">#</a>"
-                ))));
-                if let Some((end_event, _)) = events.get(end) {
-                    output.push(end_event.clone());
-                }
-                let heading = Heading {
-                    level: level_number,
-                    id,
-                    text,
-                };
-                if level_number >= 2 {
+            Event::Start(opening @ Tag::Heading { level, .. }) => {
+                let (heading, end) = push_heading(
+                    &events,
+                    index,
+                    (opening, *level),
+                    &mut used_ids,
+                    &mut output,
+                );
+                if heading.level >= 2 {
                     headings.push(heading.clone());
                     sections.push(Section {
                         heading: Some(heading),
                         text: String::new(),
                     });
+                } else {
+                    level_one_heading_lines.push(line_of(range.start));
                 }
                 index = end + 1;
-                let _ = range;
                 continue;
             }
             Event::Start(Tag::Link { dest_url, .. }) => {
@@ -251,22 +226,72 @@ pub fn render(markdown: &str) -> Rendered {
     let mut html = String::with_capacity(markdown.len() * 2);
     pulldown_cmark::html::push_html(&mut html, output.into_iter());
     let html = SANITIZER.clean(&html).to_string();
+    Rendered {
+        html,
+        headings,
+        sections: trimmed(sections),
+        links,
+        phones,
+        level_one_heading_lines,
+    }
+}
 
+/// Copies the heading that `opening` (its tag and level) starts at `events[start]` to `output`
+/// with a unique id (recorded in `used_ids`) and an anchor link; returns the heading and the index
+/// of its end event.
+fn push_heading<'a>(
+    events: &[(Event<'a>, Range<usize>)],
+    start: usize,
+    (opening, level): (&Tag<'a>, HeadingLevel),
+    used_ids: &mut HashSet<String>,
+    output: &mut Vec<Event<'a>>,
+) -> (Heading, usize) {
+    // Collect the heading's own events up to its end, to know its text before opening it.
+    let end = events[start..]
+        .iter()
+        .position(|(e, _)| matches!(e, Event::End(TagEnd::Heading(_))))
+        .map_or(events.len(), |offset| start + offset);
+    let text: String = events[start + 1..end]
+        .iter()
+        .filter_map(|(e, _)| match e {
+            Event::Text(t) | Event::Code(t) => Some(t.as_ref()),
+            _ => None,
+        })
+        .collect();
+    let text = text.trim().to_string();
+    let id = unique_id(&slugify(&text), used_ids);
+    let mut opening = opening.clone();
+    if let Tag::Heading { id: tag_id, .. } = &mut opening {
+        *tag_id = Some(CowStr::from(id.clone()));
+    }
+    output.push(Event::Start(opening));
+    output.extend(events[start + 1..end].iter().map(|(e, _)| e.clone()));
+    output.push(Event::InlineHtml(CowStr::from(format!(
+        " <a class=\"anchor\" href=\"#{id}\" aria-label=\"Link to this section\">#</a>"
+    ))));
+    if let Some((end_event, _)) = events.get(end) {
+        output.push(end_event.clone());
+    }
+    let heading = Heading {
+        level: heading_level_number(level),
+        id,
+        text,
+    };
+    (heading, end)
+}
+
+/// The sections with their text trimmed, without an empty lead before the first heading.
+fn trimmed(mut sections: Vec<Section>) -> Vec<Section> {
     for section in &mut sections {
         section.text = section.text.trim().to_string();
     }
     if sections[0].text.is_empty() && sections.len() > 1 {
         sections.remove(0);
     }
-    Rendered {
-        html,
-        headings,
-        sections,
-        links,
-        phones,
-    }
+    sections
 }
 
+/// Appends text to the current section.
 fn push_text(section: Option<&mut Section>, text: &str) {
     if let Some(section) = section {
         section.text.push_str(text);
@@ -296,7 +321,8 @@ fn link_phones<'a>(text: &str, found: &[FoundPhone]) -> Vec<Event<'a>> {
     events
 }
 
-fn escape_html(text: &str) -> String {
+/// Escapes text for HTML element content and double-quoted attribute values.
+pub(crate) fn escape_html(text: &str) -> String {
     let mut escaped = String::with_capacity(text.len());
     for character in text.chars() {
         match character {
@@ -310,6 +336,7 @@ fn escape_html(text: &str) -> String {
     escaped
 }
 
+/// `base`, or `base-2`, `base-3`… when taken; the id returned is recorded in `used`.
 fn unique_id(base: &str, used: &mut HashSet<String>) -> String {
     let mut candidate = base.to_string();
     let mut counter = 2;
@@ -320,6 +347,7 @@ fn unique_id(base: &str, used: &mut HashSet<String>) -> String {
     candidate
 }
 
+/// 1 for `#` through 6 for `######`.
 fn heading_level_number(level: HeadingLevel) -> u8 {
     match level {
         HeadingLevel::H1 => 1,
@@ -357,6 +385,22 @@ mod tests {
         assert!(rendered.html.contains("href=\"#call-now-2\""));
         assert_eq!(rendered.sections.len(), 3);
         assert_eq!(rendered.sections[1].text, "text");
+    }
+
+    #[test]
+    fn level_one_headings_are_reported_with_lines_outside_code() {
+        for (markdown, lines) in [
+            ("# Title\n\ntext\n", vec![1]),
+            ("text\n\nTitle\n=====\n", vec![3]),
+            ("```\n# comment\n```\n\n    # indented\n", vec![]),
+            ("## Section\n\nSub\n---\n", vec![]),
+        ] {
+            assert_eq!(
+                render(markdown).level_one_heading_lines,
+                lines,
+                "{markdown:?}"
+            );
+        }
     }
 
     #[test]

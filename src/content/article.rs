@@ -4,11 +4,44 @@
 use std::path::Path;
 use std::sync::Arc;
 
+use super::error::Problem;
 use super::model::{Article, ArticleBody, FrontMatter};
-use super::{Problem, toml_problem};
+use super::sources::SourceFile;
+use super::toml_file::{find_line, toml_problem};
 use crate::markdown::{self, LinkRef, PhoneRef};
 
 const FENCE: &str = "+++";
+
+/// An article with the links and phone numbers of its body (checked once every target is known).
+pub(super) type ArticleParts = (Article, Vec<LinkRef>, Vec<PhoneRef>);
+
+/// An article file after parsing: everything validation needs once the file's text is gone.
+pub(super) struct ParsedArticle {
+    /// The path and the file's head (fences and front matter): cross-reference problems are
+    /// located in it, with the file's own line numbers.
+    pub(super) head: SourceFile,
+    /// Lines before the body, added to body line numbers.
+    pub(super) body_offset: usize,
+    /// The article with the links and phone numbers of its body, or what is wrong with it.
+    pub(super) parsed: Result<ArticleParts, Vec<Problem>>,
+    /// SHA-256 of the file's path and text (part of the site's source digest).
+    pub(super) digest: [u8; 32],
+}
+
+impl ParsedArticle {
+    /// Parses one article file; `compact` stores its rendered body deflated (big sites).
+    pub(super) fn parse(file: &SourceFile, compact: bool) -> ParsedArticle {
+        ParsedArticle {
+            head: SourceFile {
+                path: file.path.clone(),
+                text: head(&file.text).to_string(),
+            },
+            body_offset: body_line_offset(&file.text),
+            parsed: parse(&file.path, &file.text, compact),
+            digest: file.digest(),
+        }
+    }
+}
 
 /// The front matter text, the body text, and the 1-based line where the front matter starts.
 struct Split<'a> {
@@ -40,13 +73,13 @@ fn split(text: &str) -> Option<Split<'_>> {
 }
 
 /// Lines before the body starts (front matter and its fences), so body line N is file line N + this.
-pub(super) fn body_line_offset(text: &str) -> usize {
+fn body_line_offset(text: &str) -> usize {
     split(text).map_or(0, |s| s.body_line_offset)
 }
 
 /// The file's head: the fences and front matter before the body (the whole text when there are no
 /// fences, which parsing reports).
-pub(super) fn head(text: &str) -> &str {
+fn head(text: &str) -> &str {
     split(text).map_or(text, |parts| {
         let body_start = text.len() - parts.body.len();
         &text[..body_start]
@@ -55,11 +88,7 @@ pub(super) fn head(text: &str) -> &str {
 
 /// Parses an article file. The slug is the file name without `.md`; `compact` stores the rendered
 /// body deflated (see [`crate::compact`]).
-pub(super) fn parse(
-    path: &str,
-    text: &str,
-    compact: bool,
-) -> Result<(Article, Vec<LinkRef>, Vec<PhoneRef>), Vec<Problem>> {
+fn parse(path: &str, text: &str, compact: bool) -> Result<ArticleParts, Vec<Problem>> {
     let problem = |line: Option<usize>, message: String| Problem {
         path: path.to_string(),
         line,
@@ -93,7 +122,7 @@ pub(super) fn parse(
     for (field, value) in [("title", &front.title), ("summary", &front.summary)] {
         if value.trim().is_empty() {
             problems.push(problem(
-                super::find_line(text, field),
+                find_line(text, field),
                 format!("`{field}` must not be empty"),
             ));
         }
@@ -102,7 +131,7 @@ pub(super) fn parse(
         (Some(date), None) => date.to_string(),
         _ => {
             problems.push(problem(
-                super::find_line(text, "updated"),
+                find_line(text, "updated"),
                 "`updated` must be a plain date such as 2026-11-20 (no quotes, no time)".into(),
             ));
             String::new()
@@ -110,19 +139,17 @@ pub(super) fn parse(
     };
     if front.sources.is_empty() {
         problems.push(problem(
-            super::find_line(text, "sources"),
+            find_line(text, "sources"),
             "`sources` must name at least one guide".into(),
         ));
     }
 
     let rendered = markdown::render(parts.body);
-    for (line_index, line) in parts.body.lines().enumerate() {
-        if line.starts_with("# ") {
-            problems.push(problem(
-                Some(line_index + 1 + parts.body_line_offset),
-                "the title is the page's only `#` heading; start sections at `##`".into(),
-            ));
-        }
+    for line in &rendered.level_one_heading_lines {
+        problems.push(problem(
+            Some(line + parts.body_line_offset),
+            "the title is the page's only `#` heading; start sections at `##`".into(),
+        ));
     }
     if !problems.is_empty() {
         return Err(problems);
@@ -173,6 +200,45 @@ mod tests {
         );
         // The link is on file line 13.
         assert_eq!(links[0].line + body_line_offset(GOOD), 13);
+    }
+
+    #[test]
+    fn title_heading_check_follows_the_markdown_not_raw_lines() {
+        const FRONT: &str = "+++\ntitle = \"T\"\nsummary = \"S\"\ncategory = \"c\"\nupdated = 2026-11-20\nsources = [\"g\"]\n+++\n";
+        // (name, body, file line of the rejected `#` heading, if any); the body starts on line 8.
+        let cases = [
+            ("atx h1", "# Title again\n", Some(8)),
+            (
+                "setext h1",
+                "Intro.\n\nTitle again\n===========\n",
+                Some(10),
+            ),
+            ("comment in a fenced block", "```sh\n# comment\n```\n", None),
+            (
+                "comment in an indented block",
+                "Intro.\n\n    # comment\n",
+                None,
+            ),
+            ("h2", "## Section\n", None),
+        ];
+        for (name, body, line) in cases {
+            let text = format!("{FRONT}{body}");
+            match (parse("content/articles/x.md", &text, false), line) {
+                (Ok(_), None) => {}
+                (Err(problems), Some(line)) => {
+                    assert_eq!(problems.len(), 1, "{name}: {problems:?}");
+                    assert_eq!(problems[0].path, "content/articles/x.md", "{name}");
+                    assert_eq!(problems[0].line, Some(line), "{name}");
+                    assert!(
+                        problems[0].message.contains("only `#` heading"),
+                        "{name}: {}",
+                        problems[0].message
+                    );
+                }
+                (Ok(_), Some(_)) => panic!("{name}: accepted"),
+                (Err(problems), None) => panic!("{name}: rejected: {problems:?}"),
+            }
+        }
     }
 
     #[test]

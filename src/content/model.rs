@@ -121,7 +121,7 @@ impl Region {
 /// One phone number of a contact entry, as written in `contacts.toml`.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct NumberSource {
+pub(crate) struct NumberSource {
     /// The number as the guide writes it.
     pub display: String,
     /// Guides that give this number for this purpose.

@@ -1,9 +1,8 @@
 //! The loaded content kept beside the search index (`--index-dir`), so a restart of a big site
 //! skips rendering every article again.
 //!
-//! Loading 100,000 articles is about 11 s on two cores, nearly all of it Markdown rendering, HTML
-//! sanitising and deflating; reading the same `Site` back from one file takes a fraction of that.
-//! The file is named by a key over the running program ([`build_id`]) and the digest of every
+//! Loading a big site is nearly all Markdown rendering, HTML sanitising and deflating; reading the
+//! same `Site` back from one file skips all of that. The file is named by a key over the running program ([`build_id`]) and the digest of every
 //! content file, so it is only ever read by the program that wrote it, for exactly the content it
 //! was written from: deciding costs reading and hashing the content files, never parsing them.
 //!
@@ -20,7 +19,10 @@ use sha2::{Digest, Sha256};
 
 use crate::digest::{build_id, hex};
 
-use super::{ContentError, Site, Sources, for_each_file, read_articles, read_file, source_digest};
+use super::error::ContentError;
+use super::load::load_articles;
+use super::site::Site;
+use super::sources::{Sources, read_each};
 
 /// Bump when the cached form of `Site` changes shape in a way the program's own hash would not
 /// show (it always does today: the key includes the executable's hash; this is belt and braces).
@@ -70,8 +72,8 @@ impl Site {
     pub fn load_cached(dir: &Path, cache_dir: &Path) -> Result<(Site, CacheUse), ContentError> {
         let started = Instant::now();
         let (sources, article_paths) = Sources::read_settings(dir)?;
-        let digests = for_each_file(&article_paths, |path| Ok(read_file(path)?.digest()))?;
-        let digest = source_digest(&sources, digests);
+        let digests = read_each(&article_paths, |file| file.digest())?;
+        let digest = sources.digest(digests);
         let path = cache_path(cache_dir, &digest);
         if path.exists() {
             match read_cache(&path, &digest) {
@@ -89,7 +91,7 @@ impl Site {
                 ),
             }
         }
-        let site = Site::validate(&sources, read_articles(&article_paths)?)?;
+        let site = load_articles(&sources, &article_paths)?;
         // The digest of what was parsed: a file edited since the first pass is keyed by its new
         // text, so the cache never pairs a key with other content.
         let path = cache_path(cache_dir, &site.source_digest);
@@ -124,11 +126,10 @@ fn read_cache(path: &Path, digest: &[u8; 32]) -> Result<Site, String> {
     if Sha256::digest(payload).as_slice() != checksum {
         return Err("its checksum does not match: the file is damaged".to_string());
     }
-    let mut site: Site = postcard::from_bytes(payload).map_err(|error| error.to_string())?;
+    let site: Site = postcard::from_bytes(payload).map_err(|error| error.to_string())?;
     if &site.source_digest != digest {
         return Err("it holds other content".to_string());
     }
-    site.build_lookup_tables();
     Ok(site)
 }
 
