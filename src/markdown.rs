@@ -308,32 +308,20 @@ fn link_phones<'a>(text: &str, found: &[FoundPhone]) -> Vec<Event<'a>> {
                 text[position..phone.range.start].to_string(),
             )));
         }
+        // The number as written is a text event, so pulldown-cmark's writer escapes it like any
+        // other text: no escaper of our own.
         events.push(Event::InlineHtml(CowStr::from(format!(
-            "<a class=\"tel\" href=\"tel:{}\">{}</a>",
-            phone.phone.e164(),
-            escape_html(&phone.written)
+            "<a class=\"tel\" href=\"tel:{}\">",
+            phone.phone.e164()
         ))));
+        events.push(Event::Text(CowStr::from(phone.written.clone())));
+        events.push(Event::InlineHtml(CowStr::Borrowed("</a>")));
         position = phone.range.end;
     }
     if position < text.len() {
         events.push(Event::Text(CowStr::from(text[position..].to_string())));
     }
     events
-}
-
-/// Escapes text for HTML element content and double-quoted attribute values.
-pub(crate) fn escape_html(text: &str) -> String {
-    let mut escaped = String::with_capacity(text.len());
-    for character in text.chars() {
-        match character {
-            '&' => escaped.push_str("&amp;"),
-            '<' => escaped.push_str("&lt;"),
-            '>' => escaped.push_str("&gt;"),
-            '"' => escaped.push_str("&quot;"),
-            _ => escaped.push(character),
-        }
-    }
-    escaped
 }
 
 /// `base`, or `base-2`, `base-3`… when taken; the id returned is recorded in `used`.

@@ -376,10 +376,7 @@ mod tests {
     }
 
     fn rendered(snapshot: &Snapshot, path: &str) -> Arc<CachedResponse> {
-        snapshot
-            .page(path)
-            .expect("a known page")
-            .expect("renders")
+        snapshot.page(path).expect("a known page").expect("renders")
     }
 
     fn lazy_policy(lazy_budget_bytes: usize) -> RenderPolicy {
