@@ -1,16 +1,14 @@
-//! Query understanding that needs no index: normalising raw input, finding phone numbers in any
-//! written form, splitting the rest into words (stemmed like the index), and matching synonym groups.
+//! Query understanding that needs no index: normalising raw input, taking out phone numbers (found by
+//! [`crate::phone`]), splitting the rest into words (stemmed like the index), matching synonym groups.
 
 use std::borrow::Cow;
 use std::ops::Range;
-use std::sync::LazyLock;
 
-use regex::Regex;
 use tantivy::tokenizer::TextAnalyzer;
 
 use super::MAX_QUERY_CHARS;
 use crate::content::SynonymGroup;
-use crate::phone::Phone;
+use crate::phone::{TypedNumber, find_typed_phones};
 
 /// A query after cleaning: control characters gone, whitespace collapsed, cut to the cap.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -126,74 +124,20 @@ impl PhoneForm {
     }
 }
 
-/// Complete numbers: optional `+1`/`1`, area code (bare or bracketed), then seven digits or keypad
-/// letters (`1-800-AXP-EARN`), with `-`, `.`, space or nothing between groups.
-static FULL_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?ix)
-        (?:^|[^\w+])
-        (
-          (?:\+?\s?1[\s.\-]?)?
-          (?:\(\s?\d{3}\s?\)\s?|\d{3}[\s.\-]?)
-          [0-9a-z]{3}[\s.\-]?[0-9a-z]{4}
-        )
-        (?:$|[^\w])",
-    )
-    .expect("full number pattern compiles")
-});
-
-/// The last seven digits alone: `528-4800`, `528 4800`, `5284800`.
-static LOCAL_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:^|[^\w])([2-9]\d{2}[\s.\-]?\d{4})(?:$|[^\w])").expect("local pattern compiles")
-});
-
-/// Finds phone numbers in any written form and returns them with the text that is left once they
-/// are blanked out (same length, so word offsets stay valid).
+/// Finds phone numbers in any written form (with [`find_typed_phones`], each distinct number once)
+/// and returns them with the text that is left once they are blanked out (same length, so word
+/// offsets stay valid).
 pub(crate) fn extract_phones(text: &str) -> (Vec<PhoneForm>, String) {
+    let (found, rest) = find_typed_phones(text);
     let mut forms: Vec<PhoneForm> = Vec::new();
-    let mut rest = text.to_string();
-    let blank = |rest: &mut String, range: Range<usize>| {
-        rest.replace_range(range.clone(), &" ".repeat(range.len()));
-    };
-    let mut start = 0;
-    while start < text.len() {
-        let Some(captures) = FULL_NUMBER.captures(&text[start..]) else {
-            break;
+    for (_, number) in found {
+        let form = match number {
+            TypedNumber::Full(phone) => PhoneForm::Full(phone.national_digits().to_string()),
+            TypedNumber::Local(digits) => PhoneForm::Local(digits),
         };
-        let Some(span) = captures.get(1) else { break };
-        let range = start + span.start()..start + span.end();
-        let written = span.as_str();
-        let letters = written.chars().filter(char::is_ascii_alphabetic).count();
-        let digits = written.chars().filter(char::is_ascii_digit).count();
-        // Letters only count in vanity form: led by real digits, at most the seven keypad places.
-        let plausible = letters == 0 || (digits >= 3 && letters <= 7);
-        if plausible && let Some(phone) = Phone::parse(&written.replace(' ', "")) {
-            let form = PhoneForm::Full(phone.national_digits().to_string());
-            if !forms.contains(&form) {
-                forms.push(form);
-            }
-            blank(&mut rest, range.clone());
-        }
-        start = range.end.max(start + 1);
-        while !text.is_char_boundary(start) {
-            start += 1;
-        }
-    }
-    let mut start = 0;
-    let blanked = rest.clone();
-    while start < blanked.len() {
-        let Some(captures) = LOCAL_NUMBER.captures(&blanked[start..]) else {
-            break;
-        };
-        let Some(span) = captures.get(1) else { break };
-        let range = start + span.start()..start + span.end();
-        let digits: String = span.as_str().chars().filter(char::is_ascii_digit).collect();
-        let form = PhoneForm::Local(digits);
         if !forms.contains(&form) {
             forms.push(form);
         }
-        blank(&mut rest, range.clone());
-        start = range.end;
     }
     (forms, rest)
 }
