@@ -12,7 +12,7 @@ use tantivy::index::SegmentId;
 use tantivy::{DocId, Score, Searcher, SegmentOrdinal, SegmentReader};
 
 use super::HitKind;
-use super::index::ORDINAL;
+use super::schema::ORDINAL;
 
 /// A catalog ordinal with its final score.
 #[derive(Debug, Clone, Copy)]

@@ -13,7 +13,7 @@ use tantivy::query::{
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{Searcher, Term};
 
-use super::index::Fields;
+use super::schema::Fields;
 use super::snippet::Highlight;
 use super::understand::{Analyzers, PhoneForm, Synonyms, WordRole, extract_phones};
 
@@ -876,7 +876,11 @@ mod tests {
             ("kitten", "sitting", 3),
             ("ca", "abc", 3),
         ] {
-            assert_eq!(strsim::osa_distance(left, right), distance, "{left} {right}");
+            assert_eq!(
+                strsim::osa_distance(left, right),
+                distance,
+                "{left} {right}"
+            );
         }
     }
 

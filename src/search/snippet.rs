@@ -278,7 +278,7 @@ fn render(text: &str, window: Range<usize>, highlights: &[Range<usize>]) -> Vec<
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::search::index::analyzers;
+    use crate::search::schema::analyzers;
 
     fn show(fragments: &[Fragment]) -> String {
         fragments

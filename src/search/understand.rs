@@ -359,7 +359,7 @@ impl Synonyms {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::search::index::analyzers;
+    use crate::search::schema::analyzers;
 
     #[test]
     fn query_stop_words_are_sorted_for_binary_search() {
