@@ -12,7 +12,7 @@ use super::catalog::{ArticleRecord, Catalog, ContactRecord, FaqRecord, Source, i
 use super::schema::Fields;
 use super::types::{HitKind, PhoneLink, SearchError};
 use super::understand::fold_acronyms;
-use crate::content::{Region, Site};
+use crate::content::{Article, Contact, Faq, Region, Site};
 use crate::phone::{Phone, find_phones_in_prose};
 
 /// Digits a number is searched by: the written forms reduced to digits (11, 10 and the last 7).
@@ -133,7 +133,7 @@ fn tokens_within(
 
 /// Builds the catalog of the site, adding every document to `writer` when there is one. Without a
 /// writer nothing is indexed and no article text is read: that is how an index reused from disk
-/// gets its catalog (well under a second at 100,000 articles).
+/// gets its catalog cheaply.
 pub(crate) fn add_site(
     site: &Site,
     writer: Option<&IndexWriter>,
@@ -153,37 +153,58 @@ pub(crate) fn add_site(
             ..Catalog::default()
         },
     };
-
     // Contacts first: on equal scores the directory entry is the better answer.
     for contact in &site.contacts {
-        let mut parts: Vec<String> = Vec::new();
-        let displays: Vec<&str> = contact.numbers.iter().map(|n| n.display.as_str()).collect();
-        if !displays.is_empty() {
-            let mut numbers = displays.join(" or ");
-            if let Some(vanity) = &contact.vanity {
-                numbers.push_str(&format!(" ({vanity})"));
-            }
-            parts.push(numbers);
-        }
-        if let Some(toll) = contact.toll {
-            parts.push(toll.label().to_string());
-        }
-        if contact.region == Region::Abroad {
-            parts.push(Region::Abroad.label().to_string());
-        }
-        if let Some(hours) = &contact.hours {
-            parts.push(format!("Hours: {hours}"));
-        }
-        if !contact.address.is_empty() {
-            parts.push(contact.address.join(", "));
-        }
-        parts.extend(contact.email.iter().cloned());
-        parts.extend(contact.url.iter().cloned());
-        parts.extend(contact.notes.iter().cloned());
-        parts.extend(contact.conflict.iter().cloned());
-        parts.extend(contact.numbers.iter().filter_map(|n| n.note.clone()));
-        let text = join_sentences(&parts);
+        builder.add_contact(contact)?;
+    }
+    for article in &site.articles {
+        let category = category_index.get(article.category.as_str()).copied();
+        builder.add_article(article, category)?;
+    }
+    for faq in &site.faqs {
+        let category = category_index.get(faq.category.as_str()).copied();
+        builder.add_faq(faq, category)?;
+    }
+    Ok(builder.catalog)
+}
 
+/// A contact entry as prose: its numbers (and vanity form), billing, region, hours, address,
+/// email, web address and notes.
+fn contact_text(contact: &Contact) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let displays: Vec<&str> = contact.numbers.iter().map(|n| n.display.as_str()).collect();
+    if !displays.is_empty() {
+        let mut numbers = displays.join(" or ");
+        if let Some(vanity) = &contact.vanity {
+            numbers.push_str(&format!(" ({vanity})"));
+        }
+        parts.push(numbers);
+    }
+    if let Some(toll) = contact.toll {
+        parts.push(toll.label().to_string());
+    }
+    if contact.region == Region::Abroad {
+        parts.push(Region::Abroad.label().to_string());
+    }
+    if let Some(hours) = &contact.hours {
+        parts.push(format!("Hours: {hours}"));
+    }
+    if !contact.address.is_empty() {
+        parts.push(contact.address.join(", "));
+    }
+    parts.extend(contact.email.iter().cloned());
+    parts.extend(contact.url.iter().cloned());
+    parts.extend(contact.notes.iter().cloned());
+    parts.extend(contact.conflict.iter().cloned());
+    parts.extend(contact.numbers.iter().filter_map(|n| n.note.clone()));
+    join_sentences(&parts)
+}
+
+impl Builder<'_> {
+    /// Adds a contact entry: its purpose, department, numbers (every written form, the first
+    /// number also on its own) and vanity spelling.
+    fn add_contact(&mut self, contact: &Contact) -> Result<(), SearchError> {
+        let text = contact_text(contact);
         let mut phones = BTreeSet::new();
         let mut primary = BTreeSet::new();
         for (position, number) in contact.numbers.iter().enumerate() {
@@ -200,13 +221,12 @@ pub(crate) fn add_site(
                 .filter(char::is_ascii_alphanumeric)
                 .collect()
         });
-        let index = builder.catalog.contacts.len();
-        let ordinal = builder.catalog.entries.len();
-        builder
-            .catalog
+        let index = self.catalog.contacts.len();
+        let ordinal = self.catalog.entries.len();
+        self.catalog
             .contact_ordinals
             .insert(contact.id.clone(), ordinal);
-        builder.catalog.contacts.push(ContactRecord {
+        self.catalog.contacts.push(ContactRecord {
             id: contact.id.clone(),
             purpose: contact.purpose.clone(),
             department: contact.department.clone(),
@@ -225,11 +245,11 @@ pub(crate) fn add_site(
                 })
                 .collect(),
         });
-        let record_text = builder.catalog.contacts[index].text.clone();
+        let record_text = self.catalog.contacts[index].text.clone();
         let mut keywords: Vec<&str> = Vec::new();
         keywords.extend(contact.vanity.as_deref());
         keywords.extend(vanity_letters.as_deref());
-        builder.add(
+        self.add(
             HitKind::Contact,
             Source::Contact(index),
             DocumentText {
@@ -241,20 +261,25 @@ pub(crate) fn add_site(
                 primary,
                 ..DocumentText::default()
             },
-        )?;
+        )
     }
 
-    for article in &site.articles {
+    /// Adds an article and one document per section under its headings.
+    fn add_article(
+        &mut self,
+        article: &Article,
+        category: Option<usize>,
+    ) -> Result<(), SearchError> {
         let body = &article.body;
         // A catalog-only pass reads no text (inflating every article's would be most of its cost):
         // every slice of the empty text below is empty, and the entries are the same.
-        let text = match builder.writer {
+        let text = match self.writer {
             Some(_) => inflated(body),
             None => Cow::Borrowed(""),
         };
         let slice = |range: &Range<usize>| text.get(range.clone()).unwrap_or_default();
         let spans = phone_spans(&text);
-        let index = builder.catalog.articles.len();
+        let index = self.catalog.articles.len();
         // The article document holds the summary and the text before the first heading; each
         // section holds its own text, so the body is indexed once.
         let lead = 0..body.sections.first().map_or(text.len(), |first| {
@@ -265,7 +290,7 @@ pub(crate) fn add_site(
         });
         let headings: Vec<&str> = body.headings.iter().map(|h| h.text.as_str()).collect();
         let keywords: Vec<&str> = article.keywords.iter().map(String::as_str).collect();
-        builder.add(
+        self.add(
             HitKind::Article,
             Source::Article(index),
             DocumentText {
@@ -278,7 +303,7 @@ pub(crate) fn add_site(
             },
         )?;
         for (position, (range, heading)) in body.sections.iter().zip(&headings).enumerate() {
-            builder.add(
+            self.add(
                 HitKind::Section,
                 Source::Section {
                     article: index,
@@ -294,20 +319,22 @@ pub(crate) fn add_site(
                 },
             )?;
         }
-        builder.catalog.articles.push(ArticleRecord {
+        self.catalog.articles.push(ArticleRecord {
             title: article.title.clone(),
             url: article.url_path(),
-            category: category_index.get(article.category.as_str()).copied(),
+            category,
             contacts: article.contacts.clone(),
             body: Arc::clone(body),
         });
+        Ok(())
     }
 
-    for faq in &site.faqs {
-        let index = builder.catalog.faqs.len();
+    /// Adds a question and its answer.
+    fn add_faq(&mut self, faq: &Faq, category: Option<usize>) -> Result<(), SearchError> {
+        let index = self.catalog.faqs.len();
         let spans = phone_spans(&faq.answer_text);
         let keywords: Vec<&str> = faq.keywords.iter().map(String::as_str).collect();
-        builder.add(
+        self.add(
             HitKind::Faq,
             Source::Faq(index),
             DocumentText {
@@ -318,16 +345,16 @@ pub(crate) fn add_site(
                 ..DocumentText::default()
             },
         )?;
-        builder.catalog.faqs.push(FaqRecord {
+        self.catalog.faqs.push(FaqRecord {
             question: faq.question.clone(),
             url: faq.url_path(),
-            category: category_index.get(faq.category.as_str()).copied(),
+            category,
             contacts: faq.contacts.clone(),
             phones: spans.into_iter().map(|(range, _)| range).collect(),
             text: faq.answer_text.clone(),
         });
+        Ok(())
     }
-    Ok(builder.catalog)
 }
 
 /// Joins parts into prose, adding a full stop where a part does not end one.

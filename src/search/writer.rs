@@ -4,7 +4,7 @@
 use std::time::Instant;
 
 use tantivy::Index;
-use tantivy::index::SegmentId;
+use tantivy::index::{SegmentId, SegmentMeta};
 use tantivy::merge_policy::NoMergePolicy;
 
 use super::catalog::Catalog;
@@ -60,22 +60,10 @@ pub(crate) fn write_documents(
     } else {
         threads
     };
-    let mut groups: Vec<(u32, Vec<SegmentId>)> = vec![(0, Vec::new()); target];
-    let mut by_size: Vec<(u32, SegmentId)> = metas
+    let merges: Vec<_> = merge_groups(&metas, target)
         .iter()
-        .map(|meta| (meta.num_docs(), meta.id()))
-        .collect();
-    by_size.sort_by_key(|(docs, _)| std::cmp::Reverse(*docs));
-    for (docs, id) in by_size {
-        if let Some(smallest) = groups.iter_mut().min_by_key(|(total, _)| *total) {
-            smallest.0 += docs;
-            smallest.1.push(id);
-        }
-    }
-    let merges: Vec<_> = groups
-        .iter()
-        .filter(|(_, ids)| ids.len() > 1)
-        .map(|(_, ids)| writer.merge(ids))
+        .filter(|ids| ids.len() > 1)
+        .map(|ids| writer.merge(ids))
         .collect();
     for merge in merges {
         merge.wait().map_err(|source| SearchError::Commit {
@@ -99,4 +87,22 @@ pub(crate) fn write_documents(
         "search index built"
     );
     Ok(catalog)
+}
+
+/// Splits the segments into `target` groups of about equal document counts (largest first, each
+/// into the group with the fewest documents so far); each group is merged into one segment.
+fn merge_groups(metas: &[SegmentMeta], target: usize) -> Vec<Vec<SegmentId>> {
+    let mut groups: Vec<(u32, Vec<SegmentId>)> = vec![(0, Vec::new()); target];
+    let mut by_size: Vec<(u32, SegmentId)> = metas
+        .iter()
+        .map(|meta| (meta.num_docs(), meta.id()))
+        .collect();
+    by_size.sort_by_key(|(docs, _)| std::cmp::Reverse(*docs));
+    for (docs, id) in by_size {
+        if let Some(smallest) = groups.iter_mut().min_by_key(|(total, _)| *total) {
+            smallest.0 += docs;
+            smallest.1.push(id);
+        }
+    }
+    groups.into_iter().map(|(_, ids)| ids).collect()
 }
