@@ -18,7 +18,7 @@ const CLEARLY_BETTER: f32 = 1.25;
 
 impl SearchIndex {
     /// Counts every match, then ranks: all of them on an ordinary result set; on a huge one
-    /// (scoring a hundred thousand matches costs too much) without the closeness check in running
+    /// (scoring every one of them costs too much) without the closeness check in running
     /// text, and first only the pages with a required concept in a title, heading or keywords
     /// (those are the ones that rank), falling back to all when they do not fill the page.
     pub(crate) fn rank(

@@ -37,7 +37,7 @@ use crate::digest::build_id;
 /// the schema, the running program ([`build_id`]) and the content ([`Site::source_digest`]). Equal
 /// keys mean an index built earlier, by this very program from this very content, can be served as
 /// is; any content edit, and any new build of the program, gives a new key. Computing it touches no
-/// article text, so deciding to reuse an index costs milliseconds even at 100,000 articles.
+/// article text, so deciding to reuse an index stays cheap however large the site.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct IndexKey([u8; 32]);
 
