@@ -21,9 +21,18 @@ pub(crate) fn inflated(body: &ArticleBody) -> Cow<'_, str> {
 /// Where a catalog entry comes from.
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Source {
+    /// An article, by its index in [`Catalog::articles`].
     Article(usize),
-    Section { article: usize, section: usize },
+    /// A section: its article's index and the section's position in that article.
+    Section {
+        /// Index in [`Catalog::articles`].
+        article: usize,
+        /// Position among the article's headings and sections.
+        section: usize,
+    },
+    /// An FAQ, by its index in [`Catalog::faqs`].
     Faq(usize),
+    /// A contact entry, by its index in [`Catalog::contacts`].
     Contact(usize),
 }
 
@@ -31,58 +40,81 @@ pub(crate) enum Source {
 /// own [`ArticleBody`] (shared, not copied: on a big site it is the largest part of the content).
 #[derive(Debug)]
 pub(crate) struct ArticleRecord {
-    pub title: String,
-    pub url: String,
-    pub category: Option<usize>,
-    pub contacts: Vec<String>,
-    pub body: Arc<ArticleBody>,
+    /// The article's title.
+    pub(crate) title: String,
+    /// Its site path.
+    pub(crate) url: String,
+    /// Its category, by index in [`Catalog::categories`].
+    pub(crate) category: Option<usize>,
+    /// The contact ids it names, in the order it names them.
+    pub(crate) contacts: Vec<String>,
+    /// Its text, headings and section ranges.
+    pub(crate) body: Arc<ArticleBody>,
 }
 
 /// What the results page needs about an FAQ.
 #[derive(Debug)]
 pub(crate) struct FaqRecord {
-    pub question: String,
-    pub url: String,
-    pub category: Option<usize>,
-    pub contacts: Vec<String>,
+    /// The question.
+    pub(crate) question: String,
+    /// Its site path with anchor.
+    pub(crate) url: String,
+    /// Its category, by index in [`Catalog::categories`].
+    pub(crate) category: Option<usize>,
+    /// The contact ids it names.
+    pub(crate) contacts: Vec<String>,
     /// Where phone numbers are written in `text`.
-    pub phones: Vec<Range<usize>>,
-    pub text: String,
+    pub(crate) phones: Vec<Range<usize>>,
+    /// The answer as plain text.
+    pub(crate) text: String,
 }
 
 /// What the results page needs about a contact entry.
 #[derive(Debug)]
 pub(crate) struct ContactRecord {
-    pub id: String,
-    pub purpose: String,
-    pub department: String,
-    pub url: String,
-    pub text: String,
+    /// The contact's id.
+    pub(crate) id: String,
+    /// What it is for (the hit's title).
+    pub(crate) purpose: String,
+    /// Its department (the breadcrumb's last part).
+    pub(crate) department: String,
+    /// Its site path with anchor.
+    pub(crate) url: String,
+    /// The entry as prose: numbers, billing, hours, address, notes.
+    pub(crate) text: String,
     /// Where phone numbers are written in `text`.
-    pub phone_ranges: Vec<Range<usize>>,
-    pub phones: Vec<PhoneLink>,
+    pub(crate) phone_ranges: Vec<Range<usize>>,
+    /// Its numbers, for click-to-call.
+    pub(crate) phones: Vec<PhoneLink>,
 }
 
 /// Everything a hit shows, by ordinal; held outside the index so nothing is stored twice.
 #[derive(Debug, Default)]
 pub(crate) struct Catalog {
-    pub entries: Vec<Source>,
-    pub kinds: Vec<HitKind>,
-    pub categories: Vec<String>,
-    pub articles: Vec<ArticleRecord>,
-    pub faqs: Vec<FaqRecord>,
-    pub contacts: Vec<ContactRecord>,
-    pub contact_ordinals: HashMap<String, usize>,
+    /// Where each entry comes from, by ordinal.
+    pub(crate) entries: Vec<Source>,
+    /// The kind of each entry, by ordinal (shared with the collectors).
+    pub(crate) kinds: Vec<HitKind>,
+    /// Category titles, in the site's order.
+    pub(crate) categories: Vec<String>,
+    /// The articles, in the site's order.
+    pub(crate) articles: Vec<ArticleRecord>,
+    /// The FAQs, in the site's order.
+    pub(crate) faqs: Vec<FaqRecord>,
+    /// The contact entries, in the site's order.
+    pub(crate) contacts: Vec<ContactRecord>,
+    /// The ordinal of each contact entry, by contact id.
+    pub(crate) contact_ordinals: HashMap<String, usize>,
 }
 
 impl Catalog {
     /// The kind of hit an entry is.
-    pub fn kind(&self, ordinal: usize) -> HitKind {
+    pub(crate) fn kind(&self, ordinal: usize) -> HitKind {
         self.kinds[ordinal]
     }
 
     /// Hit title.
-    pub fn title(&self, ordinal: usize) -> &str {
+    pub(crate) fn title(&self, ordinal: usize) -> &str {
         match self.entries[ordinal] {
             Source::Article(index) => &self.articles[index].title,
             Source::Section { article, section } => {
@@ -94,7 +126,7 @@ impl Catalog {
     }
 
     /// Site path of the hit, with its anchor.
-    pub fn url(&self, ordinal: usize) -> String {
+    pub(crate) fn url(&self, ordinal: usize) -> String {
         match self.entries[ordinal] {
             Source::Article(index) => self.articles[index].url.clone(),
             Source::Section { article, section } => {
@@ -107,7 +139,7 @@ impl Catalog {
     }
 
     /// Category title, for articles, sections and FAQs.
-    pub fn category(&self, ordinal: usize) -> Option<&str> {
+    pub(crate) fn category(&self, ordinal: usize) -> Option<&str> {
         let category = match self.entries[ordinal] {
             Source::Article(index) | Source::Section { article: index, .. } => {
                 self.articles[index].category
@@ -119,7 +151,7 @@ impl Catalog {
     }
 
     /// Trail above the title: category (and article, for a section); a contact's department.
-    pub fn breadcrumb(&self, ordinal: usize) -> Vec<String> {
+    pub(crate) fn breadcrumb(&self, ordinal: usize) -> Vec<String> {
         let mut trail: Vec<String> = self
             .category(ordinal)
             .map(str::to_string)
@@ -138,7 +170,7 @@ impl Catalog {
     }
 
     /// The contact ids a hit names: its own id, or the contacts an article or FAQ lists.
-    pub fn contacts(&self, ordinal: usize) -> &[String] {
+    pub(crate) fn contacts(&self, ordinal: usize) -> &[String] {
         match self.entries[ordinal] {
             Source::Article(index) | Source::Section { article: index, .. } => {
                 &self.articles[index].contacts
@@ -149,12 +181,12 @@ impl Catalog {
     }
 
     /// The catalog ordinal of a contact entry.
-    pub fn contact_ordinal(&self, id: &str) -> Option<usize> {
+    pub(crate) fn contact_ordinal(&self, id: &str) -> Option<usize> {
         self.contact_ordinals.get(id).copied()
     }
 
     /// The text the snippet is cut from.
-    pub fn text(&self, ordinal: usize) -> Cow<'_, str> {
+    pub(crate) fn text(&self, ordinal: usize) -> Cow<'_, str> {
         match self.entries[ordinal] {
             Source::Article(index) => inflated(&self.articles[index].body),
             Source::Section { article, section } => {
@@ -171,7 +203,7 @@ impl Catalog {
     }
 
     /// Where phone numbers are written in [`Catalog::text`].
-    pub fn phone_ranges(&self, ordinal: usize) -> Vec<Range<usize>> {
+    pub(crate) fn phone_ranges(&self, ordinal: usize) -> Vec<Range<usize>> {
         match self.entries[ordinal] {
             Source::Article(index) => self.articles[index].body.phones.clone(),
             Source::Section { article, section } => {
@@ -189,7 +221,7 @@ impl Catalog {
     }
 
     /// Bytes of snippet text held (for the build log).
-    pub fn text_bytes(&self) -> usize {
+    pub(crate) fn text_bytes(&self) -> usize {
         self.articles
             .iter()
             .map(|a| a.body.text.size())
@@ -199,7 +231,7 @@ impl Catalog {
     }
 
     /// A contact hit's numbers.
-    pub fn phones(&self, ordinal: usize) -> Vec<PhoneLink> {
+    pub(crate) fn phones(&self, ordinal: usize) -> Vec<PhoneLink> {
         match self.entries[ordinal] {
             Source::Contact(index) => self.contacts[index].phones.clone(),
             _ => Vec::new(),
@@ -207,7 +239,7 @@ impl Catalog {
     }
 
     /// Title shown in typeahead: a section names its article too.
-    pub fn suggestion_title(&self, ordinal: usize) -> String {
+    pub(crate) fn suggestion_title(&self, ordinal: usize) -> String {
         match self.entries[ordinal] {
             Source::Section { article, section } => {
                 let article = &self.articles[article];

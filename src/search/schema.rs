@@ -41,25 +41,25 @@ pub(crate) fn analyzers() -> Analyzers {
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Fields {
     /// Article title, FAQ question, contact purpose.
-    pub title: Field,
+    pub(crate) title: Field,
     /// Article headings, a section's own heading, contact department.
-    pub headings: Field,
+    pub(crate) headings: Field,
     /// Editors' keywords; a contact's vanity number, billing and region.
-    pub keywords: Field,
+    pub(crate) keywords: Field,
     /// A section's article title: context that should count a little.
-    pub context: Field,
+    pub(crate) context: Field,
     /// The plain text.
-    pub body: Field,
+    pub(crate) body: Field,
     /// Words unstemmed (all but section bodies): the dictionary for typo correction and prefixes.
-    pub spell: Field,
+    pub(crate) spell: Field,
     /// A contact's own numbers as digits (10, 11 and the last 7).
-    pub phone: Field,
+    pub(crate) phone: Field,
     /// A contact's first number only, so the entry a number belongs to most ranks first.
-    pub phone_primary: Field,
+    pub(crate) phone_primary: Field,
     /// Numbers mentioned in an article, section or FAQ, as digits.
-    pub phone_mention: Field,
+    pub(crate) phone_mention: Field,
     /// Position in the catalog.
-    pub ordinal: Field,
+    pub(crate) ordinal: Field,
 }
 
 /// Name of the ordinal fast field, read by the collector.

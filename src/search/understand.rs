@@ -14,9 +14,9 @@ use crate::phone::{TypedNumber, find_typed_phones};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Normalised {
     /// The text that is searched and echoed back.
-    pub text: String,
+    pub(crate) text: String,
     /// Whether the input was longer than [`MAX_QUERY_CHARS`] and was cut.
-    pub truncated: bool,
+    pub(crate) truncated: bool,
 }
 
 /// Characters that render as nothing or reorder text; they never carry meaning in a query.
@@ -104,14 +104,14 @@ pub(crate) enum PhoneForm {
 
 impl PhoneForm {
     /// The digits searched in the phone fields.
-    pub fn digits(&self) -> &str {
+    pub(crate) fn digits(&self) -> &str {
         match self {
             PhoneForm::Full(digits) | PhoneForm::Local(digits) => digits,
         }
     }
 
     /// The digit groups as they appear as words in prose (`800`, `528`, `4800`), for highlighting.
-    pub fn groups(&self) -> Vec<String> {
+    pub(crate) fn groups(&self) -> Vec<String> {
         let digits = self.digits();
         let cuts: &[usize] = if digits.len() == 10 {
             &[0, 3, 6, 10]
@@ -177,29 +177,29 @@ pub(crate) enum WordRole {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Word {
     /// Lower-cased, accent-folded, as typed.
-    pub surface: String,
+    pub(crate) surface: String,
     /// The index term (stemmed); `None` for stop words the index does not hold.
-    pub stem: Option<String>,
+    pub(crate) stem: Option<String>,
     /// Byte range in the normalised query.
-    pub range: Range<usize>,
+    pub(crate) range: Range<usize>,
     /// Token position, for phrase queries.
-    pub position: usize,
+    pub(crate) position: usize,
     /// How much it counts.
-    pub role: WordRole,
+    pub(crate) role: WordRole,
 }
 
 /// The analyzers the query side shares with the index.
 #[derive(Clone)]
 pub(crate) struct Analyzers {
     /// Lower case, folded, English stop words removed, stemmed: the searchable fields.
-    pub stemmed: TextAnalyzer,
+    pub(crate) stemmed: TextAnalyzer,
     /// Lower case and folded only: the spelling dictionary.
-    pub surface: TextAnalyzer,
+    pub(crate) surface: TextAnalyzer,
 }
 
 impl Analyzers {
     /// The index term for one word, or `None` when the analyzer drops it.
-    pub fn stem(&self, word: &str) -> Option<String> {
+    pub(crate) fn stem(&self, word: &str) -> Option<String> {
         let mut analyzer = self.stemmed.clone();
         let mut stream = analyzer.token_stream(word);
         let mut stem = None;
@@ -210,7 +210,7 @@ impl Analyzers {
     }
 
     /// Every stemmed term of a phrase, stop words left out.
-    pub fn stems(&self, text: &str) -> Vec<String> {
+    pub(crate) fn stems(&self, text: &str) -> Vec<String> {
         let mut analyzer = self.stemmed.clone();
         let folded = fold_acronyms(text);
         let mut stream = analyzer.token_stream(&folded);
@@ -222,7 +222,7 @@ impl Analyzers {
     }
 
     /// Splits (phone-free) query text into words.
-    pub fn words(&self, text: &str) -> Vec<Word> {
+    pub(crate) fn words(&self, text: &str) -> Vec<Word> {
         let folded = fold_acronyms(text);
         let mut analyzer = self.surface.clone();
         let mut stream = analyzer.token_stream(&folded);
@@ -286,16 +286,16 @@ pub(crate) struct Synonyms {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct SynonymMatch {
     /// Index of the first matched word among the searchable words.
-    pub start: usize,
+    pub(crate) start: usize,
     /// How many searchable words it covers.
-    pub len: usize,
+    pub(crate) len: usize,
     /// The other terms of the group, as index-term sequences (one term or a phrase).
-    pub alternatives: Vec<Vec<String>>,
+    pub(crate) alternatives: Vec<Vec<String>>,
 }
 
 impl Synonyms {
     /// Analyzes every group; terms that analyze to nothing (only stop words) are skipped.
-    pub fn new(groups: &[SynonymGroup], analyzers: &Analyzers) -> Synonyms {
+    pub(crate) fn new(groups: &[SynonymGroup], analyzers: &Analyzers) -> Synonyms {
         let groups = groups
             .iter()
             .map(|group| {
@@ -315,7 +315,7 @@ impl Synonyms {
 
     /// Finds group terms in a sequence of index terms, longest first, left to right, without
     /// overlaps.
-    pub fn find(&self, stems: &[&str]) -> Vec<SynonymMatch> {
+    pub(crate) fn find(&self, stems: &[&str]) -> Vec<SynonymMatch> {
         let mut matches = Vec::new();
         let mut start = 0;
         while start < stems.len() {

@@ -87,9 +87,13 @@ pub(crate) struct Plan {
 
 /// Builds plans against the current searcher's dictionary.
 pub(crate) struct Planner<'a> {
+    /// The searcher whose term dictionary and frequencies the plan is built against.
     pub(crate) searcher: &'a Searcher,
+    /// The schema's fields.
     pub(crate) fields: Fields,
+    /// The analyzers the index was built with.
     pub(crate) analyzers: &'a Analyzers,
+    /// The synonym groups, analyzed.
     pub(crate) synonyms: &'a Synonyms,
     /// From this many (estimated) matches a query goes lean; [`LARGE_RESULT`] outside tests.
     pub(crate) large_result: u64,
