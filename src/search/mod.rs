@@ -19,6 +19,7 @@ mod rank;
 mod schema;
 mod snippet;
 mod store;
+mod synonyms;
 #[cfg(test)]
 mod tests;
 mod types;
@@ -34,7 +35,8 @@ use crate::content::Site;
 use catalog::Catalog;
 use collect::OrdinalTables;
 use schema::Fields;
-use understand::{Analyzers, Synonyms};
+use synonyms::Synonyms;
+use understand::Analyzers;
 
 pub use types::{
     DEFAULT_PER_PAGE, Fragment, Hit, HitKind, IndexOrigin, MAX_PER_PAGE, MAX_QUERY_CHARS,

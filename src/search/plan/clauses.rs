@@ -9,10 +9,10 @@ use tantivy::query::{
 };
 use tantivy::schema::{Field, IndexRecordOption};
 
-use super::super::schema::Fields;
-use super::super::understand::{PhoneForm, WordRole};
 use super::Planner;
 use super::concepts::{Alternative, Concept, Highlights, QueryWords, TYPED};
+use crate::search::schema::Fields;
+use crate::search::understand::{PhoneForm, WordRole};
 
 /// The fields a [`Planner::match_query`] may look in.
 #[derive(Debug, Clone, Copy)]

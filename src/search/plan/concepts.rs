@@ -4,10 +4,11 @@
 
 use std::collections::HashMap;
 
-use super::super::snippet::Highlight;
-use super::super::understand::{SynonymMatch, Synonyms, Word, WordRole};
 use super::dictionary::{MIN_CORRECTION_FREQUENCY, edit_budget, is_substitution};
 use super::{Mode, Planner};
+use crate::search::snippet::Highlight;
+use crate::search::synonyms::{SynonymMatch, Synonyms};
+use crate::search::understand::{Word, WordRole};
 
 /// Weight of a word as typed.
 pub(crate) const TYPED: f32 = 1.0;

@@ -17,7 +17,8 @@ use tantivy::schema::Field;
 
 use super::schema::Fields;
 use super::snippet::Highlight;
-use super::understand::{Analyzers, Synonyms, Word, extract_phones};
+use super::synonyms::Synonyms;
+use super::understand::{Analyzers, Word, extract_phones};
 use clauses::Clauses;
 use concepts::{Highlights, QueryWords};
 
