@@ -1,5 +1,5 @@
 //! North American phone numbers: parsing every written form, `tel:` (E.164) links, vanity spellings,
-//! and finding phone-shaped text inside prose.
+//! and the one phone-number finder, which reads editors' prose and visitors' search queries.
 
 use std::ops::Range;
 use std::sync::LazyLock;
@@ -133,25 +133,104 @@ pub fn find_phones_in_prose(text: &str) -> Vec<FoundPhone> {
 /// Finds every phone-shaped span in `text` that parses as a NANP number. Vanity forms count only when
 /// written with separators (`1-800-AXP-EARN`), so ordinary capitalised words never match.
 pub fn find_phones(text: &str) -> Vec<FoundPhone> {
+    scan(text, &PHONE_SHAPE, |written| {
+        let has_letters = written.chars().any(|c| c.is_ascii_alphabetic());
+        let has_separators = written.contains('-');
+        if has_letters && !has_separators {
+            return None;
+        }
+        Phone::parse(written)
+    })
+    .into_iter()
+    .map(|(range, phone)| FoundPhone {
+        written: text[range.clone()].to_string(),
+        range,
+        phone,
+    })
+    .collect()
+}
+
+/// Phone-shaped text as visitors type it: like [`PHONE_SHAPE`], but keypad letters in either case
+/// and spaces inside brackets and after the `+` (`( 800 ) 528-4800`, `+ 1 800 …`).
+static TYPED_SHAPE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?ix)
+        (?:^|[^\w+])
+        (
+          (?:\+?\s?1[\s.\-]?)?
+          (?:\(\s?\d{3}\s?\)\s?|\d{3}[\s.\-]?)
+          [0-9a-z]{3}[\s.\-]?[0-9a-z]{4}
+        )
+        (?:$|[^\w])",
+    )
+    .expect("typed number pattern compiles")
+});
+
+/// The last seven digits alone, as visitors type them: `528-4800`, `528 4800`, `5284800`.
+static TYPED_LOCAL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:^|[^\w])([2-9]\d{2}[\s.\-]?\d{4})(?:$|[^\w])").expect("local pattern compiles")
+});
+
+/// A number found in what a visitor typed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum TypedNumber {
+    /// A complete number.
+    Full(Phone),
+    /// Only the last seven digits (exchange and line), as digits.
+    Local(String),
+}
+
+/// Finds phone numbers in a search query, in any written form: complete numbers first (vanity
+/// letters count when led by real digits and fill at most the seven keypad places), then, in what
+/// is left, the last seven digits alone. Returns them in that order with their byte ranges, and the
+/// text with every one of them replaced by spaces (same length, so word offsets stay valid).
+pub(crate) fn find_typed_phones(text: &str) -> (Vec<(Range<usize>, TypedNumber)>, String) {
+    let mut found: Vec<(Range<usize>, TypedNumber)> = scan(text, &TYPED_SHAPE, |written| {
+        let letters = written.chars().filter(char::is_ascii_alphabetic).count();
+        let digits = written.chars().filter(char::is_ascii_digit).count();
+        let is_plausible = letters == 0 || (digits >= 3 && letters <= 7);
+        if !is_plausible {
+            return None;
+        }
+        Phone::parse(&written.replace(' ', "")).map(TypedNumber::Full)
+    });
+    let mut rest = text.to_string();
+    blank(&mut rest, &found);
+    // Seven digits are looked for where no complete number was found.
+    let local = scan(&rest, &TYPED_LOCAL, |written| {
+        Some(TypedNumber::Local(
+            written.chars().filter(char::is_ascii_digit).collect(),
+        ))
+    });
+    blank(&mut rest, &local);
+    found.extend(local);
+    (found, rest)
+}
+
+/// Replaces the text of every found number with as many spaces.
+fn blank<T>(text: &mut String, found: &[(Range<usize>, T)]) {
+    for (range, _) in found {
+        text.replace_range(range.clone(), &" ".repeat(range.len()));
+    }
+}
+
+/// The finder's one loop: every match of `shape`'s first group, left to right and without
+/// overlaps, that `accept` turns into a value, with its byte range.
+fn scan<T>(
+    text: &str,
+    shape: &Regex,
+    mut accept: impl FnMut(&str) -> Option<T>,
+) -> Vec<(Range<usize>, T)> {
     let mut found = Vec::new();
     let mut start = 0;
     while start < text.len() {
-        let Some(captures) = PHONE_SHAPE.captures(&text[start..]) else {
+        let Some(captures) = shape.captures(&text[start..]) else {
             break;
         };
-        let span = captures.get(1).expect("group 1 always participates");
+        let Some(span) = captures.get(1) else { break };
         let range = start + span.start()..start + span.end();
-        let written = &text[range.clone()];
-        let has_letters = written.chars().any(|c| c.is_ascii_alphabetic());
-        let has_separators = written.contains('-');
-        if (!has_letters || has_separators)
-            && let Some(phone) = Phone::parse(written)
-        {
-            found.push(FoundPhone {
-                range: range.clone(),
-                written: written.to_string(),
-                phone,
-            });
+        if let Some(value) = accept(span.as_str()) {
+            found.push((range.clone(), value));
         }
         // Continue after the number; the trailing boundary character may start the next match.
         start = range.end;

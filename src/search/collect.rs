@@ -12,13 +12,15 @@ use tantivy::index::SegmentId;
 use tantivy::{DocId, Score, Searcher, SegmentOrdinal, SegmentReader};
 
 use super::HitKind;
-use super::index::ORDINAL;
+use super::schema::ORDINAL;
 
 /// A catalog ordinal with its final score.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Scored {
-    pub score: Score,
-    pub ordinal: u32,
+    /// The score after the per-kind weight.
+    pub(crate) score: Score,
+    /// Position in the catalog.
+    pub(crate) ordinal: u32,
 }
 
 impl PartialEq for Scored {
@@ -48,14 +50,14 @@ impl Ord for Scored {
 #[derive(Debug, Default)]
 pub(crate) struct Ranked {
     /// Matches per kind, in [`HitKind::ALL`] order, before the kind filter.
-    pub counts: [usize; 4],
+    pub(crate) counts: [usize; 4],
     /// The best match of any kind.
-    pub best: Option<Scored>,
+    pub(crate) best: Option<Scored>,
     /// The best `limit` matches of the requested kind, best first.
-    pub hits: Vec<Scored>,
+    pub(crate) hits: Vec<Scored>,
     /// Every matching contact entry (up to [`MAX_CONTACT_SCORES`]), to pick the contact an
     /// article's instant answer shows.
-    pub contacts: Vec<Scored>,
+    pub(crate) contacts: Vec<Scored>,
 }
 
 /// Contact matches remembered per search; directories are small, this only bounds the worst case.
@@ -100,15 +102,15 @@ impl Ordinals {
 /// Collects a [`Ranked`].
 pub(crate) struct RankCollector {
     /// Ordinal tables per segment.
-    pub tables: Arc<OrdinalTables>,
+    pub(crate) tables: Arc<OrdinalTables>,
     /// Kind of every catalog entry, by ordinal.
-    pub kinds: Arc<[HitKind]>,
+    pub(crate) kinds: Arc<[HitKind]>,
     /// Score multiplier per kind, in [`HitKind::ALL`] order.
-    pub weights: [Score; 4],
+    pub(crate) weights: [Score; 4],
     /// Only this kind goes into `hits` (all kinds are counted).
-    pub filter: Option<HitKind>,
+    pub(crate) filter: Option<HitKind>,
     /// How many hits to keep.
-    pub limit: usize,
+    pub(crate) limit: usize,
 }
 
 /// Keeps the best `limit` items in a min-heap.
@@ -242,9 +244,9 @@ impl SegmentCollector for RankSegment {
 /// Counts matches per kind without scoring (cheap: no scores, no proximity).
 pub(crate) struct KindCounter {
     /// Ordinal tables per segment.
-    pub tables: Arc<OrdinalTables>,
+    pub(crate) tables: Arc<OrdinalTables>,
     /// Kind of every catalog entry, by ordinal.
-    pub kinds: Arc<[HitKind]>,
+    pub(crate) kinds: Arc<[HitKind]>,
 }
 
 /// The per-segment half of [`KindCounter`].

@@ -17,9 +17,9 @@ const LEAD_IN: usize = 60;
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) struct Highlight {
     /// Terms of the same concept share this number.
-    pub concept: usize,
+    pub(crate) concept: usize,
     /// The term's weight: 1 for a word as typed, less for synonyms and corrections.
-    pub weight: f32,
+    pub(crate) weight: f32,
 }
 
 /// A matched token.
@@ -278,7 +278,7 @@ fn render(text: &str, window: Range<usize>, highlights: &[Range<usize>]) -> Vec<
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::search::index::analyzers;
+    use crate::search::schema::analyzers;
 
     fn show(fragments: &[Fragment]) -> String {
         fragments

@@ -1,24 +1,22 @@
-//! Query understanding that needs no index: normalising raw input, finding phone numbers in any
-//! written form, splitting the rest into words (stemmed like the index), and matching synonym groups.
+//! Reading a query without the index: normalising raw input, taking out phone numbers (found by
+//! [`crate::phone`]), and splitting the rest into words stemmed like the index (synonym groups
+//! are matched on those words by [`super::synonyms`]).
 
 use std::borrow::Cow;
 use std::ops::Range;
-use std::sync::LazyLock;
 
-use regex::Regex;
 use tantivy::tokenizer::TextAnalyzer;
 
 use super::MAX_QUERY_CHARS;
-use crate::content::SynonymGroup;
-use crate::phone::Phone;
+use crate::phone::{TypedNumber, find_typed_phones};
 
 /// A query after cleaning: control characters gone, whitespace collapsed, cut to the cap.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Normalised {
     /// The text that is searched and echoed back.
-    pub text: String,
+    pub(crate) text: String,
     /// Whether the input was longer than [`MAX_QUERY_CHARS`] and was cut.
-    pub truncated: bool,
+    pub(crate) truncated: bool,
 }
 
 /// Characters that render as nothing or reorder text; they never carry meaning in a query.
@@ -106,14 +104,14 @@ pub(crate) enum PhoneForm {
 
 impl PhoneForm {
     /// The digits searched in the phone fields.
-    pub fn digits(&self) -> &str {
+    pub(crate) fn digits(&self) -> &str {
         match self {
             PhoneForm::Full(digits) | PhoneForm::Local(digits) => digits,
         }
     }
 
     /// The digit groups as they appear as words in prose (`800`, `528`, `4800`), for highlighting.
-    pub fn groups(&self) -> Vec<String> {
+    pub(crate) fn groups(&self) -> Vec<String> {
         let digits = self.digits();
         let cuts: &[usize] = if digits.len() == 10 {
             &[0, 3, 6, 10]
@@ -126,74 +124,20 @@ impl PhoneForm {
     }
 }
 
-/// Complete numbers: optional `+1`/`1`, area code (bare or bracketed), then seven digits or keypad
-/// letters (`1-800-AXP-EARN`), with `-`, `.`, space or nothing between groups.
-static FULL_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?ix)
-        (?:^|[^\w+])
-        (
-          (?:\+?\s?1[\s.\-]?)?
-          (?:\(\s?\d{3}\s?\)\s?|\d{3}[\s.\-]?)
-          [0-9a-z]{3}[\s.\-]?[0-9a-z]{4}
-        )
-        (?:$|[^\w])",
-    )
-    .expect("full number pattern compiles")
-});
-
-/// The last seven digits alone: `528-4800`, `528 4800`, `5284800`.
-static LOCAL_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:^|[^\w])([2-9]\d{2}[\s.\-]?\d{4})(?:$|[^\w])").expect("local pattern compiles")
-});
-
-/// Finds phone numbers in any written form and returns them with the text that is left once they
-/// are blanked out (same length, so word offsets stay valid).
+/// Finds phone numbers in any written form (with [`find_typed_phones`], each distinct number once)
+/// and returns them with the text that is left once they are blanked out (same length, so word
+/// offsets stay valid).
 pub(crate) fn extract_phones(text: &str) -> (Vec<PhoneForm>, String) {
+    let (found, rest) = find_typed_phones(text);
     let mut forms: Vec<PhoneForm> = Vec::new();
-    let mut rest = text.to_string();
-    let blank = |rest: &mut String, range: Range<usize>| {
-        rest.replace_range(range.clone(), &" ".repeat(range.len()));
-    };
-    let mut start = 0;
-    while start < text.len() {
-        let Some(captures) = FULL_NUMBER.captures(&text[start..]) else {
-            break;
+    for (_, number) in found {
+        let form = match number {
+            TypedNumber::Full(phone) => PhoneForm::Full(phone.national_digits().to_string()),
+            TypedNumber::Local(digits) => PhoneForm::Local(digits),
         };
-        let Some(span) = captures.get(1) else { break };
-        let range = start + span.start()..start + span.end();
-        let written = span.as_str();
-        let letters = written.chars().filter(char::is_ascii_alphabetic).count();
-        let digits = written.chars().filter(char::is_ascii_digit).count();
-        // Letters only count in vanity form: led by real digits, at most the seven keypad places.
-        let plausible = letters == 0 || (digits >= 3 && letters <= 7);
-        if plausible && let Some(phone) = Phone::parse(&written.replace(' ', "")) {
-            let form = PhoneForm::Full(phone.national_digits().to_string());
-            if !forms.contains(&form) {
-                forms.push(form);
-            }
-            blank(&mut rest, range.clone());
-        }
-        start = range.end.max(start + 1);
-        while !text.is_char_boundary(start) {
-            start += 1;
-        }
-    }
-    let mut start = 0;
-    let blanked = rest.clone();
-    while start < blanked.len() {
-        let Some(captures) = LOCAL_NUMBER.captures(&blanked[start..]) else {
-            break;
-        };
-        let Some(span) = captures.get(1) else { break };
-        let range = start + span.start()..start + span.end();
-        let digits: String = span.as_str().chars().filter(char::is_ascii_digit).collect();
-        let form = PhoneForm::Local(digits);
         if !forms.contains(&form) {
             forms.push(form);
         }
-        blank(&mut rest, range.clone());
-        start = range.end;
     }
     (forms, rest)
 }
@@ -233,29 +177,29 @@ pub(crate) enum WordRole {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Word {
     /// Lower-cased, accent-folded, as typed.
-    pub surface: String,
+    pub(crate) surface: String,
     /// The index term (stemmed); `None` for stop words the index does not hold.
-    pub stem: Option<String>,
+    pub(crate) stem: Option<String>,
     /// Byte range in the normalised query.
-    pub range: Range<usize>,
+    pub(crate) range: Range<usize>,
     /// Token position, for phrase queries.
-    pub position: usize,
+    pub(crate) position: usize,
     /// How much it counts.
-    pub role: WordRole,
+    pub(crate) role: WordRole,
 }
 
 /// The analyzers the query side shares with the index.
 #[derive(Clone)]
 pub(crate) struct Analyzers {
     /// Lower case, folded, English stop words removed, stemmed: the searchable fields.
-    pub stemmed: TextAnalyzer,
+    pub(crate) stemmed: TextAnalyzer,
     /// Lower case and folded only: the spelling dictionary.
-    pub surface: TextAnalyzer,
+    pub(crate) surface: TextAnalyzer,
 }
 
 impl Analyzers {
     /// The index term for one word, or `None` when the analyzer drops it.
-    pub fn stem(&self, word: &str) -> Option<String> {
+    pub(crate) fn stem(&self, word: &str) -> Option<String> {
         let mut analyzer = self.stemmed.clone();
         let mut stream = analyzer.token_stream(word);
         let mut stem = None;
@@ -266,7 +210,7 @@ impl Analyzers {
     }
 
     /// Every stemmed term of a phrase, stop words left out.
-    pub fn stems(&self, text: &str) -> Vec<String> {
+    pub(crate) fn stems(&self, text: &str) -> Vec<String> {
         let mut analyzer = self.stemmed.clone();
         let folded = fold_acronyms(text);
         let mut stream = analyzer.token_stream(&folded);
@@ -278,7 +222,7 @@ impl Analyzers {
     }
 
     /// Splits (phone-free) query text into words.
-    pub fn words(&self, text: &str) -> Vec<Word> {
+    pub(crate) fn words(&self, text: &str) -> Vec<Word> {
         let folded = fold_acronyms(text);
         let mut analyzer = self.surface.clone();
         let mut stream = analyzer.token_stream(&folded);
@@ -326,96 +270,10 @@ impl Analyzers {
     }
 }
 
-/// One synonym group, each term as its sequence of index terms.
-#[derive(Debug, Clone)]
-struct Group {
-    terms: Vec<Vec<String>>,
-}
-
-/// The synonym groups from `content/synonyms.toml`, analyzed like the index.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct Synonyms {
-    groups: Vec<Group>,
-}
-
-/// A run of query words that is one term of a synonym group.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct SynonymMatch {
-    /// Index of the first matched word among the searchable words.
-    pub start: usize,
-    /// How many searchable words it covers.
-    pub len: usize,
-    /// The other terms of the group, as index-term sequences (one term or a phrase).
-    pub alternatives: Vec<Vec<String>>,
-}
-
-impl Synonyms {
-    /// Analyzes every group; terms that analyze to nothing (only stop words) are skipped.
-    pub fn new(groups: &[SynonymGroup], analyzers: &Analyzers) -> Synonyms {
-        let groups = groups
-            .iter()
-            .map(|group| {
-                let mut terms: Vec<Vec<String>> = Vec::new();
-                for term in &group.terms {
-                    let stems = analyzers.stems(term);
-                    if !stems.is_empty() && !terms.contains(&stems) {
-                        terms.push(stems);
-                    }
-                }
-                Group { terms }
-            })
-            .filter(|group| group.terms.len() > 1)
-            .collect();
-        Synonyms { groups }
-    }
-
-    /// Finds group terms in a sequence of index terms, longest first, left to right, without
-    /// overlaps.
-    pub fn find(&self, stems: &[&str]) -> Vec<SynonymMatch> {
-        let mut matches = Vec::new();
-        let mut start = 0;
-        while start < stems.len() {
-            let mut best: Option<(usize, usize, usize)> = None; // (len, group, term)
-            for (group_index, group) in self.groups.iter().enumerate() {
-                for (term_index, term) in group.terms.iter().enumerate() {
-                    let len = term.len();
-                    let fits = start + len <= stems.len()
-                        && term
-                            .iter()
-                            .zip(&stems[start..start + len])
-                            .all(|(a, b)| a == b);
-                    if fits && best.is_none_or(|(best_len, _, _)| len > best_len) {
-                        best = Some((len, group_index, term_index));
-                    }
-                }
-            }
-            match best {
-                Some((len, group_index, term_index)) => {
-                    let alternatives = self.groups[group_index]
-                        .terms
-                        .iter()
-                        .enumerate()
-                        .filter(|(index, _)| *index != term_index)
-                        .map(|(_, term)| term.clone())
-                        .collect();
-                    matches.push(SynonymMatch {
-                        start,
-                        len,
-                        alternatives,
-                    });
-                    start += len;
-                }
-                None => start += 1,
-            }
-        }
-        matches
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::search::index::analyzers;
+    use crate::search::schema::analyzers;
 
     #[test]
     fn query_stop_words_are_sorted_for_binary_search() {
@@ -559,67 +417,5 @@ mod tests {
             .map(|w| w.surface.as_str())
             .collect();
         assert_eq!(normal, ["title", "lost", "card", "stolen", "2", "fraud"]);
-    }
-
-    #[test]
-    fn synonym_table() {
-        let analyzers = analyzers();
-        let groups = vec![
-            SynonymGroup {
-                terms: vec![
-                    "live person".into(),
-                    "representative".into(),
-                    "agent".into(),
-                ],
-            },
-            SynonymGroup {
-                terms: vec![
-                    "abroad".into(),
-                    "outside the us".into(),
-                    "international".into(),
-                ],
-            },
-            SynonymGroup {
-                terms: vec!["lost".into(), "stolen".into()],
-            },
-        ];
-        let synonyms = Synonyms::new(&groups, &analyzers);
-        let find = |query: &str| -> Vec<(usize, usize, Vec<String>)> {
-            let words = analyzers.words(query);
-            let stems: Vec<&str> = words.iter().filter_map(|w| w.stem.as_deref()).collect();
-            synonyms
-                .find(&stems)
-                .into_iter()
-                .map(|m| {
-                    (
-                        m.start,
-                        m.len,
-                        m.alternatives.iter().map(|a| a.join(" ")).collect(),
-                    )
-                })
-                .collect()
-        };
-        let owned = |items: &[&str]| items.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-        assert_eq!(
-            find("talk to a live person"),
-            [(1, 2, owned(&["repres", "agent"]))]
-        );
-        assert_eq!(
-            find("Representatives"),
-            [(0, 1, owned(&["live person", "agent"]))]
-        );
-        assert_eq!(
-            find("calling from outside the U.S."),
-            [(2, 2, owned(&["abroad", "internat"]))]
-        );
-        assert_eq!(find("my card was stolen"), [(2, 1, owned(&["lost"]))]);
-        assert_eq!(find("activate card"), []);
-        assert_eq!(
-            find("lost abroad"),
-            [
-                (0, 1, owned(&["stolen"])),
-                (1, 1, owned(&["outsid us", "internat"]))
-            ]
-        );
     }
 }

@@ -1,0 +1,186 @@
+//! Answering a request: the results page (hits with snippets, counts, "did you mean", instant
+//! answer) and typeahead suggestions, from the query plan, the ranking and the catalog.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use super::SearchIndex;
+use super::collect::{RankCollector, Scored};
+use super::plan::{Mode, Planner};
+use super::rank::FEW_MATCHES;
+use super::snippet::{self, Highlight};
+use super::types::{
+    DEFAULT_PER_PAGE, Hit, HitKind, MAX_PER_PAGE, MAX_RESULT_DEPTH, MAX_SUGGESTIONS, SearchRequest,
+    SearchResults, Suggestion,
+};
+use super::understand::normalise;
+
+impl SearchIndex {
+    /// The answer to `request` (see [`SearchIndex::search`]).
+    pub(crate) fn results(&self, request: &SearchRequest<'_>) -> SearchResults {
+        let normalised = normalise(request.query);
+        let per_page = match request.per_page {
+            0 => DEFAULT_PER_PAGE,
+            n => n.min(MAX_PER_PAGE),
+        };
+        let page = request.page.max(1);
+        let mut results = SearchResults {
+            query: normalised.text,
+            truncated: normalised.truncated,
+            total: 0,
+            counts: HitKind::ALL.iter().map(|&kind| (kind, 0)).collect(),
+            hits: Vec::new(),
+            page,
+            per_page,
+            did_you_mean: None,
+            instant_answer: None,
+        };
+        if results.query.is_empty() {
+            return results;
+        }
+        let searcher = self.reader.searcher();
+        let plan = self.planner(&searcher).plan(&results.query, Mode::Search);
+        if plan.query.is_none() {
+            return results;
+        }
+        let offset = (page - 1).saturating_mul(per_page);
+        let limit = if offset < MAX_RESULT_DEPTH {
+            (offset + per_page).min(MAX_RESULT_DEPTH)
+        } else {
+            0
+        };
+        let ranked = match self.rank(&searcher, &plan, request.kind, limit) {
+            Ok(ranked) => ranked,
+            Err(error) => {
+                tracing::warn!(%error, query = %results.query, "search failed");
+                return results;
+            }
+        };
+        results.counts = HitKind::ALL
+            .iter()
+            .map(|&kind| (kind, ranked.counts[kind.slot()]))
+            .collect();
+        results.total = match request.kind {
+            Some(kind) => ranked.counts[kind.slot()],
+            None => ranked.counts.iter().sum(),
+        };
+        results.instant_answer = ranked
+            .best
+            .filter(|_| plan.is_specific)
+            .and_then(|best| self.contact_for(best.ordinal as usize, &ranked.contacts))
+            .map(str::to_string);
+        if plan.has_unknown_word || results.total == 0 {
+            results.did_you_mean = plan.correction;
+        }
+        results.hits = ranked
+            .hits
+            .iter()
+            .skip(offset)
+            .map(|scored| self.hit(*scored, &plan.highlight, &ranked.contacts))
+            .collect();
+        results
+    }
+
+    /// Typeahead suggestions for `query` (see [`SearchIndex::suggest`]).
+    pub(crate) fn suggestions(&self, query: &str, limit: usize) -> Vec<Suggestion> {
+        let limit = limit.min(MAX_SUGGESTIONS);
+        let normalised = normalise(query);
+        if limit == 0
+            || normalised
+                .text
+                .chars()
+                .filter(|c| c.is_alphanumeric())
+                .count()
+                < 2
+        {
+            return Vec::new();
+        }
+        let searcher = self.reader.searcher();
+        let plan = self
+            .planner(&searcher)
+            .plan(&normalised.text, Mode::Suggest);
+        let Some(query) = plan.query else {
+            return Vec::new();
+        };
+        let collector = RankCollector {
+            tables: Arc::clone(&self.tables),
+            kinds: Arc::clone(&self.kinds),
+            weights: HitKind::WEIGHTS,
+            filter: None,
+            limit: limit * 3,
+        };
+        let mut outcome = searcher.search(&*query, &collector);
+        if let (Ok(ranked), Some(fallback)) = (&outcome, &plan.fallback)
+            && ranked.counts.iter().sum::<usize>() < FEW_MATCHES
+        {
+            outcome = searcher.search(&**fallback, &collector);
+        }
+        let ranked = match outcome {
+            Ok(ranked) => ranked,
+            Err(error) => {
+                tracing::warn!(%error, query = %normalised.text, "suggest failed");
+                return Vec::new();
+            }
+        };
+        let mut suggestions: Vec<Suggestion> = Vec::with_capacity(limit);
+        for scored in ranked.hits {
+            let ordinal = scored.ordinal as usize;
+            let suggestion = Suggestion {
+                title: self.catalog.suggestion_title(ordinal),
+                url: self.catalog.url(ordinal),
+                kind: self.catalog.kind(ordinal),
+            };
+            if suggestions
+                .iter()
+                .any(|s| s.title == suggestion.title || s.url == suggestion.url)
+            {
+                continue;
+            }
+            suggestions.push(suggestion);
+            if suggestions.len() == limit {
+                break;
+            }
+        }
+        suggestions
+    }
+
+    /// A planner over `searcher` with this index's fields, analyzers and synonyms.
+    fn planner<'a>(&'a self, searcher: &'a tantivy::Searcher) -> Planner<'a> {
+        Planner {
+            searcher,
+            fields: self.fields,
+            analyzers: &self.analyzers,
+            synonyms: &self.synonyms,
+            large_result: self.large_result,
+        }
+    }
+
+    /// One hit of the results page, with its snippet and the contact it leads to.
+    fn hit(
+        &self,
+        scored: Scored,
+        highlight: &HashMap<String, Highlight>,
+        contact_scores: &[Scored],
+    ) -> Hit {
+        let ordinal = scored.ordinal as usize;
+        let catalog = &self.catalog;
+        Hit {
+            kind: catalog.kind(ordinal),
+            title: catalog.title(ordinal).to_string(),
+            url: catalog.url(ordinal),
+            category: catalog.category(ordinal).map(str::to_string),
+            breadcrumb: catalog.breadcrumb(ordinal),
+            snippet: snippet::snippet(
+                &catalog.text(ordinal),
+                &catalog.phone_ranges(ordinal),
+                highlight,
+                &self.analyzers,
+            ),
+            phones: catalog.phones(ordinal),
+            contact_id: self
+                .contact_for(ordinal, contact_scores)
+                .map(str::to_string),
+            score: scored.score,
+        }
+    }
+}

@@ -1,0 +1,208 @@
+//! Query planning: turns a normalised query into tantivy queries built by hand (never the query
+//! parser), in phases: [`concepts`] reads the query (phone numbers, words, synonyms) and gives each
+//! word a concept with its other forms (synonyms, typo corrections from the term [`dictionary`],
+//! completions); [`clauses`] turns concepts into required and scoring clauses, proximity bonuses
+//! and phone-number clauses (lean variants for huge result sets); [`Planner::plan`] assembles them
+//! with the any-word fallback, the counting and narrowing queries and "did you mean".
+
+mod clauses;
+mod concepts;
+mod dictionary;
+
+use std::collections::HashMap;
+
+use tantivy::Searcher;
+use tantivy::query::{BooleanQuery, Occur, Query};
+use tantivy::schema::Field;
+
+use super::schema::Fields;
+use super::snippet::Highlight;
+use super::synonyms::Synonyms;
+use super::understand::{Analyzers, Word, extract_phones};
+use clauses::Clauses;
+use concepts::{Highlights, QueryWords};
+
+/// From this many matches (estimated), a result set is huge: queries go lean and ranking
+/// narrows (see `SearchIndex::rank`).
+pub(crate) const LARGE_RESULT: u64 = 5_000;
+
+/// What the query is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Mode {
+    /// The results page: the last word is completed only when it is not a word of its own.
+    Search,
+    /// Typeahead: the last word is always completed, titles count most.
+    Suggest,
+}
+
+impl Mode {
+    /// Field weights: title/question above headings above keywords above body.
+    fn field_boosts(self, fields: Fields) -> [(Field, f32); 5] {
+        match self {
+            Mode::Search => [
+                (fields.title, 3.0),
+                (fields.headings, 2.2),
+                (fields.keywords, 2.0),
+                (fields.context, 0.5),
+                (fields.body, 1.0),
+            ],
+            // Typeahead shows titles, so it matches titles, headings and keywords only (which
+            // also keeps it cheap on every keystroke).
+            Mode::Suggest => [
+                (fields.title, 4.0),
+                (fields.headings, 1.5),
+                (fields.keywords, 1.5),
+                (fields.context, 0.3),
+                (fields.body, 0.0),
+            ],
+        }
+    }
+}
+
+/// A query, ready to run, and what the results page needs to explain it.
+pub(crate) struct Plan {
+    /// `None` when nothing searchable is left (only stop words or punctuation).
+    pub(crate) query: Option<Box<dyn Query>>,
+    /// An upper bound on how many pages `query` matches, from document frequencies.
+    pub(crate) estimate: u64,
+    /// For a huge result set: the pages `query` requires (phones aside), as a flat unscored query
+    /// that is cheaper to count with.
+    pub(crate) count: Option<Box<dyn Query>>,
+    /// The same words with none required, to run when `query` finds (almost) nothing.
+    pub(crate) fallback: Option<Box<dyn Query>>,
+    /// Extra score for the typed words close together in running text (see `SearchIndex::rank`).
+    pub(crate) body_proximity: Option<Box<dyn Query>>,
+    /// Pages with every, then with any, required concept in a title, heading or keywords: on a
+    /// huge result set, the candidates worth scoring, narrowest first (see `SearchIndex::rank`).
+    pub(crate) headlines: Vec<Box<dyn Query>>,
+    /// Index terms to highlight, with their concept and weight.
+    pub(crate) highlight: HashMap<String, Highlight>,
+    /// The query with unknown words replaced by their closest dictionary word.
+    pub(crate) correction: Option<String>,
+    /// Whether a typed word is not in the index at all.
+    pub(crate) has_unknown_word: bool,
+    /// Whether the query holds something specific the index knows (a word other than the brand
+    /// and "phone number" words, or a phone number): only then is an instant answer worth showing.
+    pub(crate) is_specific: bool,
+}
+
+/// Builds plans against the current searcher's dictionary.
+pub(crate) struct Planner<'a> {
+    /// The searcher whose term dictionary and frequencies the plan is built against.
+    pub(crate) searcher: &'a Searcher,
+    /// The schema's fields.
+    pub(crate) fields: Fields,
+    /// The analyzers the index was built with.
+    pub(crate) analyzers: &'a Analyzers,
+    /// The synonym groups, analyzed.
+    pub(crate) synonyms: &'a Synonyms,
+    /// From this many (estimated) matches a query goes lean; [`LARGE_RESULT`] outside tests.
+    pub(crate) large_result: u64,
+}
+
+impl Planner<'_> {
+    /// Plans `text`, which must already be normalised.
+    pub(crate) fn plan(&self, text: &str, mode: Mode) -> Plan {
+        // Phase 1: phone numbers out, the rest as words, synonym groups found.
+        let (phones, rest) = extract_phones(text);
+        let query = QueryWords::new(self.analyzers.words(&rest), self.synonyms);
+        // Phase 2: each word a concept with its forms; multi-word synonyms as concepts of their own.
+        let mut highlights = Highlights::default();
+        let found = self.concepts(&query, mode, &mut highlights);
+        // Phase 3: concepts, closeness and phone numbers as clauses; a huge result set goes lean.
+        let boosts = mode.field_boosts(self.fields);
+        let estimate = self.estimate_matches(&found.concepts);
+        let lean = estimate >= self.large_result;
+        let mut clauses = self.concept_clauses(&found.concepts, &boosts, lean);
+        self.add_proximity(&mut clauses, &query, &boosts, lean);
+        self.add_phones(&mut clauses, &phones, &mut highlights);
+        // Phase 4: the plan.
+        Plan {
+            estimate,
+            correction: correction(text, &query.words, &found.corrections),
+            has_unknown_word: found.has_unknown_word,
+            is_specific: !phones.is_empty() || found.is_specific,
+            highlight: highlights.terms,
+            ..assemble(clauses, phones.is_empty())
+        }
+    }
+}
+
+/// The query with each corrected word (by its index in `words`) replaced by its correction; `None`
+/// when nothing was corrected.
+fn correction(text: &str, words: &[Word], corrections: &[(usize, String)]) -> Option<String> {
+    (!corrections.is_empty()).then(|| {
+        let mut corrected = text.to_string();
+        let mut replacements: Vec<(std::ops::Range<usize>, &str)> = corrections
+            .iter()
+            .map(|(index, replacement)| (words[*index].range.clone(), replacement.as_str()))
+            .collect();
+        replacements.sort_by_key(|(range, _)| std::cmp::Reverse(range.start));
+        for (range, replacement) in replacements {
+            if corrected.is_char_boundary(range.start) && corrected.is_char_boundary(range.end) {
+                corrected.replace_range(range, replacement);
+            }
+        }
+        corrected
+    })
+}
+
+/// The queries of a plan from its clauses: every required concept must match (with an any-word
+/// fallback when that finds almost nothing), a flat count query unless phone numbers were typed,
+/// and the headline filters. The plan's other fields are left empty for the caller.
+fn assemble(clauses: Clauses, without_phones: bool) -> Plan {
+    let Clauses {
+        required,
+        mut scoring,
+        narrow,
+        count,
+        body_proximity,
+    } = clauses;
+    // Every required concept must match; if that finds (almost) nothing, any word will do.
+    let fallback = (required.len() >= 2).then(|| {
+        let mut any: Vec<(Occur, Box<dyn Query>)> = required
+            .iter()
+            .map(|query| (Occur::Should, query.box_clone()))
+            .collect();
+        any.extend(
+            scoring
+                .iter()
+                .map(|(occur, query)| (*occur, query.box_clone())),
+        );
+        Box::new(BooleanQuery::new(any)) as Box<dyn Query>
+    });
+    scoring.extend(required.into_iter().map(|query| (Occur::Must, query)));
+    Plan {
+        query: (!scoring.is_empty())
+            .then(|| Box::new(BooleanQuery::new(scoring)) as Box<dyn Query>),
+        estimate: 0,
+        count: (!count.is_empty() && without_phones)
+            .then(|| Box::new(BooleanQuery::new(count)) as Box<dyn Query>),
+        fallback,
+        body_proximity: (!body_proximity.is_empty())
+            .then(|| Box::new(BooleanQuery::new(body_proximity)) as Box<dyn Query>),
+        headlines: headlines(narrow),
+        highlight: HashMap::new(),
+        correction: None,
+        has_unknown_word: false,
+        is_specific: false,
+    }
+}
+
+/// The headline filters, narrowest first: every required concept in a headline, then any of them.
+fn headlines(narrow: Vec<(Occur, Box<dyn Query>)>) -> Vec<Box<dyn Query>> {
+    if narrow.is_empty() {
+        return Vec::new();
+    }
+    let mut all: Vec<Box<dyn Query>> = Vec::new();
+    if narrow.len() > 1 {
+        all.push(Box::new(BooleanQuery::new(
+            narrow
+                .iter()
+                .map(|(_, query)| (Occur::Must, query.box_clone()))
+                .collect(),
+        )));
+    }
+    all.push(Box::new(BooleanQuery::new(narrow)));
+    all
+}

@@ -1,0 +1,132 @@
+//! Ranking a plan's matches: one scoring pass on an ordinary result set, count-then-narrowed
+//! ranking on a huge one, the any-word fallback, and which contact a hit leads to.
+
+use std::sync::Arc;
+
+use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, Query};
+
+use super::SearchIndex;
+use super::collect::{KindCounter, RankCollector, Ranked, Scored};
+use super::plan::Plan;
+use super::types::HitKind;
+
+/// When pages with every word are fewer than this, pages with any of the words are listed instead
+/// (a visitor's extra word, "send a letter", should not hide the page about letters).
+pub(crate) const FEW_MATCHES: usize = 3;
+/// How much better another named contact must match than the first named one to be chosen.
+const CLEARLY_BETTER: f32 = 1.25;
+
+impl SearchIndex {
+    /// Counts every match, then ranks: all of them on an ordinary result set; on a huge one
+    /// (scoring every one of them costs too much) without the closeness check in running
+    /// text, and first only the pages with a required concept in a title, heading or keywords
+    /// (those are the ones that rank), falling back to all when they do not fill the page.
+    pub(crate) fn rank(
+        &self,
+        searcher: &tantivy::Searcher,
+        plan: &Plan,
+        kind: Option<HitKind>,
+        limit: usize,
+    ) -> tantivy::Result<Ranked> {
+        let Some(query) = &plan.query else {
+            return Ok(Ranked::default());
+        };
+        let collector = RankCollector {
+            tables: Arc::clone(&self.tables),
+            kinds: Arc::clone(&self.kinds),
+            weights: HitKind::WEIGHTS,
+            filter: kind,
+            limit,
+        };
+        let with_proximity = |query: &dyn Query| -> Box<dyn Query> {
+            match &plan.body_proximity {
+                Some(proximity) => Box::new(BooleanQuery::new(vec![
+                    (Occur::Must, query.box_clone()),
+                    (Occur::Should, proximity.box_clone()),
+                ])),
+                None => query.box_clone(),
+            }
+        };
+        if plan.estimate < self.large_result {
+            // An ordinary result set: one pass scores, ranks and counts every match.
+            let ranked = searcher.search(&*with_proximity(&**query), &collector)?;
+            return match &plan.fallback {
+                Some(fallback) if ranked.counts.iter().sum::<usize>() < FEW_MATCHES => {
+                    searcher.search(&*with_proximity(&**fallback), &collector)
+                }
+                _ => Ok(ranked),
+            };
+        }
+        let counter = KindCounter {
+            tables: Arc::clone(&self.tables),
+            kinds: Arc::clone(&self.kinds),
+        };
+        let mut query: &dyn Query = &**query;
+        let mut counts = searcher.search(plan.count.as_deref().unwrap_or(query), &counter)?;
+        let mut headlines: &[Box<dyn Query>] = &plan.headlines;
+        if let Some(fallback) = &plan.fallback
+            && counts.iter().sum::<usize>() < FEW_MATCHES
+        {
+            query = &**fallback;
+            counts = searcher.search(query, &counter)?;
+            headlines = &[];
+        }
+        let total: usize = counts.iter().sum();
+        let wanted = kind.map_or(total, |kind| counts[kind.slot()]);
+        let is_big = total as u64 >= self.large_result;
+        let scoring = if is_big {
+            query.box_clone()
+        } else {
+            with_proximity(query)
+        };
+        let mut ranked = None;
+        for headline in headlines.iter().filter(|_| is_big) {
+            let narrowed = BooleanQuery::new(vec![
+                (
+                    Occur::Must,
+                    Box::new(ConstScoreQuery::new(headline.box_clone(), 0.0)) as Box<dyn Query>,
+                ),
+                (Occur::Must, scoring.box_clone()),
+            ]);
+            let candidate = searcher.search(&narrowed, &collector)?;
+            if candidate.hits.len() >= limit.min(wanted) {
+                ranked = Some(candidate);
+                break;
+            }
+        }
+        let mut ranked = match ranked {
+            Some(ranked) => ranked,
+            None => searcher.search(&*scoring, &collector)?,
+        };
+        ranked.counts = counts;
+        Ok(ranked)
+    }
+
+    /// The contact a hit leads to: a contact hit itself; otherwise the first contact the page
+    /// names, unless another contact it names matches the query clearly better (a page about
+    /// several products names them all, and "gift card" should lead to the gift card line).
+    pub(crate) fn contact_for(&self, ordinal: usize, contact_scores: &[Scored]) -> Option<&str> {
+        let named = self.catalog.contacts(ordinal);
+        let score_of = |id: &String| -> f32 {
+            self.catalog
+                .contact_ordinal(id)
+                .and_then(|contact| {
+                    contact_scores
+                        .iter()
+                        .find(|s| s.ordinal as usize == contact)
+                })
+                .map_or(0.0, |scored| scored.score)
+        };
+        let first = named.first()?;
+        let first_score = score_of(first);
+        let best = named
+            .iter()
+            .map(|id| (score_of(id), id))
+            .max_by(|a, b| a.0.total_cmp(&b.0));
+        match best {
+            Some((score, id)) if score > first_score * CLEARLY_BETTER => Some(id),
+            _ => Some(first),
+        }
+        .map(String::as_str)
+    }
+}

@@ -1,0 +1,108 @@
+//! Writing the site's documents into an empty index: indexing threads, one commit, then merging
+//! the segments into the layout searches want (one, or one per core on a big site).
+
+use std::time::Instant;
+
+use tantivy::Index;
+use tantivy::index::{SegmentId, SegmentMeta};
+use tantivy::merge_policy::NoMergePolicy;
+
+use super::catalog::Catalog;
+use super::documents::add_site;
+use super::schema::Fields;
+use super::types::SearchError;
+use crate::content::Site;
+
+/// Memory the index writer may use per indexing thread.
+const WRITER_MEMORY_PER_THREAD: usize = 64 * 1024 * 1024;
+/// From this many documents, the index keeps one segment per core and searches them in parallel.
+const PARALLEL_SEARCH_DOCUMENTS: usize = 20_000;
+/// Most indexing threads.
+const MAX_WRITER_THREADS: usize = 4;
+
+/// Indexing threads: one per core, at most [`MAX_WRITER_THREADS`].
+pub(crate) fn writer_threads() -> usize {
+    std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, MAX_WRITER_THREADS)
+}
+
+/// Writes every document of `site` into the empty `index` (in RAM or in a folder), commits, and
+/// merges the segments into the layout searches want; returns the catalog.
+pub(crate) fn write_documents(
+    index: &Index,
+    site: &Site,
+    fields: Fields,
+) -> Result<Catalog, SearchError> {
+    let started = Instant::now();
+    let threads = writer_threads();
+    let mut writer = index
+        .writer_with_num_threads(threads, threads * WRITER_MEMORY_PER_THREAD)
+        .map_err(SearchError::Writer)?;
+    // One merge at the end instead of merges racing the indexing threads.
+    writer.set_merge_policy(Box::new(NoMergePolicy));
+    let catalog = add_site(site, Some(&writer), fields)?;
+    writer.commit().map_err(|source| SearchError::Commit {
+        stage: "commit",
+        source,
+    })?;
+    let indexed = started.elapsed();
+    // Few segments make every query (and every dictionary lookup) cheaper; a big site keeps
+    // one per core so a query can search them in parallel.
+    let metas = index
+        .searchable_segment_metas()
+        .map_err(|source| SearchError::Commit {
+            stage: "list segments",
+            source,
+        })?;
+    let target = if catalog.entries.len() < PARALLEL_SEARCH_DOCUMENTS {
+        1
+    } else {
+        threads
+    };
+    let merges: Vec<_> = merge_groups(&metas, target)
+        .iter()
+        .filter(|ids| ids.len() > 1)
+        .map(|ids| writer.merge(ids))
+        .collect();
+    for merge in merges {
+        merge.wait().map_err(|source| SearchError::Commit {
+            stage: "merge",
+            source,
+        })?;
+    }
+    writer
+        .wait_merging_threads()
+        .map_err(|source| SearchError::Commit {
+            stage: "wait for merges",
+            source,
+        })?;
+    tracing::debug!(
+        documents = catalog.entries.len(),
+        text_bytes = catalog.text_bytes(),
+        threads,
+        segments = target,
+        indexed_ms = indexed.as_millis() as u64,
+        total_ms = started.elapsed().as_millis() as u64,
+        "search index built"
+    );
+    Ok(catalog)
+}
+
+/// Splits the segments into `target` groups of about equal document counts (largest first, each
+/// into the group with the fewest documents so far); each group is merged into one segment.
+fn merge_groups(metas: &[SegmentMeta], target: usize) -> Vec<Vec<SegmentId>> {
+    let mut groups: Vec<(u32, Vec<SegmentId>)> = vec![(0, Vec::new()); target];
+    let mut by_size: Vec<(u32, SegmentId)> = metas
+        .iter()
+        .map(|meta| (meta.num_docs(), meta.id()))
+        .collect();
+    by_size.sort_by_key(|(docs, _)| std::cmp::Reverse(*docs));
+    for (docs, id) in by_size {
+        if let Some(smallest) = groups.iter_mut().min_by_key(|(total, _)| *total) {
+            smallest.0 += docs;
+            smallest.1.push(id);
+        }
+    }
+    groups.into_iter().map(|(_, ids)| ids).collect()
+}
