@@ -1,13 +1,11 @@
 //! Broken content stops startup with a message naming the file (and line): each case copies the
 //! fixture site, breaks one thing, and checks the error.
 
-mod common;
-
 use std::fs;
 
 use helpcenter::content::{ContentError, Site};
 
-use common::{edit, fixture_copy};
+use crate::common::{self, edit, fixture_copy};
 
 struct Case {
     name: &'static str,

@@ -2,13 +2,13 @@
 //! rebuilt when it changed or is damaged, and replaced by an index in RAM when the folder cannot be
 //! used; whichever it is, search answers the same as an index built in RAM.
 
-mod common;
-
 use std::fs;
 use std::path::{Path, PathBuf};
 
 use helpcenter::content::Site;
 use helpcenter::search::{IndexOrigin, SearchIndex, SearchRequest};
+
+use crate::common::{self, edit, fixture_copy};
 
 /// Queries whose whole answers (hits, scores, snippets, counts, corrections) are compared.
 const QUERIES: [&str; 8] = [
@@ -21,8 +21,6 @@ const QUERIES: [&str; 8] = [
     "what to have ready",
     "xqzzyv",
 ];
-
-use common::{edit, fixture_copy};
 
 fn load(dir: &Path) -> Site {
     Site::load(dir).unwrap_or_else(|error| panic!("content loads: {error}"))
@@ -309,7 +307,7 @@ fn snapshots_built_with_an_index_dir_reuse_it() {
 
 /// The same check on a big generated site (several segments searched in parallel, deflated
 /// snippet text), which is too slow for every `cargo test`:
-/// `INDEX_DIR_SITE=/tmp/site-10k cargo test --release --test index_dir -- --ignored`.
+/// `INDEX_DIR_SITE=/tmp/site-10k cargo test --release --test testsuite index_dir:: -- --ignored`.
 #[test]
 #[ignore = "needs a generated site in INDEX_DIR_SITE"]
 fn a_big_site_reused_from_disk_answers_like_one_built_in_ram() {

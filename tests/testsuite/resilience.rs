@@ -3,8 +3,6 @@
 //! and graceful shutdown on SIGTERM and SIGINT; and, in-process, a panicking handler answered with
 //! the 500 page while the app keeps serving.
 
-mod common;
-
 use std::io::{self, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::path::Path;
@@ -17,6 +15,8 @@ use std::time::{Duration, Instant};
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use helpcenter::web::{MAX_HEADER_BYTES, MAX_TARGET_BYTES};
+
+use crate::common;
 
 /// Longest any single network operation may take before the test fails instead of hanging.
 const IO_TIMEOUT: Duration = Duration::from_secs(30);

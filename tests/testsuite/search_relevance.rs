@@ -514,7 +514,8 @@ fn suggest_completes_the_last_word() {
     assert!(INDEX.suggest("card", 0).is_empty());
 }
 
-/// Tuning aid: `SEARCH_DEBUG='q1|q2' cargo test --test search_relevance dump -- --ignored --nocapture`
+/// Tuning aid:
+/// `SEARCH_DEBUG='q1|q2' cargo test --test testsuite search_relevance::dump -- --ignored --nocapture`
 /// prints the top five hits of each query with scores and snippets.
 #[test]
 #[ignore = "prints rankings for tuning; run by hand"]

@@ -2,14 +2,12 @@
 //! next, ignored when the content changed or the file is damaged, and never fatal when the folder
 //! cannot be used. Content errors are reported exactly as without a cache.
 
-mod common;
-
 use std::fs;
 use std::path::{Path, PathBuf};
 
 use helpcenter::content::{CacheUse, ContentError, Site};
 
-use common::{edit, fixture_copy};
+use crate::common::{edit, fixture_copy};
 
 fn load_cached(content: &Path, cache: &Path) -> (Site, CacheUse) {
     Site::load_cached(content, cache).unwrap_or_else(|error| panic!("content loads: {error}"))
