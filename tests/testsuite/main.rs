@@ -9,6 +9,7 @@ mod content_errors;
 mod content_real;
 mod hostile;
 mod index_dir;
+mod layout;
 mod resilience;
 mod search_hostile;
 mod search_relevance;
