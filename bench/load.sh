@@ -42,6 +42,8 @@ trap 'exit 130' INT TERM
 
 # shellcheck source=bench/lib.sh
 . bench/lib.sh  # after the cd above, so the path is from the repository root
+# Where cargo puts the release build (CARGO_TARGET_DIR moves it).
+release_dir="${CARGO_TARGET_DIR:-target}/release"
 
 # --- load tool ---------------------------------------------------------------------------------
 # wrk by default: written in C, it leaves more of the two cores to the server than oha does (oha at
@@ -51,7 +53,7 @@ if [ -n "${TOOL:-}" ]; then
     tool=$TOOL
 elif command -v wrk >/dev/null; then
     tool=wrk
-elif DEBIAN_FRONTEND=noninteractive apt-get install -y wrk >"$work/wrk-install.log" 2>&1; then
+elif apt_install wrk >"$work/wrk-install.log" 2>&1; then
     tool=wrk
 else
     tool=oha
@@ -60,7 +62,7 @@ if [ "$tool" = oha ] && ! command -v oha >/dev/null; then
     say "installing oha (cargo install oha --locked)…"
     cargo install oha --locked >"$work/oha-install.log" 2>&1
 fi
-command -v jq >/dev/null || [ "$tool" = wrk ] || apt-get install -y jq >/dev/null
+command -v jq >/dev/null || [ "$tool" = wrk ] || apt_install jq
 
 # --- helpers -----------------------------------------------------------------------------------
 # CPU time (user + system, clock ticks) used so far by a process and its children processes
@@ -186,7 +188,7 @@ port=$(free_port)
 base="http://$HOST:$port"
 # One log line per request would measure the terminal, not the server; nginx runs without an access
 # log too.
-HELPCENTER_LOG="info,helpcenter::request=off" target/release/helpcenter serve \
+HELPCENTER_LOG="info,helpcenter::request=off" "$release_dir/helpcenter" serve \
     --addr "$HOST:$port" --content "$CONTENT" --workers "$WORKERS" >"$work/helpcenter.log" 2>&1 &
 server=$!
 server_pid=$server
@@ -235,7 +237,7 @@ echo "# helpcenter peak RSS (VmHWM): $(peak_rss_mb "$server") MB"
 if [ "$NGINX" = 1 ]; then
     if ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ]; then
         say "installing nginx (apt-get install -y nginx)…"
-        DEBIAN_FRONTEND=noninteractive apt-get install -y nginx >/dev/null
+        apt_install nginx
     fi
     nginx_bin=$(command -v nginx || echo /usr/sbin/nginx)
     mkdir -p "$work/www/articles" "$work/nginx-tmp"

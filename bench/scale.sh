@@ -42,9 +42,11 @@ trap 'exit 130' INT TERM
 
 # shellcheck source=bench/lib.sh
 . bench/lib.sh  # after the cd above, so the path is from the repository root
+# Where cargo puts the release build (CARGO_TARGET_DIR moves it).
+release_dir="${CARGO_TARGET_DIR:-target}/release"
 
 command -v oha >/dev/null || cargo install oha --locked
-command -v jq >/dev/null || apt-get install -y jq >/dev/null
+command -v jq >/dev/null || apt_install jq
 
 
 
@@ -67,7 +69,7 @@ start_server() {
     port=$(free_port)
     base="http://$HOST:$port"
     launched=$(date +%s.%N)
-    HELPCENTER_LOG="info,helpcenter::request=off" target/release/helpcenter serve \
+    HELPCENTER_LOG="info,helpcenter::request=off" "$release_dir/helpcenter" serve \
         --addr "$HOST:$port" --content "$work/site-$size" --workers "$WORKERS" "$@" \
         >"$work/server-$size.log" 2>&1 &
     server=$!
@@ -95,7 +97,7 @@ field() { sed -n "s/.* $1=\([0-9]*\).*/\1/p" <<<"$ready"; }
 for size in $SIZES; do
     site="$work/site-$size"
     say "generating $size articles…"
-    target/release/examples/generate --articles "$size" --out "$site" 2>/dev/null
+    "$release_dir/examples/generate" --articles "$size" --out "$site" 2>/dev/null
 
     say "starting the server on $size articles…"
     start_server "$size"
@@ -128,7 +130,7 @@ for size in $SIZES; do
     rm -rf "$work/index-$size"
 
     say "in-process search latency ($ROUNDS rounds)…"
-    target/release/examples/search_latency --content "$site" --rounds "$ROUNDS" >"$work/inproc.txt"
+    "$release_dir/examples/search_latency" --content "$site" --rounds "$ROUNDS" >"$work/inproc.txt"
     value() { sed -n "s/^$1=//p" "$work/inproc.txt"; }
     docs=$(value documents)
     inproc="$(value search_p50_ms)/$(value search_p99_ms)"

@@ -30,7 +30,8 @@ cargo build --release --quiet
 
 port="$(free_port)"
 base_url="http://127.0.0.1:$port"
-HELPCENTER_LOG=warn target/release/helpcenter --addr "127.0.0.1:$port" --content content &
+# CARGO_TARGET_DIR, when set, moves the build.
+HELPCENTER_LOG=warn "${CARGO_TARGET_DIR:-target}/release/helpcenter" --addr "127.0.0.1:$port" --content content &
 server_pid=$!
 stop_server() {
   kill -TERM "$server_pid" 2>/dev/null || true

@@ -33,7 +33,8 @@ port="$(free_port)"
 export BASE_URL="http://127.0.0.1:$port"
 server_log="$(mktemp -t helpcenter-browser.XXXXXX.log)"
 
-HELPCENTER_LOG="${HELPCENTER_LOG:-warn}" target/debug/helpcenter --addr "127.0.0.1:$port" --content content \
+# CARGO_TARGET_DIR, when set, moves the build.
+HELPCENTER_LOG="${HELPCENTER_LOG:-warn}" "${CARGO_TARGET_DIR:-target}/debug/helpcenter" --addr "127.0.0.1:$port" --content content \
   >"$server_log" 2>&1 &
 server_pid=$!
 

@@ -1,14 +1,19 @@
-//! Shared test harness: builds the real app in-process on a content folder and fetches pages.
-#![allow(dead_code)] // each test crate uses a different subset of these helpers
+//! Shared test harness: the content folders, the real app built in-process on one of them, and
+//! fetching its pages; `server` runs the real binary and `http` talks to it over a socket.
 
-use std::path::PathBuf;
-use std::sync::Arc;
+pub mod http;
+pub mod server;
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, LazyLock};
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{Service, ServiceResponse};
 use actix_web::http::StatusCode;
 use actix_web::http::header::HeaderMap;
 use actix_web::{test, web};
+use helpcenter::content::Site;
+use helpcenter::search::SearchIndex;
 use helpcenter::web::AppState;
 
 /// The committed fixture site.
@@ -21,28 +26,52 @@ pub fn content_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("content")
 }
 
+/// The `shared` folder beside the repository: the two source guides and the shared search queries.
+pub fn shared_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared")
+}
+
+/// The search index of the shipped content, built once for every test that searches it.
+pub static CONTENT_INDEX: LazyLock<SearchIndex> = LazyLock::new(|| {
+    let site = Site::load(&content_dir()).unwrap_or_else(|error| panic!("content loads: {error}"));
+    SearchIndex::build(&site).expect("index builds")
+});
+
 /// Copies the fixture site into a fresh temporary folder.
 pub fn fixture_copy() -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("temp dir");
-    copy_dir(&fixture_dir(), dir.path());
+    copy_tree(&fixture_dir(), dir.path());
     dir
 }
 
-fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
-    std::fs::create_dir_all(to).expect("mkdir");
-    for entry in std::fs::read_dir(from).expect("read fixture") {
-        let entry = entry.expect("entry");
+/// Copies a folder tree.
+pub fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("create folder");
+    for entry in std::fs::read_dir(from).expect("read folder") {
+        let entry = entry.expect("folder entry");
         let target = to.join(entry.file_name());
-        if entry.path().is_dir() {
-            copy_dir(&entry.path(), &target);
+        if entry.file_type().expect("file type").is_dir() {
+            copy_tree(&entry.path(), &target);
         } else {
-            std::fs::copy(entry.path(), target).expect("copy");
+            std::fs::copy(entry.path(), &target).expect("copy file");
         }
     }
 }
 
+/// The entries of folder `dir` that `keep` accepts, sorted (fails when `dir` cannot be read).
+pub fn sorted_entries(dir: &Path, keep: impl Fn(&Path) -> bool) -> Vec<PathBuf> {
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap_or_else(|error| panic!("read {}: {error}", dir.display()))
+        .flatten()
+        .map(|entry| entry.path())
+        .filter(|path| keep(path))
+        .collect();
+    paths.sort();
+    paths
+}
+
 /// Replaces the first `find` in `file` with `replace` (the test fails if `find` is absent).
-pub fn edit(dir: &std::path::Path, file: &str, find: &str, replace: &str) {
+pub fn edit(dir: &Path, file: &str, find: &str, replace: &str) {
     let path = dir.join(file);
     let text = std::fs::read_to_string(&path).expect("read");
     assert!(text.contains(find), "{file} does not contain {find:?}");
@@ -50,7 +79,7 @@ pub fn edit(dir: &std::path::Path, file: &str, find: &str, replace: &str) {
 }
 
 /// App state serving the content in `dir`.
-pub fn state(dir: &std::path::Path) -> Arc<AppState> {
+pub fn state(dir: &Path) -> Arc<AppState> {
     let snapshot = helpcenter::build_snapshot(dir, 1).expect("content builds");
     Arc::new(AppState::new(snapshot))
 }

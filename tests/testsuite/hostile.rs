@@ -1,17 +1,16 @@
 //! Hostile input against the real route table on the shipped content, in-process: a corpus generated
 //! from tables (payloads × parameters × endpoints, paths, methods, absurd numbers). Every case must
 //! get an answer below 500, never echo a markup payload unescaped (HTML or JSON), and get the 4xx the
-//! request deserves. Oversized requests on a real socket are in `tests/resilience.rs`.
-
-mod common;
+//! request deserves. Oversized requests on a real socket are in `resilience.rs`.
 
 use std::sync::{Arc, OnceLock};
 
 use actix_web::http::{Method, StatusCode};
 use actix_web::test::TestRequest;
-use common::{Fetched, app, content_dir, send};
 use helpcenter::web::{AppState, MAX_TARGET_BYTES};
 use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
+
+use crate::common::{self, Fetched, app, content_dir, send};
 
 /// What a case must get.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -2,18 +2,9 @@
 //! in the top 3) and a larger table of our own (paraphrases, typos, number formats, queries that
 //! must find nothing), with success@1, success@3 and MRR printed for each set.
 
-use std::path::Path;
-use std::sync::LazyLock;
+use helpcenter::search::{Hit, SearchRequest};
 
-use helpcenter::content::Site;
-use helpcenter::search::{Hit, SearchIndex, SearchRequest};
-
-static INDEX: LazyLock<SearchIndex> = LazyLock::new(|| {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let site =
-        Site::load(&root.join("content")).unwrap_or_else(|error| panic!("content loads: {error}"));
-    SearchIndex::build(&site).expect("index builds")
-});
+use crate::common::{self, CONTENT_INDEX as INDEX};
 
 /// Our own queries: `query <TAB> markers` (same rules as the shared file), or `query <TAB> -` for a
 /// query that must find nothing.
@@ -274,7 +265,7 @@ fn evaluate(name: &str, cases: &[Case]) -> Scores {
 
 #[test]
 fn shared_queries_are_all_answered_in_the_top_three() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/search-queries.tsv");
+    let path = common::shared_dir().join("search-queries.tsv");
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let cases = parse_table(&text);
     assert!(cases.len() >= 20, "the shared file has its queries");
@@ -514,7 +505,8 @@ fn suggest_completes_the_last_word() {
     assert!(INDEX.suggest("card", 0).is_empty());
 }
 
-/// Tuning aid: `SEARCH_DEBUG='q1|q2' cargo test --test search_relevance dump -- --ignored --nocapture`
+/// Tuning aid:
+/// `SEARCH_DEBUG='q1|q2' cargo test --test testsuite search_relevance::dump -- --ignored --nocapture`
 /// prints the top five hits of each query with scores and snippets.
 #[test]
 #[ignore = "prints rankings for tuning; run by hand"]

@@ -1,15 +1,14 @@
 //! What crawlers and browsers read: sitemap, robots.txt, OpenSearch, Atom feed (all parsed as XML),
 //! per-page meta tags, and JSON-LD checked against the visible content.
 
-mod common;
-
 use std::collections::BTreeSet;
 
 use actix_web::http::StatusCode;
-use common::{Fetched, app, fixture_dir, get, state};
 use quick_xml::Reader;
 use quick_xml::events::Event;
 use serde_json::Value;
+
+use crate::common::{Fetched, app, fixture_dir, get, state};
 
 /// Parses `xml` fully (fails the test on malformed XML) and returns (element name, text) pairs.
 fn parse_xml(xml: &str) -> Vec<(String, String)> {

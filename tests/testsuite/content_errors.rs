@@ -1,13 +1,11 @@
 //! Broken content stops startup with a message naming the file (and line): each case copies the
 //! fixture site, breaks one thing, and checks the error.
 
-mod common;
-
 use std::fs;
 
 use helpcenter::content::{ContentError, Site};
 
-use common::{edit, fixture_copy};
+use crate::common::{self, edit, fixture_copy};
 
 struct Case {
     name: &'static str,
@@ -235,7 +233,7 @@ fn check_command_exits_non_zero_and_names_the_file() {
         "category = \"cards\"",
         "category = \"nope\"",
     );
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_helpcenter"))
+    let output = common::server::command()
         .arg("check")
         .arg(dir.path())
         .output()
@@ -244,7 +242,7 @@ fn check_command_exits_non_zero_and_names_the_file() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("points.md:4"), "{stderr}");
 
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_helpcenter"))
+    let output = common::server::command()
         .arg("check")
         .arg(common::fixture_dir())
         .output()
@@ -265,7 +263,7 @@ fn serve_refuses_to_start_on_broken_content_and_names_the_file() {
         "1-800-297-3276",
         "1-800-297-327",
     );
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_helpcenter"))
+    let output = common::server::command()
         .args(["serve", "--addr", "127.0.0.1:0", "--content"])
         .arg(dir.path())
         .output()

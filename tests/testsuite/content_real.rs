@@ -2,23 +2,20 @@
 //! address, email and web address the guides give is on `/contact`; the disagreements are shown with
 //! attribution; and no page shows a phone number the guides do not give.
 
-mod common;
-
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 use actix_web::http::StatusCode;
-use common::{app, content_dir, get, state};
 use helpcenter::content::Site;
 use helpcenter::phone::find_phones;
+
+use crate::common::{app, content_dir, get, shared_dir, state};
 
 const CALL_GUIDE: &str = "000_7f265ee942515205.txt";
 const SUPPORT_GUIDE: &str = "001_2805428c8ce5b2b3.txt";
 
 fn guide_text(file: &str) -> String {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/seeds")
-        .join(file);
+    let path = shared_dir().join("seeds").join(file);
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()))
 }
 

@@ -2,14 +2,12 @@
 //! next, ignored when the content changed or the file is damaged, and never fatal when the folder
 //! cannot be used. Content errors are reported exactly as without a cache.
 
-mod common;
-
 use std::fs;
 use std::path::{Path, PathBuf};
 
 use helpcenter::content::{CacheUse, ContentError, Site};
 
-use common::{edit, fixture_copy};
+use crate::common::{edit, fixture_copy, sorted_entries};
 
 fn load_cached(content: &Path, cache: &Path) -> (Site, CacheUse) {
     Site::load_cached(content, cache).unwrap_or_else(|error| panic!("content loads: {error}"))
@@ -17,14 +15,9 @@ fn load_cached(content: &Path, cache: &Path) -> (Site, CacheUse) {
 
 /// The cache files in `dir`.
 fn cache_files(dir: &Path) -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = fs::read_dir(dir)
-        .expect("cache dir exists")
-        .flatten()
-        .map(|entry| entry.path())
-        .filter(|path| path.extension().is_some_and(|extension| extension == "bin"))
-        .collect();
-    files.sort();
-    files
+    sorted_entries(dir, |path| {
+        path.extension().is_some_and(|extension| extension == "bin")
+    })
 }
 
 /// The site in a comparable form: every field that is stored (lookup tables are rebuilt).

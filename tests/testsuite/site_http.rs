@@ -1,11 +1,10 @@
 //! In-process HTTP tests on the fixture site: every route answers as specified, asserted with CSS
 //! selectors on stable ids.
 
-mod common;
-
 use actix_web::http::StatusCode;
 use actix_web::test::TestRequest;
-use common::{app, fixture_dir, get, send, state};
+
+use crate::common::{app, fixture_dir, get, send, state};
 
 #[actix_web::test]
 async fn home_has_search_categories_with_counts_featured_numbers_and_safety_note() {

@@ -1,20 +1,9 @@
 //! Hostile and odd search input on the real `content/`: query syntax, control characters, emoji,
 //! huge input, absurd pagination. Every case must answer normally: no panic, a sane result.
 
-use std::path::Path;
-use std::sync::LazyLock;
+use helpcenter::search::{HitKind, MAX_PER_PAGE, MAX_QUERY_CHARS, SearchRequest, SearchResults};
 
-use helpcenter::content::Site;
-use helpcenter::search::{
-    HitKind, MAX_PER_PAGE, MAX_QUERY_CHARS, SearchIndex, SearchRequest, SearchResults,
-};
-
-static INDEX: LazyLock<SearchIndex> = LazyLock::new(|| {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let site =
-        Site::load(&root.join("content")).unwrap_or_else(|error| panic!("content loads: {error}"));
-    SearchIndex::build(&site).expect("index builds")
-});
+use crate::common::CONTENT_INDEX as INDEX;
 
 fn search(query: &str) -> SearchResults {
     INDEX.search(&SearchRequest::new(query))

@@ -3,298 +3,21 @@
 //! and graceful shutdown on SIGTERM and SIGINT; and, in-process, a panicking handler answered with
 //! the 500 page while the app keeps serving.
 
-mod common;
-
-use std::io::{self, Read, Write};
-use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
+use std::io::{self, Write};
+use std::net::TcpStream;
 use std::path::Path;
-use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use helpcenter::web::{MAX_HEADER_BYTES, MAX_TARGET_BYTES};
 
-/// Longest any single network operation may take before the test fails instead of hanging.
-const IO_TIMEOUT: Duration = Duration::from_secs(30);
-/// Longest the server may take to start (a debug build on a loaded 2-core machine).
-const START_TIMEOUT: Duration = Duration::from_secs(120);
-
-// ---------------------------------------------------------------------------------------------
-// A running server.
-
-/// The binary serving a content folder; killed when dropped.
-struct Server {
-    child: Child,
-    addr: SocketAddr,
-    log: Arc<Mutex<String>>,
-}
-
-impl Server {
-    /// Starts `helpcenter serve [extra] --addr <free port> --content <content>` and waits until
-    /// `/healthz` answers. Retries on another port if the one picked was taken in between.
-    fn start(content: &Path, extra: &[&str]) -> Server {
-        let mut last_log = String::new();
-        for _ in 0..3 {
-            let addr = free_addr();
-            let mut command = Command::new(env!("CARGO_BIN_EXE_helpcenter"));
-            command
-                .arg("serve")
-                .args(extra)
-                .arg("--addr")
-                .arg(addr.to_string())
-                .arg("--content")
-                .arg(content)
-                .env("HELPCENTER_LOG", "info,helpcenter::request=warn")
-                .stdin(Stdio::null())
-                .stdout(Stdio::null())
-                .stderr(Stdio::piped());
-            for variable in [
-                "HELPCENTER_ADDR",
-                "HELPCENTER_CONTENT",
-                "HELPCENTER_WATCH",
-                "HELPCENTER_WORKERS",
-                "HELPCENTER_INDEX_DIR",
-                "HELPCENTER_HSTS",
-            ] {
-                command.env_remove(variable);
-            }
-            let mut child = command.spawn().expect("the helpcenter binary starts");
-            let log = Arc::new(Mutex::new(String::new()));
-            let mut stderr = child.stderr.take().expect("stderr is piped");
-            let sink = Arc::clone(&log);
-            thread::spawn(move || {
-                let mut buffer = [0u8; 8192];
-                while let Ok(n @ 1..) = stderr.read(&mut buffer) {
-                    let text = String::from_utf8_lossy(&buffer[..n]);
-                    sink.lock()
-                        .unwrap_or_else(|e| e.into_inner())
-                        .push_str(&text);
-                }
-            });
-            let mut server = Server { child, addr, log };
-            if server.wait_until_ready() {
-                return server;
-            }
-            last_log = server.log();
-            if !last_log.contains("in use") {
-                break;
-            }
-        }
-        panic!("the server did not become ready; its log:\n{last_log}");
-    }
-
-    /// Polls `/healthz`; false if the process exited or the start timeout passed.
-    fn wait_until_ready(&mut self) -> bool {
-        let deadline = Instant::now() + START_TIMEOUT;
-        while Instant::now() < deadline {
-            if let Ok(Some(_)) = self.child.try_wait() {
-                return false;
-            }
-            if get(self.addr, "/healthz").is_ok_and(|r| r.status == 200) {
-                return true;
-            }
-            thread::sleep(Duration::from_millis(50));
-        }
-        false
-    }
-
-    fn log(&self) -> String {
-        self.log.lock().unwrap_or_else(|e| e.into_inner()).clone()
-    }
-
-    /// Waits until the log contains `needle` `count` times.
-    fn wait_for_log(&self, needle: &str, count: usize, timeout: Duration) -> bool {
-        poll_until(timeout, || self.log().matches(needle).count() >= count)
-    }
-
-    /// Sends `signal` (`TERM`, `INT`) to the process.
-    fn signal(&self, signal: &str) {
-        let status = Command::new("kill")
-            .arg(format!("-{signal}"))
-            .arg(self.child.id().to_string())
-            .status()
-            .expect("kill runs");
-        assert!(status.success(), "kill -{signal} failed");
-    }
-
-    /// Whether the process is still running.
-    fn is_running(&mut self) -> bool {
-        matches!(self.child.try_wait(), Ok(None))
-    }
-
-    /// Waits for the process to exit, at most `timeout`.
-    fn wait_for_exit(&mut self, timeout: Duration) -> Option<ExitStatus> {
-        let deadline = Instant::now() + timeout;
-        loop {
-            if let Ok(Some(status)) = self.child.try_wait() {
-                return Some(status);
-            }
-            if Instant::now() >= deadline {
-                return None;
-            }
-            thread::sleep(Duration::from_millis(20));
-        }
-    }
-
-    /// The content version `/healthz` reports.
-    fn content_version(&self) -> u64 {
-        let response = get(self.addr, "/healthz").expect("healthz answers");
-        let json: serde_json::Value = serde_json::from_slice(&response.body).expect("healthz JSON");
-        json["content_version"]
-            .as_u64()
-            .expect("content_version is a number")
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// A port nobody listens on right now.
-fn free_addr() -> SocketAddr {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|listener| listener.local_addr())
-        .expect("an ephemeral port")
-}
-
-/// Calls `done` every 20 ms until it is true (then true) or `timeout` passes (then false).
-fn poll_until(timeout: Duration, mut done: impl FnMut() -> bool) -> bool {
-    let deadline = Instant::now() + timeout;
-    while Instant::now() < deadline {
-        if done() {
-            return true;
-        }
-        thread::sleep(Duration::from_millis(20));
-    }
-    done()
-}
-
-// ---------------------------------------------------------------------------------------------
-// A tiny HTTP/1.1 client: one request per connection, `Connection: close`, read to the end.
-
-/// A complete response.
-#[derive(Debug)]
-struct Response {
-    status: u16,
-    head: String,
-    body: Vec<u8>,
-}
-
-impl Response {
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.body).into_owned()
-    }
-}
-
-fn connect(addr: SocketAddr) -> io::Result<TcpStream> {
-    let stream = TcpStream::connect_timeout(&addr, IO_TIMEOUT)?;
-    stream.set_read_timeout(Some(IO_TIMEOUT))?;
-    stream.set_write_timeout(Some(IO_TIMEOUT))?;
-    Ok(stream)
-}
-
-fn request_bytes(path: &str) -> Vec<u8> {
-    format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n").into_bytes()
-}
-
-/// GETs `path`; an error unless a whole response (status line, head, `Content-Length` bytes) came.
-fn get(addr: SocketAddr, path: &str) -> io::Result<Response> {
-    let mut stream = connect(addr)?;
-    stream.write_all(&request_bytes(path))?;
-    read_response(&mut stream)
-}
-
-/// Reads to the end of the stream and checks the response is complete.
-fn read_response(stream: &mut TcpStream) -> io::Result<Response> {
-    let mut bytes = Vec::new();
-    stream.read_to_end(&mut bytes)?;
-    parse_response(&bytes).ok_or_else(|| {
-        io::Error::new(
-            io::ErrorKind::InvalidData,
-            format!("incomplete response ({} bytes)", bytes.len()),
-        )
-    })
-}
-
-/// How a request during shutdown ended.
-enum Outcome {
-    /// A whole response.
-    Complete(Response),
-    /// Not a single byte came back (refused, or closed before the request was read).
-    NotAnswered(io::Error),
-    /// Some bytes, then the connection ended: a request dropped in flight.
-    Cut(usize),
-}
-
-/// GETs `path`, telling "never answered" from "cut off mid-response".
-fn fetch(addr: SocketAddr, path: &str) -> Outcome {
-    let mut stream = match connect(addr) {
-        Ok(stream) => stream,
-        Err(error) => return Outcome::NotAnswered(error),
-    };
-    if let Err(error) = stream.write_all(&request_bytes(path)) {
-        return Outcome::NotAnswered(error);
-    }
-    let mut bytes = Vec::new();
-    let result = stream.read_to_end(&mut bytes);
-    match (parse_response(&bytes), result) {
-        (Some(response), Ok(_)) => Outcome::Complete(response),
-        (_, Err(error)) if bytes.is_empty() => Outcome::NotAnswered(error),
-        (None, Ok(_)) if bytes.is_empty() => {
-            Outcome::NotAnswered(io::ErrorKind::UnexpectedEof.into())
-        }
-        _ => Outcome::Cut(bytes.len()),
-    }
-}
-
-fn parse_response(bytes: &[u8]) -> Option<Response> {
-    let end = bytes.windows(4).position(|w| w == b"\r\n\r\n")?;
-    let head = String::from_utf8_lossy(&bytes[..end]).into_owned();
-    let body = bytes[end + 4..].to_vec();
-    let status = head.split(' ').nth(1)?.parse().ok()?;
-    let length = head.lines().find_map(|line| {
-        let (name, value) = line.split_once(':')?;
-        name.eq_ignore_ascii_case("content-length")
-            .then(|| value.trim().parse::<usize>().ok())?
-    });
-    if length.is_some_and(|length| length != body.len()) {
-        return None;
-    }
-    Some(Response { status, head, body })
-}
-
-/// Sends raw bytes and returns whatever status came back before the connection ended. The server
-/// may close (even reset) the connection right after answering an oversized head, so write errors
-/// are ignored and a reset after the status line still counts as an answer.
-fn exchange(addr: SocketAddr, request: &[u8]) -> (Option<u16>, String) {
-    let Ok(mut stream) = connect(addr) else {
-        return (None, String::new());
-    };
-    let _ = stream.write_all(request);
-    let _ = stream.shutdown(Shutdown::Write);
-    let mut bytes = Vec::new();
-    let mut buffer = [0u8; 16 * 1024];
-    loop {
-        match stream.read(&mut buffer) {
-            Ok(0) | Err(_) => break,
-            Ok(n) => bytes.extend_from_slice(&buffer[..n]),
-        }
-    }
-    let text = String::from_utf8_lossy(&bytes).into_owned();
-    let status = text
-        .strip_prefix("HTTP/1.1 ")
-        .or_else(|| text.strip_prefix("HTTP/1.0 "))
-        .and_then(|rest| rest.get(..3))
-        .and_then(|code| code.parse().ok());
-    (status, text)
-}
+use crate::common;
+use crate::common::http::{IO_TIMEOUT, Outcome, exchange, fetch, get, read_response, slow_reader};
+use crate::common::server::{Server, poll_until};
 
 // ---------------------------------------------------------------------------------------------
 // Oversized and malformed requests on a real socket.
@@ -493,20 +216,6 @@ fn malformed_request_lines_get_4xx_on_a_real_socket() {
 // ---------------------------------------------------------------------------------------------
 // Live reload under load.
 
-/// Copies a folder tree.
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("create folder");
-    for entry in std::fs::read_dir(from).expect("read folder") {
-        let entry = entry.expect("folder entry");
-        let target = to.join(entry.file_name());
-        if entry.file_type().expect("file type").is_dir() {
-            copy_tree(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).expect("copy file");
-        }
-    }
-}
-
 /// Replaces `path` with `text` in one step (written beside the content folder, then renamed in), so
 /// the watcher never sees a half-written file.
 fn replace_file(path: &Path, staging: &Path, text: &str) {
@@ -542,7 +251,7 @@ impl LoadReport {
 fn live_reload_under_load_swaps_atomically_and_a_broken_edit_keeps_the_last_good_version() {
     let root = tempfile::tempdir().expect("temp dir");
     let content = root.path().join("content");
-    copy_tree(&common::content_dir(), &content);
+    common::copy_tree(&common::content_dir(), &content);
     let staging = root.path().join("staging.md");
     let article_path = content.join("articles/lost-or-stolen-card.md");
     let original = std::fs::read_to_string(&article_path).expect("article");
@@ -733,24 +442,6 @@ fn live_reload_under_load_swaps_atomically_and_a_broken_edit_keeps_the_last_good
 
 // ---------------------------------------------------------------------------------------------
 // Graceful shutdown.
-
-/// A connection whose client reads slowly: a small receive buffer and segment size keep most of a
-/// large response waiting in the server, so the request is still in flight when the signal comes.
-fn slow_reader(addr: SocketAddr, path: &str) -> TcpStream {
-    use socket2::{Domain, Protocol, Socket, Type};
-    let socket = Socket::new(Domain::IPV4, Type::STREAM, Some(Protocol::TCP)).expect("socket");
-    socket.set_recv_buffer_size(2048).expect("SO_RCVBUF");
-    socket.set_tcp_mss(536).expect("TCP_MAXSEG");
-    socket
-        .connect_timeout(&addr.into(), IO_TIMEOUT)
-        .expect("connect");
-    let mut stream: TcpStream = socket.into();
-    stream.set_read_timeout(Some(IO_TIMEOUT)).expect("timeout");
-    stream
-        .write_all(&request_bytes(path))
-        .expect("send request");
-    stream
-}
 
 fn shutdown_finishes_in_flight_requests_and_exits_0(signal: &str) {
     let server = Server::start(&common::content_dir(), &["--workers", "2"]);

@@ -2,13 +2,13 @@
 //! rebuilt when it changed or is damaged, and replaced by an index in RAM when the folder cannot be
 //! used; whichever it is, search answers the same as an index built in RAM.
 
-mod common;
-
 use std::fs;
 use std::path::{Path, PathBuf};
 
 use helpcenter::content::Site;
 use helpcenter::search::{IndexOrigin, SearchIndex, SearchRequest};
+
+use crate::common::{self, edit, fixture_copy, sorted_entries};
 
 /// Queries whose whole answers (hits, scores, snippets, counts, corrections) are compared.
 const QUERIES: [&str; 8] = [
@@ -21,8 +21,6 @@ const QUERIES: [&str; 8] = [
     "what to have ready",
     "xqzzyv",
 ];
-
-use common::{edit, fixture_copy};
 
 fn load(dir: &Path) -> Site {
     Site::load(dir).unwrap_or_else(|error| panic!("content loads: {error}"))
@@ -49,14 +47,10 @@ fn answers(index: &SearchIndex) -> Vec<String> {
 
 /// The complete index folders in `index_dir`.
 fn index_folders(index_dir: &Path) -> Vec<PathBuf> {
-    let mut folders: Vec<PathBuf> = fs::read_dir(index_dir)
-        .expect("index dir exists")
-        .flatten()
-        .filter(|entry| entry.file_name().to_string_lossy().starts_with("index-"))
-        .map(|entry| entry.path())
-        .collect();
-    folders.sort();
-    folders
+    sorted_entries(index_dir, |path| {
+        let name = path.file_name().unwrap_or_default().to_string_lossy();
+        name.starts_with("index-")
+    })
 }
 
 /// The only complete index folder in `index_dir` (fails when there are none or several).
@@ -68,16 +62,10 @@ fn only_index_folder(index_dir: &Path) -> PathBuf {
 
 /// tantivy's segment files in an index folder (everything but its metadata, locks and key file).
 fn segment_files(folder: &Path) -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = fs::read_dir(folder)
-        .expect("index folder")
-        .flatten()
-        .map(|entry| entry.path())
-        .filter(|path| {
-            let name = path.file_name().unwrap_or_default().to_string_lossy();
-            !name.starts_with('.') && name != "meta.json" && name != "helpcenter-index.key"
-        })
-        .collect();
-    files.sort();
+    let files = sorted_entries(folder, |path| {
+        let name = path.file_name().unwrap_or_default().to_string_lossy();
+        !name.starts_with('.') && name != "meta.json" && name != "helpcenter-index.key"
+    });
     assert!(!files.is_empty(), "an index has segment files");
     files
 }
@@ -309,7 +297,7 @@ fn snapshots_built_with_an_index_dir_reuse_it() {
 
 /// The same check on a big generated site (several segments searched in parallel, deflated
 /// snippet text), which is too slow for every `cargo test`:
-/// `INDEX_DIR_SITE=/tmp/site-10k cargo test --release --test index_dir -- --ignored`.
+/// `INDEX_DIR_SITE=/tmp/site-10k cargo test --release --test testsuite index_dir:: -- --ignored`.
 #[test]
 #[ignore = "needs a generated site in INDEX_DIR_SITE"]
 fn a_big_site_reused_from_disk_answers_like_one_built_in_ram() {

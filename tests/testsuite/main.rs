@@ -1,0 +1,17 @@
+//! The integration tests, one crate with a module per area, so the server and the search index are
+//! linked once for all of them (see README.md here for what each module covers and how to run one).
+
+#[path = "../common/mod.rs"]
+mod common;
+
+mod content_cache;
+mod content_errors;
+mod content_real;
+mod hostile;
+mod index_dir;
+mod layout;
+mod resilience;
+mod search_hostile;
+mod search_relevance;
+mod seo;
+mod site_http;
