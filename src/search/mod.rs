@@ -8,12 +8,14 @@
 //! writes and merges them; [`store`] keeps an index in the `--index-dir` folder. At query time
 //! [`understand`] cleans the query and finds phone numbers, words and synonyms; [`plan`] builds the
 //! tantivy queries; [`rank`] runs them through [`collect`]; [`answer`] turns the ranking into hits,
-//! with [`snippet`] cutting the highlighted text. This file is the facade: [`SearchIndex`].
+//! with [`snippet`] cutting the highlighted text. [`index`] holds the [`SearchIndex`] itself and how
+//! one is made ready; this file is the public surface.
 
 mod answer;
 mod catalog;
 mod collect;
 mod documents;
+mod index;
 mod plan;
 mod rank;
 mod schema;
@@ -27,16 +29,9 @@ mod understand;
 mod writer;
 
 use std::path::Path;
-use std::sync::Arc;
-
-use tantivy::{Index, IndexReader, ReloadPolicy};
 
 use crate::content::Site;
-use catalog::Catalog;
-use collect::OrdinalTables;
-use schema::Fields;
-use synonyms::Synonyms;
-use understand::Analyzers;
+pub use index::SearchIndex;
 
 pub use types::{
     DEFAULT_PER_PAGE, Fragment, Hit, HitKind, IndexOrigin, MAX_PER_PAGE, MAX_QUERY_CHARS,
@@ -44,38 +39,7 @@ pub use types::{
     Suggestion,
 };
 
-/// The search index of one `Site`: immutable once built, shared by every request.
-pub struct SearchIndex {
-    reader: IndexReader,
-    fields: Fields,
-    catalog: Catalog,
-    kinds: Arc<[HitKind]>,
-    tables: Arc<OrdinalTables>,
-    /// From this many matches a result set counts as huge ([`plan::LARGE_RESULT`]; tests lower it).
-    large_result: u64,
-    analyzers: Analyzers,
-    synonyms: Synonyms,
-    origin: IndexOrigin,
-}
-
-impl std::fmt::Debug for SearchIndex {
-    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        formatter
-            .debug_struct("SearchIndex")
-            .field("documents", &self.catalog.entries.len())
-            .field("origin", &self.origin)
-            .finish_non_exhaustive()
-    }
-}
-
 impl SearchIndex {
-    /// Indexes every article, section, FAQ and contact of `site` in RAM.
-    pub fn build(site: &Site) -> Result<SearchIndex, SearchError> {
-        let (index, fields) = schema::create_in_ram();
-        let catalog = writer::write_documents(&index, site, fields)?;
-        SearchIndex::finish(index, fields, catalog, site, IndexOrigin::Memory)
-    }
-
     /// The index of `site` kept in the folder `dir` (`--index-dir`): reused when `dir` holds the
     /// index this program built from exactly this content (see `store::IndexKey`), built there
     /// otherwise; other versions' indexes in `dir` are removed once the new one is complete (layout
@@ -87,57 +51,6 @@ impl SearchIndex {
     /// its catalog from a pass over the site that reads no article text.
     pub fn open_or_build(site: &Site, dir: &Path) -> Result<SearchIndex, SearchError> {
         store::open_or_build(site, dir)
-    }
-
-    /// What every index goes through once its documents are committed, wherever it came from: a
-    /// multithreaded search executor when it has several segments, a reader, the ordinal tables,
-    /// the analyzers and synonyms.
-    fn finish(
-        mut index: Index,
-        fields: Fields,
-        catalog: Catalog,
-        site: &Site,
-        origin: IndexOrigin,
-    ) -> Result<SearchIndex, SearchError> {
-        let segments = index
-            .searchable_segment_metas()
-            .map_err(SearchError::Reader)?
-            .len();
-        // One thread per segment (a big site keeps one per core; see `write_documents`).
-        let executor = segments.min(writer::writer_threads());
-        if executor > 1 {
-            index
-                .set_multithread_executor(executor)
-                .map_err(SearchError::Reader)?;
-        }
-        let reader = index
-            .reader_builder()
-            .reload_policy(ReloadPolicy::Manual)
-            .try_into()
-            .map_err(SearchError::Reader)?;
-        let analyzers = schema::analyzers();
-        let synonyms = Synonyms::new(&site.synonyms, &analyzers);
-        let kinds: Arc<[HitKind]> = catalog.kinds.clone().into();
-        let searcher = reader.searcher();
-        let tables = Arc::new(collect::ordinal_tables(&searcher).map_err(SearchError::Reader)?);
-        tracing::debug!(
-            segments,
-            index_bytes = searcher
-                .space_usage()
-                .map_or(0, |usage| usage.total().get_bytes()),
-            "search index size"
-        );
-        Ok(SearchIndex {
-            reader,
-            fields,
-            catalog,
-            kinds,
-            tables,
-            large_result: plan::LARGE_RESULT,
-            analyzers,
-            synonyms,
-            origin,
-        })
     }
 
     /// Where this index came from: built in RAM, built in the index folder, or reused from it.

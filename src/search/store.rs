@@ -25,8 +25,8 @@ use sha2::{Digest, Sha256};
 use tantivy::directory::MmapDirectory;
 use tantivy::{Index, IndexSettings};
 
-use super::SearchIndex;
 use super::documents::add_site;
+use super::index::SearchIndex;
 use super::schema::{INDEX_FORMAT, register_analyzers, schema};
 use super::types::{IndexOrigin, SearchError};
 use super::writer::write_documents;

@@ -111,6 +111,12 @@ impl WebError {
     }
 }
 
+impl From<serde_json::Error> for WebError {
+    fn from(error: serde_json::Error) -> WebError {
+        WebError::internal("serialising JSON", error)
+    }
+}
+
 impl ResponseError for WebError {
     fn status_code(&self) -> StatusCode {
         match self {

@@ -5,8 +5,6 @@ use actix_web::HttpResponse;
 use actix_web::http::{StatusCode, header};
 use serde::Serialize;
 
-use super::error::WebError;
-
 /// The API's content type.
 pub(crate) const JSON: &str = "application/json";
 
@@ -37,9 +35,8 @@ pub(crate) fn response(
     status: StatusCode,
     content_type: &str,
     value: &impl Serialize,
-) -> Result<HttpResponse, WebError> {
-    let body = to_html_safe_string(value)
-        .map_err(|error| WebError::internal("serialising JSON", error))?;
+) -> serde_json::Result<HttpResponse> {
+    let body = to_html_safe_string(value)?;
     Ok(HttpResponse::build(status)
         .content_type(content_type)
         .insert_header((header::CACHE_CONTROL, "no-cache"))

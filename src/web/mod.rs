@@ -11,6 +11,7 @@ mod pages;
 mod routes;
 mod search;
 mod seo;
+mod site_pages;
 mod snapshot;
 mod state;
 mod views;

@@ -208,7 +208,7 @@ pub(crate) async fn api_search(
             })
             .collect(),
     };
-    json::response(StatusCode::OK, JSON, &body)
+    Ok(json::response(StatusCode::OK, JSON, &body)?)
 }
 
 /// One typeahead suggestion.
@@ -229,7 +229,7 @@ pub(crate) async fn api_suggest(
     let query = raw.q.clone().unwrap_or_default();
     let snapshot = state.snapshot();
     let suggestions = snapshot.search.suggest(&query, SUGGESTIONS);
-    match raw.format.as_deref() {
+    let answer = match raw.format.as_deref() {
         Some("opensearch") => json::response(
             StatusCode::OK,
             "application/x-suggestions+json",
@@ -253,10 +253,13 @@ pub(crate) async fn api_suggest(
                 })
                 .collect::<Vec<_>>(),
         ),
-        Some(_) => Err(WebError::BadRequest(
-            "`format` must be json or opensearch".to_string(),
-        )),
-    }
+        Some(_) => {
+            return Err(WebError::BadRequest(
+                "`format` must be json or opensearch".to_string(),
+            ));
+        }
+    };
+    Ok(answer?)
 }
 
 /// Longest query string whose answer is cached; longer ones are answered afresh every time (they

@@ -23,13 +23,10 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse};
 
 use super::cache::{CachedResponse, ResponseCache};
-use super::{pages, seo};
+use super::pages;
+use super::site_pages::{self, HTML, PageSource, render};
 use crate::content::Site;
 use crate::search::{SearchError, SearchIndex};
-
-const HTML: &str = "text/html; charset=utf-8";
-/// Pages may change on the next content version, so browsers revalidate (cheap: 304 by ETag).
-const PAGE_CACHE: &str = "public, max-age=0, must-revalidate";
 
 /// Sites with at most this many pages are rendered and compressed while the snapshot is built.
 pub(crate) const PRECOMPRESS_MAX_PAGES: usize = 300;
@@ -55,20 +52,6 @@ pub enum SnapshotError {
     /// The search index could not be built.
     #[error("building the search index: {0}")]
     Search(#[from] SearchError),
-}
-
-/// What a page shows: enough to render it from the `Site`.
-#[derive(Debug, Clone, Copy)]
-enum PageSource {
-    Home,
-    Contact,
-    Faq,
-    Category(usize),
-    Article(usize),
-    Sitemap,
-    Robots,
-    OpenSearch,
-    Feed,
 }
 
 /// When pages are rendered and how much lazily rendered pages may hold.
@@ -173,7 +156,12 @@ impl Snapshot {
     ) -> Result<Snapshot, SnapshotError> {
         let started = Instant::now();
         let site = Arc::new(site);
-        let pages = page_table(&site);
+        let pages: HashMap<String, Page> = site_pages::all(&site)
+            .map(|(path, source)| {
+                let rendered = OnceLock::new();
+                (path, Page { source, rendered })
+            })
+            .collect();
         let small = pages.len() <= policy.precompress_max_pages;
         let upfront: Vec<(&String, &Page)> = pages
             .iter()
@@ -295,71 +283,6 @@ impl Snapshot {
     pub fn page_count(&self) -> usize {
         self.pages.len()
     }
-}
-
-/// Every page of the site, keyed by its canonical path, none rendered yet.
-fn page_table(site: &Site) -> HashMap<String, Page> {
-    let fixed = [
-        ("/", PageSource::Home),
-        ("/contact", PageSource::Contact),
-        ("/faq", PageSource::Faq),
-        ("/sitemap.xml", PageSource::Sitemap),
-        ("/robots.txt", PageSource::Robots),
-        ("/opensearch.xml", PageSource::OpenSearch),
-        ("/feed.xml", PageSource::Feed),
-    ]
-    .into_iter()
-    .map(|(path, source)| (path.to_string(), source));
-    let categories = site.categories.iter().enumerate().map(|(index, category)| {
-        (
-            format!("/categories/{}", category.slug),
-            PageSource::Category(index),
-        )
-    });
-    let articles = site
-        .articles
-        .iter()
-        .enumerate()
-        .map(|(index, article)| (article.url_path(), PageSource::Article(index)));
-    fixed
-        .chain(categories)
-        .chain(articles)
-        .map(|(path, source)| {
-            (
-                path,
-                Page {
-                    source,
-                    rendered: OnceLock::new(),
-                },
-            )
-        })
-        .collect()
-}
-
-/// Renders one page; `precompress` compresses it now, otherwise each variant is made on request.
-fn render(site: &Site, source: PageSource, precompress: bool) -> askama::Result<CachedResponse> {
-    let (body, content_type) = match source {
-        PageSource::Home => (pages::home::render(site)?, HTML),
-        PageSource::Contact => (pages::contact::render(site)?, HTML),
-        PageSource::Faq => (pages::faq::render(site)?, HTML),
-        PageSource::Category(index) => (
-            pages::category::render(site, &site.categories[index])?,
-            HTML,
-        ),
-        PageSource::Article(index) => (pages::article::render(site, &site.articles[index])?, HTML),
-        PageSource::Sitemap => (seo::sitemap(site)?, "application/xml; charset=utf-8"),
-        PageSource::Robots => (seo::robots(site), "text/plain; charset=utf-8"),
-        PageSource::OpenSearch => (
-            seo::opensearch(site)?,
-            "application/opensearchdescription+xml; charset=utf-8",
-        ),
-        PageSource::Feed => (seo::feed(site)?, "application/atom+xml; charset=utf-8"),
-    };
-    let response = CachedResponse::lazy(body.into_bytes(), content_type, PAGE_CACHE);
-    if precompress {
-        response.precompress();
-    }
-    Ok(response)
 }
 
 #[cfg(test)]

@@ -49,7 +49,6 @@ const MAX_FUNCTION_LINES: usize = 120;
 const LONG_FILE_MARKER: &str = "//! Long because";
 
 #[test]
-#[ignore = "enabled once the src/ refactor lands"]
 fn no_import_cycle_between_files_of_src() {
     let files = source_files();
     let graph = dependency_graph(&files);
@@ -77,7 +76,6 @@ fn no_import_cycle_between_files_of_src() {
 }
 
 #[test]
-#[ignore = "enabled once the src/ refactor lands"]
 fn no_file_of_src_is_over_500_lines_without_a_reason() {
     let mut long = Vec::new();
     for file in source_files() {
@@ -94,7 +92,6 @@ fn no_file_of_src_is_over_500_lines_without_a_reason() {
 }
 
 #[test]
-#[ignore = "enabled once the src/ refactor lands"]
 fn no_function_in_src_is_over_120_lines() {
     let mut long = Vec::new();
     for file in source_files() {

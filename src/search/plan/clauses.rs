@@ -9,8 +9,8 @@ use tantivy::query::{
 };
 use tantivy::schema::{Field, IndexRecordOption};
 
-use super::Planner;
 use super::concepts::{Alternative, Concept, Highlights, QueryWords, TYPED};
+use super::planner::Planner;
 use crate::search::schema::Fields;
 use crate::search::understand::{PhoneForm, WordRole};
 

@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use super::dictionary::{MIN_CORRECTION_FREQUENCY, edit_budget, is_substitution};
-use super::{Mode, Planner};
+use super::planner::{Mode, Planner};
 use crate::search::snippet::Highlight;
 use crate::search::synonyms::{SynonymMatch, Synonyms};
 use crate::search::understand::{Word, WordRole};

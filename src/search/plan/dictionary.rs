@@ -7,7 +7,7 @@ use tantivy::Term;
 use tantivy::query::FuzzyTermQuery;
 use tantivy::schema::Field;
 
-use super::Planner;
+use super::planner::Planner;
 
 /// Documents a dictionary word must appear in to be proposed as "did you mean".
 pub(crate) const MIN_CORRECTION_FREQUENCY: u64 = 3;

@@ -8,56 +8,17 @@
 mod clauses;
 mod concepts;
 mod dictionary;
+mod planner;
 
 use std::collections::HashMap;
 
-use tantivy::Searcher;
 use tantivy::query::{BooleanQuery, Occur, Query};
-use tantivy::schema::Field;
 
-use super::schema::Fields;
 use super::snippet::Highlight;
-use super::synonyms::Synonyms;
-use super::understand::{Analyzers, Word, extract_phones};
+use super::understand::{Word, extract_phones};
 use clauses::Clauses;
 use concepts::{Highlights, QueryWords};
-
-/// From this many matches (estimated), a result set is huge: queries go lean and ranking
-/// narrows (see `SearchIndex::rank`).
-pub(crate) const LARGE_RESULT: u64 = 5_000;
-
-/// What the query is for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Mode {
-    /// The results page: the last word is completed only when it is not a word of its own.
-    Search,
-    /// Typeahead: the last word is always completed, titles count most.
-    Suggest,
-}
-
-impl Mode {
-    /// Field weights: title/question above headings above keywords above body.
-    fn field_boosts(self, fields: Fields) -> [(Field, f32); 5] {
-        match self {
-            Mode::Search => [
-                (fields.title, 3.0),
-                (fields.headings, 2.2),
-                (fields.keywords, 2.0),
-                (fields.context, 0.5),
-                (fields.body, 1.0),
-            ],
-            // Typeahead shows titles, so it matches titles, headings and keywords only (which
-            // also keeps it cheap on every keystroke).
-            Mode::Suggest => [
-                (fields.title, 4.0),
-                (fields.headings, 1.5),
-                (fields.keywords, 1.5),
-                (fields.context, 0.3),
-                (fields.body, 0.0),
-            ],
-        }
-    }
-}
+pub(crate) use planner::{LARGE_RESULT, Mode, Planner};
 
 /// A query, ready to run, and what the results page needs to explain it.
 pub(crate) struct Plan {
@@ -84,20 +45,6 @@ pub(crate) struct Plan {
     /// Whether the query holds something specific the index knows (a word other than the brand
     /// and "phone number" words, or a phone number): only then is an instant answer worth showing.
     pub(crate) is_specific: bool,
-}
-
-/// Builds plans against the current searcher's dictionary.
-pub(crate) struct Planner<'a> {
-    /// The searcher whose term dictionary and frequencies the plan is built against.
-    pub(crate) searcher: &'a Searcher,
-    /// The schema's fields.
-    pub(crate) fields: Fields,
-    /// The analyzers the index was built with.
-    pub(crate) analyzers: &'a Analyzers,
-    /// The synonym groups, analyzed.
-    pub(crate) synonyms: &'a Synonyms,
-    /// From this many (estimated) matches a query goes lean; [`LARGE_RESULT`] outside tests.
-    pub(crate) large_result: u64,
 }
 
 impl Planner<'_> {

@@ -1,0 +1,100 @@
+//! The [`SearchIndex`] itself: what one index holds, and how an index, wherever its documents were
+//! written, is made ready to search (a reader, the ordinal tables, the analyzers and synonyms).
+
+use std::sync::Arc;
+
+use tantivy::{Index, IndexReader, ReloadPolicy};
+
+use super::catalog::Catalog;
+use super::collect::{self, OrdinalTables};
+use super::plan;
+use super::schema::{self, Fields};
+use super::synonyms::Synonyms;
+use super::types::{HitKind, IndexOrigin, SearchError};
+use super::understand::Analyzers;
+use super::writer;
+use crate::content::Site;
+
+/// The search index of one `Site`: immutable once built, shared by every request.
+pub struct SearchIndex {
+    pub(crate) reader: IndexReader,
+    pub(crate) fields: Fields,
+    pub(crate) catalog: Catalog,
+    pub(crate) kinds: Arc<[HitKind]>,
+    pub(crate) tables: Arc<OrdinalTables>,
+    /// From this many matches a result set counts as huge ([`plan::LARGE_RESULT`]; tests lower it).
+    pub(crate) large_result: u64,
+    pub(crate) analyzers: Analyzers,
+    pub(crate) synonyms: Synonyms,
+    pub(crate) origin: IndexOrigin,
+}
+
+impl std::fmt::Debug for SearchIndex {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_struct("SearchIndex")
+            .field("documents", &self.catalog.entries.len())
+            .field("origin", &self.origin)
+            .finish_non_exhaustive()
+    }
+}
+
+impl SearchIndex {
+    /// Indexes every article, section, FAQ and contact of `site` in RAM.
+    pub fn build(site: &Site) -> Result<SearchIndex, SearchError> {
+        let (index, fields) = schema::create_in_ram();
+        let catalog = writer::write_documents(&index, site, fields)?;
+        SearchIndex::finish(index, fields, catalog, site, IndexOrigin::Memory)
+    }
+
+    /// What every index goes through once its documents are committed, wherever it came from: a
+    /// multithreaded search executor when it has several segments, a reader, the ordinal tables,
+    /// the analyzers and synonyms.
+    pub(crate) fn finish(
+        mut index: Index,
+        fields: Fields,
+        catalog: Catalog,
+        site: &Site,
+        origin: IndexOrigin,
+    ) -> Result<SearchIndex, SearchError> {
+        let segments = index
+            .searchable_segment_metas()
+            .map_err(SearchError::Reader)?
+            .len();
+        // One thread per segment (a big site keeps one per core; see `write_documents`).
+        let executor = segments.min(writer::writer_threads());
+        if executor > 1 {
+            index
+                .set_multithread_executor(executor)
+                .map_err(SearchError::Reader)?;
+        }
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()
+            .map_err(SearchError::Reader)?;
+        let analyzers = schema::analyzers();
+        let synonyms = Synonyms::new(&site.synonyms, &analyzers);
+        let kinds: Arc<[HitKind]> = catalog.kinds.clone().into();
+        let searcher = reader.searcher();
+        let tables = Arc::new(collect::ordinal_tables(&searcher).map_err(SearchError::Reader)?);
+        tracing::debug!(
+            segments,
+            index_bytes = searcher
+                .space_usage()
+                .map_or(0, |usage| usage.total().get_bytes()),
+            "search index size"
+        );
+        Ok(SearchIndex {
+            reader,
+            fields,
+            catalog,
+            kinds,
+            tables,
+            large_result: plan::LARGE_RESULT,
+            analyzers,
+            synonyms,
+            origin,
+        })
+    }
+}

@@ -1,0 +1,82 @@
+//! Every page a site has, by its canonical path, and how each is rendered from the `Site` into a
+//! response body with its content type.
+
+use super::cache::CachedResponse;
+use super::{pages, seo};
+use crate::content::Site;
+
+/// The content type of HTML pages.
+pub(crate) const HTML: &str = "text/html; charset=utf-8";
+/// Pages may change on the next content version, so browsers revalidate (cheap: 304 by ETag).
+const PAGE_CACHE: &str = "public, max-age=0, must-revalidate";
+
+/// What a page shows: enough to render it from the `Site`.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum PageSource {
+    Home,
+    Contact,
+    Faq,
+    Category(usize),
+    Article(usize),
+    Sitemap,
+    Robots,
+    OpenSearch,
+    Feed,
+}
+
+/// Every page of the site with its canonical path.
+pub(crate) fn all(site: &Site) -> impl Iterator<Item = (String, PageSource)> + '_ {
+    let fixed = [
+        ("/", PageSource::Home),
+        ("/contact", PageSource::Contact),
+        ("/faq", PageSource::Faq),
+        ("/sitemap.xml", PageSource::Sitemap),
+        ("/robots.txt", PageSource::Robots),
+        ("/opensearch.xml", PageSource::OpenSearch),
+        ("/feed.xml", PageSource::Feed),
+    ]
+    .into_iter()
+    .map(|(path, source)| (path.to_string(), source));
+    let categories = site.categories.iter().enumerate().map(|(index, category)| {
+        (
+            format!("/categories/{}", category.slug),
+            PageSource::Category(index),
+        )
+    });
+    let articles = site
+        .articles
+        .iter()
+        .enumerate()
+        .map(|(index, article)| (article.url_path(), PageSource::Article(index)));
+    fixed.chain(categories).chain(articles)
+}
+
+/// Renders one page; `precompress` compresses it now, otherwise each variant is made on request.
+pub(crate) fn render(
+    site: &Site,
+    source: PageSource,
+    precompress: bool,
+) -> askama::Result<CachedResponse> {
+    let (body, content_type) = match source {
+        PageSource::Home => (pages::home::render(site)?, HTML),
+        PageSource::Contact => (pages::contact::render(site)?, HTML),
+        PageSource::Faq => (pages::faq::render(site)?, HTML),
+        PageSource::Category(index) => (
+            pages::category::render(site, &site.categories[index])?,
+            HTML,
+        ),
+        PageSource::Article(index) => (pages::article::render(site, &site.articles[index])?, HTML),
+        PageSource::Sitemap => (seo::sitemap(site)?, "application/xml; charset=utf-8"),
+        PageSource::Robots => (seo::robots(site), "text/plain; charset=utf-8"),
+        PageSource::OpenSearch => (
+            seo::opensearch(site)?,
+            "application/opensearchdescription+xml; charset=utf-8",
+        ),
+        PageSource::Feed => (seo::feed(site)?, "application/atom+xml; charset=utf-8"),
+    };
+    let response = CachedResponse::lazy(body.into_bytes(), content_type, PAGE_CACHE);
+    if precompress {
+        response.precompress();
+    }
+    Ok(response)
+}
