@@ -7,18 +7,18 @@ use std::net::{Shutdown, SocketAddr, TcpStream};
 use std::time::Duration;
 
 /// Longest any single network operation may take before the test fails instead of hanging.
-pub const IO_TIMEOUT: Duration = Duration::from_secs(30);
+pub(crate) const IO_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// A complete response.
 #[derive(Debug)]
-pub struct Response {
+pub(crate) struct Response {
     pub status: u16,
     pub head: String,
     pub body: Vec<u8>,
 }
 
 impl Response {
-    pub fn text(&self) -> String {
+    pub(crate) fn text(&self) -> String {
         String::from_utf8_lossy(&self.body).into_owned()
     }
 }
@@ -35,14 +35,14 @@ fn request_bytes(path: &str) -> Vec<u8> {
 }
 
 /// GETs `path`; an error unless a whole response (status line, head, `Content-Length` bytes) came.
-pub fn get(addr: SocketAddr, path: &str) -> io::Result<Response> {
+pub(crate) fn get(addr: SocketAddr, path: &str) -> io::Result<Response> {
     let mut stream = connect(addr)?;
     stream.write_all(&request_bytes(path))?;
     read_response(&mut stream)
 }
 
 /// Reads to the end of the stream and checks the response is complete.
-pub fn read_response(stream: &mut TcpStream) -> io::Result<Response> {
+pub(crate) fn read_response(stream: &mut TcpStream) -> io::Result<Response> {
     let mut bytes = Vec::new();
     stream.read_to_end(&mut bytes)?;
     parse_response(&bytes).ok_or_else(|| {
@@ -54,7 +54,7 @@ pub fn read_response(stream: &mut TcpStream) -> io::Result<Response> {
 }
 
 /// How a request during shutdown ended.
-pub enum Outcome {
+pub(crate) enum Outcome {
     /// A whole response.
     Complete(Response),
     /// Not a single byte came back (refused, or closed before the request was read).
@@ -64,7 +64,7 @@ pub enum Outcome {
 }
 
 /// GETs `path`, telling "never answered" from "cut off mid-response".
-pub fn fetch(addr: SocketAddr, path: &str) -> Outcome {
+pub(crate) fn fetch(addr: SocketAddr, path: &str) -> Outcome {
     let mut stream = match connect(addr) {
         Ok(stream) => stream,
         Err(error) => return Outcome::NotAnswered(error),
@@ -103,7 +103,7 @@ fn parse_response(bytes: &[u8]) -> Option<Response> {
 /// Sends raw bytes and returns whatever status came back before the connection ended. The server
 /// may close (even reset) the connection right after answering an oversized head, so write errors
 /// are ignored and a reset after the status line still counts as an answer.
-pub fn exchange(addr: SocketAddr, request: &[u8]) -> (Option<u16>, String) {
+pub(crate) fn exchange(addr: SocketAddr, request: &[u8]) -> (Option<u16>, String) {
     let Ok(mut stream) = connect(addr) else {
         return (None, String::new());
     };
@@ -129,7 +129,7 @@ pub fn exchange(addr: SocketAddr, request: &[u8]) -> (Option<u16>, String) {
 /// A connection whose client reads slowly: a small receive buffer and segment size keep most of a
 /// large response waiting in the server, so the request stays in flight
 /// (for instance while the server is told to shut down).
-pub fn slow_reader(addr: SocketAddr, path: &str) -> TcpStream {
+pub(crate) fn slow_reader(addr: SocketAddr, path: &str) -> TcpStream {
     use socket2::{Domain, Protocol, Socket, Type};
     let socket = Socket::new(Domain::IPV4, Type::STREAM, Some(Protocol::TCP)).expect("socket");
     socket.set_recv_buffer_size(2048).expect("SO_RCVBUF");

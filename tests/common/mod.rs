@@ -1,8 +1,8 @@
 //! Shared test harness: the content folders, the real app built in-process on one of them, and
 //! fetching its pages; `server` runs the real binary and `http` talks to it over a socket.
 
-pub mod http;
-pub mod server;
+pub(crate) mod http;
+pub(crate) mod server;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, LazyLock};
@@ -17,35 +17,35 @@ use helpcenter::search::SearchIndex;
 use helpcenter::web::AppState;
 
 /// The committed fixture site.
-pub fn fixture_dir() -> PathBuf {
+pub(crate) fn fixture_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/site")
 }
 
 /// The shipped content.
-pub fn content_dir() -> PathBuf {
+pub(crate) fn content_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("content")
 }
 
 /// The `shared` folder beside the repository: the two source guides and the shared search queries.
-pub fn shared_dir() -> PathBuf {
+pub(crate) fn shared_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared")
 }
 
 /// The search index of the shipped content, built once for every test that searches it.
-pub static CONTENT_INDEX: LazyLock<SearchIndex> = LazyLock::new(|| {
+pub(crate) static CONTENT_INDEX: LazyLock<SearchIndex> = LazyLock::new(|| {
     let site = Site::load(&content_dir()).unwrap_or_else(|error| panic!("content loads: {error}"));
     SearchIndex::build(&site).expect("index builds")
 });
 
 /// Copies the fixture site into a fresh temporary folder.
-pub fn fixture_copy() -> tempfile::TempDir {
+pub(crate) fn fixture_copy() -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("temp dir");
     copy_tree(&fixture_dir(), dir.path());
     dir
 }
 
 /// Copies a folder tree.
-pub fn copy_tree(from: &Path, to: &Path) {
+pub(crate) fn copy_tree(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).expect("create folder");
     for entry in std::fs::read_dir(from).expect("read folder") {
         let entry = entry.expect("folder entry");
@@ -59,7 +59,7 @@ pub fn copy_tree(from: &Path, to: &Path) {
 }
 
 /// The entries of folder `dir` that `keep` accepts, sorted (fails when `dir` cannot be read).
-pub fn sorted_entries(dir: &Path, keep: impl Fn(&Path) -> bool) -> Vec<PathBuf> {
+pub(crate) fn sorted_entries(dir: &Path, keep: impl Fn(&Path) -> bool) -> Vec<PathBuf> {
     let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
         .unwrap_or_else(|error| panic!("read {}: {error}", dir.display()))
         .flatten()
@@ -71,7 +71,7 @@ pub fn sorted_entries(dir: &Path, keep: impl Fn(&Path) -> bool) -> Vec<PathBuf> 
 }
 
 /// Replaces the first `find` in `file` with `replace` (the test fails if `find` is absent).
-pub fn edit(dir: &Path, file: &str, find: &str, replace: &str) {
+pub(crate) fn edit(dir: &Path, file: &str, find: &str, replace: &str) {
     let path = dir.join(file);
     let text = std::fs::read_to_string(&path).expect("read");
     assert!(text.contains(find), "{file} does not contain {find:?}");
@@ -79,13 +79,13 @@ pub fn edit(dir: &Path, file: &str, find: &str, replace: &str) {
 }
 
 /// App state serving the content in `dir`.
-pub fn state(dir: &Path) -> Arc<AppState> {
+pub(crate) fn state(dir: &Path) -> Arc<AppState> {
     let snapshot = helpcenter::build_snapshot(dir, 1).expect("content builds");
     Arc::new(AppState::new(snapshot))
 }
 
 /// The in-process app over `state`.
-pub async fn app(
+pub(crate) async fn app(
     state: Arc<AppState>,
 ) -> impl Service<
     actix_http::Request,
@@ -96,23 +96,23 @@ pub async fn app(
 }
 
 /// A fetched response.
-pub struct Fetched {
+pub(crate) struct Fetched {
     pub status: StatusCode,
     pub headers: HeaderMap,
     pub body: String,
 }
 
 impl Fetched {
-    pub fn html(&self) -> scraper::Html {
+    pub(crate) fn html(&self) -> scraper::Html {
         scraper::Html::parse_document(&self.body)
     }
 
-    pub fn header(&self, name: &str) -> Option<&str> {
+    pub(crate) fn header(&self, name: &str) -> Option<&str> {
         self.headers.get(name).and_then(|v| v.to_str().ok())
     }
 
     /// Text of every element matching `selector`.
-    pub fn texts(&self, selector: &str) -> Vec<String> {
+    pub(crate) fn texts(&self, selector: &str) -> Vec<String> {
         let selector = scraper::Selector::parse(selector).expect("valid selector");
         self.html()
             .select(&selector)
@@ -128,7 +128,7 @@ impl Fetched {
     }
 
     /// An attribute of every element matching `selector`.
-    pub fn attrs(&self, selector: &str, attribute: &str) -> Vec<String> {
+    pub(crate) fn attrs(&self, selector: &str, attribute: &str) -> Vec<String> {
         let selector = scraper::Selector::parse(selector).expect("valid selector");
         self.html()
             .select(&selector)
@@ -136,14 +136,14 @@ impl Fetched {
             .collect()
     }
 
-    pub fn count(&self, selector: &str) -> usize {
+    pub(crate) fn count(&self, selector: &str) -> usize {
         let selector = scraper::Selector::parse(selector).expect("valid selector");
         self.html().select(&selector).count()
     }
 }
 
 /// Sends `request` and collects the response.
-pub async fn send<S, B>(app: &S, request: actix_http::Request) -> Fetched
+pub(crate) async fn send<S, B>(app: &S, request: actix_http::Request) -> Fetched
 where
     S: Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
     B: MessageBody,
@@ -160,7 +160,7 @@ where
 }
 
 /// GETs `path`.
-pub async fn get<S, B>(app: &S, path: &str) -> Fetched
+pub(crate) async fn get<S, B>(app: &S, path: &str) -> Fetched
 where
     S: Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
     B: MessageBody,

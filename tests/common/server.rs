@@ -16,7 +16,7 @@ const START_TIMEOUT: Duration = Duration::from_secs(120);
 
 /// The `helpcenter` binary, with none of its settings inherited from the environment running the
 /// tests (`HELPCENTER_LOG` excepted), so only the arguments a test passes apply.
-pub fn command() -> Command {
+pub(crate) fn command() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_helpcenter"));
     for variable in [
         "HELPCENTER_ADDR",
@@ -32,7 +32,7 @@ pub fn command() -> Command {
 }
 
 /// The binary serving a content folder; killed when dropped.
-pub struct Server {
+pub(crate) struct Server {
     child: Child,
     pub addr: SocketAddr,
     log: Arc<Mutex<String>>,
@@ -41,7 +41,7 @@ pub struct Server {
 impl Server {
     /// Starts `helpcenter serve [extra] --addr <free port> --content <content>` and waits until
     /// `/healthz` answers. Retries on another port if the one picked was taken in between.
-    pub fn start(content: &Path, extra: &[&str]) -> Server {
+    pub(crate) fn start(content: &Path, extra: &[&str]) -> Server {
         let mut last_log = String::new();
         for _ in 0..3 {
             let addr = free_addr();
@@ -97,17 +97,17 @@ impl Server {
         false
     }
 
-    pub fn log(&self) -> String {
+    pub(crate) fn log(&self) -> String {
         self.log.lock().unwrap_or_else(|e| e.into_inner()).clone()
     }
 
     /// Waits until the log contains `needle` `count` times.
-    pub fn wait_for_log(&self, needle: &str, count: usize, timeout: Duration) -> bool {
+    pub(crate) fn wait_for_log(&self, needle: &str, count: usize, timeout: Duration) -> bool {
         poll_until(timeout, || self.log().matches(needle).count() >= count)
     }
 
     /// Sends `signal` (`TERM`, `INT`) to the process.
-    pub fn signal(&self, signal: &str) {
+    pub(crate) fn signal(&self, signal: &str) {
         let status = Command::new("kill")
             .arg(format!("-{signal}"))
             .arg(self.child.id().to_string())
@@ -117,12 +117,12 @@ impl Server {
     }
 
     /// Whether the process is still running.
-    pub fn is_running(&mut self) -> bool {
+    pub(crate) fn is_running(&mut self) -> bool {
         matches!(self.child.try_wait(), Ok(None))
     }
 
     /// Waits for the process to exit, at most `timeout`.
-    pub fn wait_for_exit(&mut self, timeout: Duration) -> Option<ExitStatus> {
+    pub(crate) fn wait_for_exit(&mut self, timeout: Duration) -> Option<ExitStatus> {
         let deadline = Instant::now() + timeout;
         loop {
             if let Ok(Some(status)) = self.child.try_wait() {
@@ -136,7 +136,7 @@ impl Server {
     }
 
     /// The content version `/healthz` reports.
-    pub fn content_version(&self) -> u64 {
+    pub(crate) fn content_version(&self) -> u64 {
         let response = get(self.addr, "/healthz").expect("healthz answers");
         let json: serde_json::Value = serde_json::from_slice(&response.body).expect("healthz JSON");
         json["content_version"]
@@ -160,7 +160,7 @@ fn free_addr() -> SocketAddr {
 }
 
 /// Calls `done` every 20 ms until it is true (then true) or `timeout` passes (then false).
-pub fn poll_until(timeout: Duration, mut done: impl FnMut() -> bool) -> bool {
+pub(crate) fn poll_until(timeout: Duration, mut done: impl FnMut() -> bool) -> bool {
     let deadline = Instant::now() + timeout;
     while Instant::now() < deadline {
         if done() {

@@ -913,7 +913,7 @@ type UseTreeCase<'a> = (&'a str, &'a [(&'a str, Option<&'a str>)]);
 
 #[test]
 fn use_trees_expand_to_one_path_per_name() {
-    let cases: &[UseTreeCase] = &[
+    let cases: &[UseTreeCase<'_>] = &[
         (
             "crate::web::cache::X",
             &[("crate::web::cache::X", Some("X"))],
