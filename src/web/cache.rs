@@ -113,20 +113,24 @@ impl CachedResponse {
     }
 
     fn gzip_body(&self) -> Option<&Bytes> {
-        if !self.compressible {
-            return None;
-        }
-        self.gzip
-            .get_or_init(|| smaller(gzip(&self.identity), self.identity.len()))
-            .as_ref()
+        self.variant(&self.gzip, gzip)
     }
 
     fn brotli_body(&self) -> Option<&Bytes> {
+        self.variant(&self.brotli, brotli)
+    }
+
+    /// The compressed variant kept in `cell`, made with `compress` on first use; `None` when the
+    /// body is not worth compressing or compressing did not make it smaller.
+    fn variant<'a>(
+        &'a self,
+        cell: &'a OnceLock<Option<Bytes>>,
+        compress: fn(&[u8]) -> Vec<u8>,
+    ) -> Option<&'a Bytes> {
         if !self.compressible {
             return None;
         }
-        self.brotli
-            .get_or_init(|| smaller(brotli(&self.identity), self.identity.len()))
+        cell.get_or_init(|| smaller(compress(&self.identity), self.identity.len()))
             .as_ref()
     }
 
