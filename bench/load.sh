@@ -12,7 +12,8 @@
 #
 # Settings (environment): DURATION (10s), CONNECTIONS (64), WORKERS (server threads; 2), CONTENT
 # (content/), ARTICLE (slug; lost-or-stolen-card when present), NGINX (1 = compare with nginx),
-# ROUNDS (alternating helpcenter/nginx rounds per encoding in the comparison; 3), TOOL (oha or wrk).
+# ROUNDS (alternating helpcenter/nginx rounds per encoding in the comparison; 3), TOOL (oha or wrk),
+# BIN (a helpcenter binary to measure instead of building this checkout's; for before/after runs).
 # Load tool: wrk (apt-get install wrk when missing), or oha (`cargo install oha --locked` when missing)
 # with TOOL=oha or when apt cannot install wrk. Everything it starts is stopped on exit.
 set -euo pipefail
@@ -182,13 +183,19 @@ header_row() {
 }
 
 # --- helpcenter --------------------------------------------------------------------------------
-say "building the release server…"
-cargo build --release --quiet --bin helpcenter
+if [ -n "${BIN:-}" ]; then
+    say "using $BIN (not building)"
+    server_bin=$BIN
+else
+    say "building the release server…"
+    cargo build --release --quiet --bin helpcenter
+    server_bin="$release_dir/helpcenter"
+fi
 port=$(free_port)
 base="http://$HOST:$port"
 # One log line per request would measure the terminal, not the server; nginx runs without an access
 # log too.
-HELPCENTER_LOG="info,helpcenter::request=off" "$release_dir/helpcenter" serve \
+HELPCENTER_LOG="info,helpcenter::request=off" "$server_bin" serve \
     --addr "$HOST:$port" --content "$CONTENT" --workers "$WORKERS" >"$work/helpcenter.log" 2>&1 &
 server=$!
 server_pid=$server
