@@ -405,7 +405,7 @@ mod tests {
         );
         for index in 0..SEARCH_CACHE_ENTRIES + 10 {
             cache.insert(&format!("/api/search?q={index}"), answer("x"));
-            // Keep reading the popular query: CLOCK keeps what is read.
+            // Keep reading the popular query: least recently used goes first.
             assert!(
                 cache.get("/api/search?q=lost").is_some(),
                 "popular entry kept at {index}"
