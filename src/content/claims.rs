@@ -2,8 +2,9 @@
 //! number, a unit of time ("days", "hours") or a frequency, ranking or comparison word
 //! ("usually", "most", "fastest"): the words a fact hangs on, and the hedges a guide chose.
 //!
-//! A claim word is backed when one sentence of a cited part contains the same word and shares at
-//! least [`MIN_SHARED`] content words with ours (stems, so "investigates" meets "investigation"):
+//! A claim word is backed when one line of a cited part (the guides write a list item or a short
+//! paragraph a line; the part's heading counts with it) contains the same word and shares at
+//! least [`MIN_SHARED`] content words with our sentence (stems, so "investigates" meets "investigation"):
 //! the guide says that thing about the same subject. Phone numbers, addresses, emails, web
 //! addresses and the guides' names are taken out first; their exactness is checked as facts.
 
@@ -54,12 +55,12 @@ const NOT_CONTENT: &[&str] = &[
     "only", "just", "over", "such", "some", "very", "each", "even", "other", "here", "into",
     "about", "after", "before", "does", "make", "want", "need", "like", "where", "whether",
     "within", "because", "through", "amex", "american", "express", "guide", "call", "calling",
-    "card", "number", "phone", "customer", "service", "our", "say", "says", "said", "give",
-    "gives", "list", "lists", "was", "his", "her", "too", "yet", "now", "see", "let", "way",
-    "help", "ask", "try", "did", "had", "off", "per", "it's", "don't", "you're", "what's",
+    "card", "number", "phone", "our", "say", "says", "said", "give", "gives", "list", "lists",
+    "was", "his", "her", "too", "yet", "now", "see", "let", "way", "help", "ask", "try", "did",
+    "had", "off", "per", "it's", "don't", "you're", "what's",
 ];
 
-/// How many content words a guide sentence must share with ours to back its claim words.
+/// How many content words a guide line must share with ours to back its claim words.
 const MIN_SHARED: usize = 2;
 
 /// A sentence with claim words no cited part backs.
@@ -71,12 +72,12 @@ pub(super) struct Unbacked {
     pub(super) words: Vec<String>,
 }
 
-/// The sentences of the cited parts, as words.
+/// The lines of the cited parts, as words.
 pub(super) struct Passages {
     passages: Vec<Passage>,
 }
 
-/// One guide sentence, with its part's heading for context.
+/// One guide line, with its part's heading for context.
 struct Passage {
     /// Every word, normalised.
     words: HashSet<String>,
@@ -85,20 +86,18 @@ struct Passage {
 }
 
 impl Passages {
-    /// The sentences of `parts`.
+    /// The lines of `parts`.
     pub(super) fn new(parts: &[&PartText]) -> Passages {
         let mut passages = Vec::new();
         for part in parts {
             let heading = words(&without_phones(&part.heading.to_lowercase()));
             for line in &part.lines {
-                for sentence in sentences(&without_phones(&line.to_lowercase())) {
-                    let mut all = words(&sentence);
-                    all.extend(heading.iter().cloned());
-                    passages.push(Passage {
-                        stems: all.iter().filter_map(|w| stem(w)).collect(),
-                        words: all.iter().map(|w| normalise(w)).collect(),
-                    });
-                }
+                let mut all = words(&without_phones(&line.to_lowercase()));
+                all.extend(heading.iter().cloned());
+                passages.push(Passage {
+                    stems: all.iter().filter_map(|w| stem(w)).collect(),
+                    words: all.iter().map(|w| normalise(w)).collect(),
+                });
             }
         }
         Passages { passages }

@@ -175,8 +175,8 @@ impl<'a> Grounding<'a> {
         }
     }
 
-    /// An address, email or web entry cites parts, and each cited part holds its address lines,
-    /// email or web address exactly.
+    /// An address, email or web entry cites parts, and one of them holds each of its address
+    /// lines, its email or its web address exactly (further parts back its notes).
     fn entry_facts(
         &self,
         checker: &mut Checker<'_>,
@@ -203,17 +203,20 @@ impl<'a> Grounding<'a> {
             .chain(contact.email.as_deref())
             .chain(contact.url.as_deref())
             .collect();
-        for cite in &contact.cites {
-            let Some(part) = self.texts.part(cite) else {
-                continue;
-            };
-            for fact in &facts {
-                if !part.text.contains(fact) {
-                    report(
-                        checker,
-                        format!("`{fact}` is not in {}", self.describe(cite)),
-                    );
-                }
+        let parts = self.texts.parts(&contact.cites);
+        if parts.len() < contact.cites.len() {
+            return; // a guide could not be read: reported already
+        }
+        for fact in facts {
+            if !parts.iter().any(|part| part.text.contains(fact)) {
+                let cited: Vec<String> = contact.cites.iter().map(|c| self.describe(c)).collect();
+                report(
+                    checker,
+                    format!(
+                        "`{fact}` is in none of its cited parts: {}",
+                        cited.join("; ")
+                    ),
+                );
             }
         }
     }

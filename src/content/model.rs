@@ -102,6 +102,8 @@ pub enum Region {
     Us,
     /// Calling from outside the United States.
     Abroad,
+    /// The guide does not say where the number works ("in certain regions").
+    Unstated,
 }
 
 impl Region {
@@ -110,14 +112,16 @@ impl Region {
         match self {
             Region::Us => "From the US",
             Region::Abroad => "From outside the US",
+            Region::Unstated => "Where it works is not stated",
         }
     }
 
-    /// schema.org `areaServed` value.
-    pub fn area_served(self) -> &'static str {
+    /// schema.org `areaServed` value; `None` when no guide says.
+    pub fn area_served(self) -> Option<&'static str> {
         match self {
-            Region::Us => "US",
-            Region::Abroad => "Worldwide",
+            Region::Us => Some("US"),
+            Region::Abroad => Some("Worldwide"),
+            Region::Unstated => None,
         }
     }
 }
