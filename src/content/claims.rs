@@ -233,6 +233,12 @@ fn clean_markdown(line: &str) -> String {
             .map_or("", |end| &rest[start + 2 + end + 1..]);
     }
     text.push_str(rest);
+    // A heading's kept anchor (`{#old-id}`) is not prose.
+    if let Some(start) = text.find("{#") {
+        if text.trim_end().ends_with('}') {
+            text.truncate(start);
+        }
+    }
     let text = text.replace(['[', ']', '*', '`'], "");
     let trimmed = text.trim_start().trim_start_matches('#').trim_start();
     let trimmed = trimmed.strip_prefix("- ").unwrap_or(trimmed);
@@ -306,6 +312,7 @@ mod tests {
             "Call the line now"
         );
         assert_eq!(clean_markdown("## Step 1 ask"), "Step 1 ask");
+        assert_eq!(clean_markdown("## Kept {#never-say-1}"), "Kept ");
         assert_eq!(clean_markdown("- item 2"), "item 2");
     }
 }
