@@ -279,7 +279,7 @@ mod tests {
             ),
             ("It takes a few minutes by phone.", vec!["minute"]),
             (
-                "Amex typically investigates within 7 to 40 days.",
+                "Amex typically investigates a dispute within 7 to 40 days.",
                 vec!["40"],
             ),
             (
