@@ -262,7 +262,9 @@ fn push_heading<'a>(
     let text = text.trim().to_string();
     // An id the editor gave (`{#id}`) is kept, so a reworded heading keeps its old links.
     let base = match opening {
-        Tag::Heading { id: Some(given), .. } if !slugify(given).is_empty() => slugify(given),
+        Tag::Heading {
+            id: Some(given), ..
+        } if !slugify(given).is_empty() => slugify(given),
         _ => slugify(&text),
     };
     let id = unique_id(&base, used_ids);
@@ -375,10 +377,17 @@ mod tests {
             .collect();
         assert_eq!(ids, ["old-words", "plain"]);
         assert_eq!(
-            rendered.sections[0].heading.as_ref().map(|h| h.text.as_str()),
+            rendered.sections[0]
+                .heading
+                .as_ref()
+                .map(|h| h.text.as_str()),
             Some("New words")
         );
-        assert!(rendered.html.contains("id=\"old-words\""), "{}", rendered.html);
+        assert!(
+            rendered.html.contains("id=\"old-words\""),
+            "{}",
+            rendered.html
+        );
     }
 
     #[test]

@@ -124,10 +124,10 @@ impl Passages {
     /// The sentence's claim words that no passage backs, if any.
     fn check(&self, sentence: &str) -> Option<Unbacked> {
         let sentence_words = words(sentence);
-        let claims: Vec<String> = sentence_words
+        let claims: Vec<(&String, String)> = sentence_words
             .iter()
             .filter(|word| is_claim(word))
-            .map(|word| normalise(word))
+            .map(|word| (word, normalise(word)))
             .collect();
         if claims.is_empty() {
             return None;
@@ -139,12 +139,13 @@ impl Passages {
             .collect();
         let missing: Vec<String> = claims
             .into_iter()
-            .filter(|claim| {
+            .filter(|(_, claim)| {
                 !self.passages.iter().any(|passage| {
                     passage.words.contains(claim)
                         && passage.stems.intersection(&stems).count() >= MIN_SHARED
                 })
             })
+            .map(|(word, _)| word.clone())
             .collect();
         (!missing.is_empty()).then(|| Unbacked {
             sentence: sentence.trim().to_string(),
@@ -277,7 +278,7 @@ mod tests {
                 "A billing dispute usually takes 7 to 30 days.",
                 vec!["usually"],
             ),
-            ("It takes a few minutes by phone.", vec!["minute"]),
+            ("It takes a few minutes by phone.", vec!["minutes"]),
             (
                 "Amex typically investigates a dispute within 7 to 40 days.",
                 vec!["40"],

@@ -313,7 +313,13 @@ fn articles_and_answers_are_written_in_our_own_words() {
     let site = Site::load(&content_dir()).expect("loads");
     for contact in &site.contacts {
         allowed.extend(contact.address.iter().map(|line| line.to_lowercase()));
-        allowed.extend(contact.email.iter().chain(&contact.url).map(|s| s.to_lowercase()));
+        allowed.extend(
+            contact
+                .email
+                .iter()
+                .chain(&contact.url)
+                .map(|s| s.to_lowercase()),
+        );
     }
     let mut seeds = guide_text(CALL_GUIDE);
     seeds.push('\n');
@@ -332,7 +338,9 @@ fn articles_and_answers_are_written_in_our_own_words() {
         let mut text = std::fs::read_to_string(&file).expect("read").to_lowercase();
         // A heading's kept anchor (`{#old-words}`) is an id, not prose.
         while let Some(start) = text.find("{#") {
-            let end = text[start..].find('}').map_or(text.len(), |end| start + end + 1);
+            let end = text[start..]
+                .find('}')
+                .map_or(text.len(), |end| start + end + 1);
             text.replace_range(start..end, " ");
         }
         for phrase in &allowed {
@@ -358,8 +366,12 @@ fn the_copied_wording_check_catches_a_copied_sentence() {
     // Guards the check above: a sentence lifted from a guide is found at eight words.
     let seed_words = prose_words(&guide_text(SUPPORT_GUIDE));
     let shingles: BTreeSet<&[String]> = seed_words.windows(8).collect();
-    let lifted = prose_words("Then log in to your Amex online account or Amex mobile app and send a secure message.");
+    let lifted = prose_words(
+        "Then log in to your Amex online account or Amex mobile app and send a secure message.",
+    );
     assert!(lifted.windows(8).any(|window| shingles.contains(window)));
-    let ours = prose_words("Sign in at americanexpress.com or open the Amex mobile app, then write to customer service.");
+    let ours = prose_words(
+        "Sign in at americanexpress.com or open the Amex mobile app, then write to customer service.",
+    );
     assert!(!ours.windows(8).any(|window| shingles.contains(window)));
 }
