@@ -1,7 +1,8 @@
 //! `contacts.toml` entries validated into the directory's [`Contact`] values.
 
 use super::checker::Checker;
-use super::locator::{KnownParts, Locator, check_cites};
+use super::cites::{KnownParts, check_cites};
+use super::locator::Locator;
 use super::model::{Contact, ContactKind, ContactSource, NumberSource, PhoneNumber};
 use super::sources::SourceFile;
 use super::toml_file::{find_line, find_line_from};

@@ -5,9 +5,9 @@ use std::collections::{HashMap, HashSet};
 
 use super::article::{ArticleParts, ParsedArticle};
 use super::checker::{Checker, LinkTargets};
+use super::cites::{KnownParts, check_cites, check_guide_parts};
 use super::contacts::check_contacts;
 use super::error::{ContentError, Problem};
-use super::locator::{KnownParts, check_cites, check_guide_parts};
 use super::model::{
     Category, Contact, ContactSource, Faq, FaqSource, Guide, Settings, SynonymGroup,
 };
