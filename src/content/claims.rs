@@ -235,10 +235,10 @@ fn clean_markdown(line: &str) -> String {
     }
     text.push_str(rest);
     // A heading's kept anchor (`{#old-id}`) is not prose.
-    if let Some(start) = text.find("{#") {
-        if text.trim_end().ends_with('}') {
-            text.truncate(start);
-        }
+    if let Some(start) = text.find("{#")
+        && text.trim_end().ends_with('}')
+    {
+        text.truncate(start);
     }
     let text = text.replace(['[', ']', '*', '`'], "");
     let trimmed = text.trim_start().trim_start_matches('#').trim_start();

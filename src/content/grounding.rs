@@ -139,17 +139,16 @@ impl<'a> Grounding<'a> {
             let number_parts = self
                 .texts
                 .parts(contact.numbers.iter().flat_map(|n| &n.cites));
-            if let Some(vanity) = &contact.vanity {
-                if !number_parts
+            if let Some(vanity) = &contact.vanity
+                && !number_parts
                     .iter()
                     .any(|part| part.text.contains(vanity.as_str()))
-                {
-                    fail(
-                        checker,
-                        at(vanity),
-                        format!("vanity `{vanity}` is in none of its numbers' cited parts"),
-                    );
-                }
+            {
+                fail(
+                    checker,
+                    at(vanity),
+                    format!("vanity `{vanity}` is in none of its numbers' cited parts"),
+                );
             }
             self.entry_facts(checker, file, contact, line);
             let cited = contact.cites.iter().chain(
