@@ -191,18 +191,7 @@ fn each_broken_fixture_names_its_file_and_line() {
         let dir = fixture_copy();
         edit(dir.path(), case.file, case.find, case.replace);
         let error = Site::load(dir.path()).expect_err(case.name);
-        let ContentError::Invalid(problems) = &error else {
-            panic!("{}: expected validation problems, got {error}", case.name);
-        };
-        let problem = problems
-            .iter()
-            .find(|p| p.path.ends_with(case.names) && p.message.contains(case.says))
-            .unwrap_or_else(|| {
-                panic!(
-                    "{}: no problem naming {} saying {:?} in:\n{error}",
-                    case.name, case.names, case.says
-                )
-            });
+        let problem = common::problem_in(&error, case.names, case.says, case.name);
         if let Some(line) = case.line {
             assert_eq!(problem.line, Some(line), "{}: {problem}", case.name);
         }

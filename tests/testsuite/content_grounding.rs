@@ -4,7 +4,7 @@
 
 use std::path::PathBuf;
 
-use helpcenter::content::{ContentError, Site};
+use helpcenter::content::Site;
 
 use crate::common::{self, content_dir, edit, fixture_copy, fixture_dir, shared_dir};
 
@@ -137,18 +137,7 @@ fn each_broken_locator_fact_or_claim_names_its_file_and_line() {
         let dir = fixture_copy();
         edit(dir.path(), case.file, case.find, case.replace);
         let error = Site::check_against_guides(dir.path(), &fixture_guides()).expect_err(case.name);
-        let ContentError::Invalid(problems) = &error else {
-            panic!("{}: expected problems, got {error}", case.name);
-        };
-        let problem = problems
-            .iter()
-            .find(|p| p.path.ends_with(case.file) && p.message.contains(case.says))
-            .unwrap_or_else(|| {
-                panic!(
-                    "{}: no problem in {} saying {:?} in:\n{error}",
-                    case.name, case.file, case.says
-                )
-            });
+        let problem = common::problem_in(&error, case.file, case.says, case.name);
         assert_eq!(problem.line, Some(case.line), "{}: {problem}", case.name);
     }
 }
