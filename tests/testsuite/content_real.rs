@@ -375,3 +375,33 @@ fn the_copied_wording_check_catches_a_copied_sentence() {
     );
     assert!(!ours.windows(8).any(|window| shingles.contains(window)));
 }
+
+#[test]
+fn reworded_headings_keep_the_anchors_people_share() {
+    let site = Site::load(&content_dir()).expect("loads");
+    for (slug, id) in [
+        (
+            "avoid-amex-scams",
+            "never-share-these-with-someone-who-contacted-you",
+        ),
+        (
+            "business-and-corporate-cards",
+            "accepting-amex-at-your-business",
+        ),
+        ("escalate-a-complaint", "step-2-put-it-in-writing"),
+        ("escalate-a-complaint", "step-4-contact-the-cfpb"),
+        (
+            "lost-or-stolen-card",
+            "if-your-card-is-lost-or-stolen-call-right-away",
+        ),
+        ("talk-to-a-live-person", "what-to-say-for-faster-help"),
+        ("why-people-call-amex", "the-most-common-reasons-to-call"),
+        ("why-people-call-amex", "problems-people-often-run-into"),
+    ] {
+        let article = site.article(slug).unwrap_or_else(|| panic!("{slug}"));
+        assert!(
+            article.body.headings.iter().any(|h| h.id == id),
+            "/articles/{slug}#{id} lost its heading"
+        );
+    }
+}
