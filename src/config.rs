@@ -36,6 +36,11 @@ pub enum Command {
         /// The content folder to check.
         #[arg(default_value = "content")]
         dir: PathBuf,
+        /// The folder holding the source guides (the files `guides.toml` names): also check that
+        /// every phone number, address, email and web address a source locator cites is in that
+        /// part of that guide, and that every number, duration and frequency word is backed.
+        #[arg(long, value_name = "DIR")]
+        guides: Option<PathBuf>,
     },
 }
 
@@ -200,7 +205,12 @@ mod tests {
         assert_eq!(args.serve.addr, "0.0.0.0:1");
         let args = Args::parse_from(["helpcenter", "check", "x"]);
         assert!(
-            matches!(args.command, Some(Command::Check { dir }) if dir == std::path::Path::new("x"))
+            matches!(args.command, Some(Command::Check { dir, guides: None }) if dir == std::path::Path::new("x"))
         );
+        let args = Args::parse_from(["helpcenter", "check", "--guides", "g", "x"]);
+        assert!(matches!(
+            args.command,
+            Some(Command::Check { guides: Some(guides), .. }) if guides == std::path::Path::new("g")
+        ));
     }
 }

@@ -88,9 +88,13 @@ pub fn build_snapshot_with(
     Ok(snapshot)
 }
 
-/// `helpcenter check DIR`: the startup validation without serving.
-pub fn check(dir: &Path) -> Result<Site, ContentError> {
-    Site::load(dir)
+/// `helpcenter check [--guides GUIDES] DIR`: the startup validation without serving; with the
+/// guides' folder, the content is also checked against the guides' text.
+pub fn check(dir: &Path, guides: Option<&Path>) -> Result<Site, ContentError> {
+    match guides {
+        Some(guides) => Site::check_against_guides(dir, guides),
+        None => Site::load(dir),
+    }
 }
 
 /// `helpcenter serve`: build everything, then serve until SIGINT/SIGTERM (graceful, exit 0).

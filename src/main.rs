@@ -23,22 +23,26 @@ fn main() -> ExitCode {
         .with_ansi(std::io::stderr().is_terminal())
         .init();
     match args.command {
-        Some(Command::Check { dir }) => check(&dir),
+        Some(Command::Check { dir, guides }) => check(&dir, guides.as_deref()),
         Some(Command::Serve(serve_args)) => serve(&serve_args),
         None => serve(&args.serve),
     }
 }
 
-fn check(dir: &std::path::Path) -> ExitCode {
-    match helpcenter::check(dir) {
+fn check(dir: &std::path::Path, guides: Option<&std::path::Path>) -> ExitCode {
+    match helpcenter::check(dir, guides) {
         Ok(site) => {
             println!(
-                "{}: ok ({} articles, {} FAQs, {} contact entries, {} categories)",
+                "{}: ok ({} articles, {} FAQs, {} contact entries, {} categories){}",
                 dir.display(),
                 site.articles.len(),
                 site.faqs.len(),
                 site.contacts.len(),
-                site.categories.len()
+                site.categories.len(),
+                guides.map_or(String::new(), |guides| format!(
+                    "; every cited fact found in {}",
+                    guides.display()
+                ))
             );
             ExitCode::SUCCESS
         }

@@ -82,7 +82,8 @@ impl Rendered {
 
 /// The one place the Markdown dialect is chosen.
 fn options() -> Options {
-    Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH
+    // Heading attributes let an editor reword a heading and keep its anchor: `## New words {#old-id}`.
+    Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_HEADING_ATTRIBUTES
 }
 
 /// Sanitiser for the rendered HTML: raw HTML in content is cleaned, our own ids and classes kept.
@@ -259,10 +260,25 @@ fn push_heading<'a>(
         })
         .collect();
     let text = text.trim().to_string();
-    let id = unique_id(&slugify(&text), used_ids);
+    // An id the editor gave (`{#id}`) is kept, so a reworded heading keeps its old links.
+    let base = match opening {
+        Tag::Heading {
+            id: Some(given), ..
+        } if !slugify(given).is_empty() => slugify(given),
+        _ => slugify(&text),
+    };
+    let id = unique_id(&base, used_ids);
     let mut opening = opening.clone();
-    if let Tag::Heading { id: tag_id, .. } = &mut opening {
+    if let Tag::Heading {
+        id: tag_id,
+        classes,
+        attrs,
+        ..
+    } = &mut opening
+    {
         *tag_id = Some(CowStr::from(id.clone()));
+        classes.clear();
+        attrs.clear();
     }
     output.push(Event::Start(opening));
     output.extend(events[start + 1..end].iter().map(|(e, _)| e.clone()));
@@ -350,6 +366,29 @@ fn heading_level_number(level: HeadingLevel) -> u8 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_heading_keeps_the_id_its_editor_gave() {
+        let rendered = render("## New words {#old-words}\n\nText.\n\n## Plain\n");
+        let ids: Vec<&str> = rendered
+            .sections
+            .iter()
+            .filter_map(|s| s.heading.as_ref().map(|h| h.id.as_str()))
+            .collect();
+        assert_eq!(ids, ["old-words", "plain"]);
+        assert_eq!(
+            rendered.sections[0]
+                .heading
+                .as_ref()
+                .map(|h| h.text.as_str()),
+            Some("New words")
+        );
+        assert!(
+            rendered.html.contains("id=\"old-words\""),
+            "{}",
+            rendered.html
+        );
+    }
 
     #[test]
     fn slugify_table() {

@@ -168,6 +168,7 @@ fn parse(path: &str, text: &str, compact: bool) -> Result<ArticleParts, Vec<Prob
         category: front.category,
         updated,
         sources: front.sources,
+        cites: front.cites,
         contacts: front.contacts,
         keywords: front.keywords,
         aliases: front.aliases,

@@ -1,11 +1,11 @@
 //! `contacts.toml` entries validated into the directory's [`Contact`] values.
 
-use std::collections::HashSet;
-
 use super::checker::Checker;
-use super::model::{Contact, ContactKind, ContactSource, PhoneNumber};
+use super::cites::{KnownParts, check_cites};
+use super::locator::Locator;
+use super::model::{Contact, ContactKind, ContactSource, NumberSource, PhoneNumber};
 use super::sources::SourceFile;
-use super::toml_file::find_line;
+use super::toml_file::{find_line, find_line_from};
 use crate::phone::Phone;
 
 /// Checks every entry of `contacts.toml` (`file`) and returns the valid ones.
@@ -13,12 +13,12 @@ pub(super) fn check_contacts(
     checker: &mut Checker<'_>,
     file: &SourceFile,
     entries: Vec<ContactSource>,
-    guide_ids: &HashSet<&str>,
+    known: &KnownParts<'_>,
 ) -> Vec<Contact> {
     checker.unique(file, entries.iter().map(|c| &c.id), "contact id");
     entries
         .into_iter()
-        .filter_map(|entry| check_contact(checker, file, entry, guide_ids))
+        .filter_map(|entry| check_contact(checker, file, entry, known))
         .collect()
 }
 
@@ -27,7 +27,7 @@ fn check_contact(
     checker: &mut Checker<'_>,
     file: &SourceFile,
     source: ContactSource,
-    guide_ids: &HashSet<&str>,
+    known: &KnownParts<'_>,
 ) -> Option<Contact> {
     let entry = Entry {
         file,
@@ -41,7 +41,7 @@ fn check_contact(
         .iter()
         .chain(source.numbers.iter().flat_map(|n| n.sources.iter()))
     {
-        if !guide_ids.contains(id.as_str()) {
+        if !known.has_guide(id) {
             entry.fail(checker, format!("unknown guide `{id}`"));
         }
     }
@@ -49,13 +49,19 @@ fn check_contact(
         entry.fail(checker, "`sources` must name at least one guide".into());
     }
     check_kind(checker, &entry, &source);
-    let numbers = phone_numbers(checker, &entry, &source);
+    let numbers = phone_numbers(checker, &entry, &source, known);
     if let Some(vanity) = &source.vanity {
         check_vanity(checker, &entry, vanity, &numbers);
     }
+    check_entry_cites(checker, &entry, &source, known);
     if checker.problems.len() > before {
         return None;
     }
+    // Hours shared by every number are the entry's; otherwise each number keeps its own.
+    let hours = numbers
+        .first()
+        .and_then(|first| first.hours.clone())
+        .filter(|hours| numbers.iter().all(|n| n.hours.as_ref() == Some(hours)));
     Some(Contact {
         id: source.id,
         department: source.department,
@@ -65,13 +71,15 @@ fn check_contact(
         vanity: source.vanity,
         toll: source.toll,
         region: source.region,
-        hours: source.hours,
+        hours,
         address: source.address,
         email: source.email,
         url: source.url,
         notes: source.notes,
         conflict: source.conflict,
         sources: source.sources,
+        cites: source.cites,
+        unofficial: source.unofficial,
         featured: source.featured,
         weight: source.weight,
     })
@@ -129,12 +137,47 @@ fn check_kind(checker: &mut Checker<'_>, entry: &Entry<'_>, source: &ContactSour
     entry.fail(checker, message.into());
 }
 
+/// The entry's own `cites` name known parts; together with its numbers' they cite every guide of
+/// `sources` and no other.
+fn check_entry_cites(
+    checker: &mut Checker<'_>,
+    entry: &Entry<'_>,
+    source: &ContactSource,
+    known: &KnownParts<'_>,
+) {
+    let all: Vec<Locator> = source
+        .cites
+        .iter()
+        .chain(source.numbers.iter().flat_map(|n| n.cites.iter()))
+        .cloned()
+        .collect();
+    let before = checker.problems.len();
+    check_cites(
+        checker,
+        entry.file,
+        entry.line,
+        &all,
+        &source.sources,
+        known,
+    );
+    for problem in &mut checker.problems[before..] {
+        problem.message = format!("contact `{}`: {}", entry.id, problem.message);
+    }
+}
+
 /// The entry's numbers that parse; each one that does not is reported.
 fn phone_numbers(
     checker: &mut Checker<'_>,
     entry: &Entry<'_>,
     source: &ContactSource,
+    known: &KnownParts<'_>,
 ) -> Vec<PhoneNumber> {
+    if source.hours.is_some() && source.numbers.len() > 1 {
+        entry.fail(
+            checker,
+            "`hours` belongs on the number a guide gives them for: `numbers = [{ display = …, hours = \"24/7\", hours_cite = \"guide#part\" }]`".into(),
+        );
+    }
     let mut numbers = Vec::new();
     for number in &source.numbers {
         let Some(phone) = Phone::parse(&number.display) else {
@@ -154,14 +197,70 @@ fn phone_numbers(
                 format!("number `{}` needs `sources`", number.display),
             );
         }
+        check_number_cites(checker, entry, number, known);
         numbers.push(PhoneNumber {
             display: number.display.clone(),
             phone,
             sources: number.sources.clone(),
             note: number.note.clone(),
+            cites: number.cites.clone(),
+            // A lone number may take the entry's `hours` (checked above).
+            hours: number.hours.clone().or_else(|| source.hours.clone()),
+            hours_cite: number.hours_cite.clone(),
         });
     }
     numbers
+}
+
+/// A number's locators name known parts of its own guides, and its hours come with the part
+/// that states them.
+fn check_number_cites(
+    checker: &mut Checker<'_>,
+    entry: &Entry<'_>,
+    number: &NumberSource,
+    known: &KnownParts<'_>,
+) {
+    let line = entry
+        .line
+        .and_then(|from| find_line_from(&entry.file.text, from, &format!("\"{}\"", number.display)))
+        .or(entry.line);
+    let before = checker.problems.len();
+    check_cites(
+        checker,
+        entry.file,
+        line,
+        &number.cites,
+        &number.sources,
+        known,
+    );
+    match (&number.hours, &number.hours_cite) {
+        (Some(_), None) | (None, Some(_)) => checker.report(
+            entry.file,
+            line,
+            "`hours` and `hours_cite` (the part of a guide that states the hours) go together"
+                .into(),
+        ),
+        (Some(_), Some(cite)) => {
+            if let Some(message) = known.unknown(cite) {
+                checker.report(entry.file, line, message);
+            } else if !number.sources.contains(&cite.guide) {
+                checker.report(
+                    entry.file,
+                    line,
+                    format!(
+                        "`hours_cite` `{cite}` cites a guide the number's `sources` does not list"
+                    ),
+                );
+            }
+        }
+        (None, None) => {}
+    }
+    for problem in &mut checker.problems[before..] {
+        problem.message = format!(
+            "contact `{}`, number `{}`: {}",
+            entry.id, number.display, problem.message
+        );
+    }
 }
 
 /// The vanity (letter) form spells one of the entry's numbers.

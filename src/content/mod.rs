@@ -4,13 +4,20 @@
 //! Data flows one way through the files of this module: [`sources`](Sources) reads the disk,
 //! `article` and `toml_file` parse, `validate` (with `checker` and `contacts`) checks the whole,
 //! `site` builds the [`Site`]; `load` strings these together and `store` keeps a loaded `Site` on
-//! disk for `--index-dir`.
+//! disk for `--index-dir`. `locator` names the parts of the guides that facts are cited from (`cites` checks them);
+//! `grounding` (with `guide_text` and `claims`) checks the content against the guides' own text
+//! for `helpcenter check --guides`.
 
 mod article;
 mod checker;
+mod cites;
+mod claims;
 mod contacts;
 mod error;
+mod grounding;
+mod guide_text;
 mod load;
+mod locator;
 mod model;
 mod site;
 mod sources;
@@ -19,6 +26,7 @@ mod toml_file;
 mod validate;
 
 pub use error::{ContentError, Problem};
+pub use locator::{GuidePart, Locator};
 pub use model::{
     Article, ArticleBody, Category, Contact, ContactKind, Faq, FrontMatter, Guide, PhoneNumber,
     Region, Settings, SynonymGroup, Toll,

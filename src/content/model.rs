@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
+use super::locator::{GuidePart, Locator};
 use crate::compact::CompactText;
 use crate::markdown::{Heading, Section};
 use crate::phone::{Phone, find_phones_in_prose};
@@ -39,6 +40,9 @@ pub struct Guide {
     pub short: String,
     /// File name of the guide in `shared/seeds/`.
     pub file: String,
+    /// The guide's parts, in the order they appear in it, cited by locators (`id#part`).
+    #[serde(default)]
+    pub parts: Vec<GuidePart>,
 }
 
 /// One category, from `categories.toml`.
@@ -98,6 +102,8 @@ pub enum Region {
     Us,
     /// Calling from outside the United States.
     Abroad,
+    /// The guide does not say where the number works ("in certain regions").
+    Unstated,
 }
 
 impl Region {
@@ -106,14 +112,16 @@ impl Region {
         match self {
             Region::Us => "From the US",
             Region::Abroad => "From outside the US",
+            Region::Unstated => "Where it works is not stated",
         }
     }
 
-    /// schema.org `areaServed` value.
-    pub fn area_served(self) -> &'static str {
+    /// schema.org `areaServed` value; `None` when no guide says.
+    pub fn area_served(self) -> Option<&'static str> {
         match self {
-            Region::Us => "US",
-            Region::Abroad => "Worldwide",
+            Region::Us => Some("US"),
+            Region::Abroad => Some("Worldwide"),
+            Region::Unstated => None,
         }
     }
 }
@@ -129,6 +137,15 @@ pub(crate) struct NumberSource {
     /// What the guide says about the number.
     #[serde(default)]
     pub note: Option<String>,
+    /// The parts of the guides that give this number for this purpose.
+    #[serde(default)]
+    pub cites: Vec<Locator>,
+    /// Opening hours, where a guide states them for this number.
+    #[serde(default)]
+    pub hours: Option<String>,
+    /// The part of a guide that states `hours`.
+    #[serde(default)]
+    pub hours_cite: Option<Locator>,
 }
 
 /// A contact entry as written in `contacts.toml`.
@@ -160,6 +177,10 @@ pub(crate) struct ContactSource {
     pub conflict: Option<String>,
     pub sources: Vec<String>,
     #[serde(default)]
+    pub cites: Vec<Locator>,
+    #[serde(default)]
+    pub unofficial: bool,
+    #[serde(default)]
     pub featured: Option<i64>,
     pub weight: i64,
 }
@@ -175,6 +196,12 @@ pub struct PhoneNumber {
     pub sources: Vec<String>,
     /// What the guide says about the number.
     pub note: Option<String>,
+    /// The parts of the guides that give this number for this purpose.
+    pub cites: Vec<Locator>,
+    /// Opening hours, where a guide states them for this number.
+    pub hours: Option<String>,
+    /// The part of a guide that states `hours`.
+    pub hours_cite: Option<Locator>,
 }
 
 impl PhoneNumber {
@@ -203,7 +230,8 @@ pub struct Contact {
     pub toll: Option<Toll>,
     /// Where the caller is.
     pub region: Region,
-    /// Opening hours where a guide states them.
+    /// Opening hours shared by every number of the entry, where a guide states them (each
+    /// number's own are on [`PhoneNumber::hours`]).
     pub hours: Option<String>,
     /// Postal address lines (address entries).
     pub address: Vec<String>,
@@ -217,6 +245,11 @@ pub struct Contact {
     pub conflict: Option<String>,
     /// Guides that state the entry.
     pub sources: Vec<String>,
+    /// The parts of the guides the entry's address, email or web address and its wording come
+    /// from (phone entries: besides their numbers' own).
+    pub cites: Vec<Locator>,
+    /// A guide calls this contact unofficial.
+    pub unofficial: bool,
     /// Position among the home page cards, when featured.
     pub featured: Option<i64>,
     /// Order inside the department.
@@ -243,6 +276,8 @@ pub(crate) struct FaqSource {
     #[serde(default)]
     pub keywords: Vec<String>,
     pub sources: Vec<String>,
+    #[serde(default)]
+    pub cites: Vec<Locator>,
     pub weight: i64,
 }
 
@@ -265,6 +300,8 @@ pub struct Faq {
     pub keywords: Vec<String>,
     /// Guides the answer draws on.
     pub sources: Vec<String>,
+    /// The parts of the guides the answer draws on.
+    pub cites: Vec<Locator>,
     /// Order inside the category.
     pub weight: i64,
 }
@@ -290,6 +327,9 @@ pub struct FrontMatter {
     pub updated: toml::value::Datetime,
     /// Guides the article draws on.
     pub sources: Vec<String>,
+    /// The parts of the guides the article draws on.
+    #[serde(default)]
+    pub cites: Vec<Locator>,
     /// Contact entries shown in the article's contact panel.
     #[serde(default)]
     pub contacts: Vec<String>,
@@ -321,6 +361,8 @@ pub struct Article {
     pub updated: String,
     /// Guides the article draws on.
     pub sources: Vec<String>,
+    /// The parts of the guides the article draws on.
+    pub cites: Vec<Locator>,
     /// Contact ids for the panel.
     pub contacts: Vec<String>,
     /// Extra search words.

@@ -110,6 +110,17 @@ pub(super) fn find_line(text: &str, needle: &str) -> Option<usize> {
     find_nth_line(text, needle, 1)
 }
 
+/// 1-based line of the first occurrence of `needle` on or after line `from` (1-based) of `text`.
+pub(super) fn find_line_from(text: &str, from: usize, needle: &str) -> Option<usize> {
+    let start: usize = text
+        .split_inclusive('\n')
+        .take(from.saturating_sub(1))
+        .map(str::len)
+        .sum();
+    let offset = text.get(start..)?.find(needle)?;
+    Some(line_at(text, start + offset))
+}
+
 /// 1-based line of the `nth` occurrence of `needle` in `text`.
 pub(super) fn find_nth_line(text: &str, needle: &str, nth: usize) -> Option<usize> {
     let (offset, _) = text.match_indices(needle).nth(nth.checked_sub(1)?)?;

@@ -5,6 +5,7 @@ use std::collections::{HashMap, HashSet};
 
 use super::article::{ArticleParts, ParsedArticle};
 use super::checker::{Checker, LinkTargets};
+use super::cites::{KnownParts, check_cites, check_guide_parts};
 use super::contacts::check_contacts;
 use super::error::{ContentError, Problem};
 use super::model::{
@@ -28,14 +29,16 @@ pub(super) fn validate(
         problems: &mut problems,
     };
     check_lists(&mut checker, sources, &tables);
+    check_guide_parts(&mut checker, &sources.guides, &tables.guides);
     let contacts = check_contacts(
         &mut checker,
         &sources.contacts,
         tables.contacts,
-        &ids(&tables.guides, |g| &g.id),
+        &KnownParts::new(&tables.guides),
     );
     let known = Known {
         guides: ids(&tables.guides, |g| &g.id),
+        parts: KnownParts::new(&tables.guides),
         categories: ids(&tables.categories, |c| &c.slug),
         contacts: ids(&contacts, |c| &c.id),
     };
@@ -102,6 +105,7 @@ impl Tables {
 /// The ids things may refer to.
 struct Known<'a> {
     guides: HashSet<&'a str>,
+    parts: KnownParts<'a>,
     categories: HashSet<&'a str>,
     contacts: HashSet<&'a str>,
 }
@@ -200,6 +204,15 @@ fn check_articles(
         for id in &article.sources {
             checker.reference(file, "guide", id, &known.guides);
         }
+        let cites_line = find_line(&file.text, "cites");
+        check_cites(
+            checker,
+            file,
+            cites_line,
+            &article.cites,
+            &article.sources,
+            &known.parts,
+        );
         for id in &article.contacts {
             checker.reference(file, "contact", id, &known.contacts);
         }
@@ -231,6 +244,15 @@ fn check_faqs(
         for id in &faq.sources {
             checker.reference(file, "guide", id, &known.guides);
         }
+        let id_line = find_line(&file.text, &format!("id = \"{}\"", faq.id));
+        check_cites(
+            checker,
+            file,
+            id_line,
+            &faq.cites,
+            &faq.sources,
+            &known.parts,
+        );
         for id in &faq.contacts {
             checker.reference(file, "contact", id, &known.contacts);
         }
@@ -251,6 +273,7 @@ fn check_faqs(
             contacts: faq.contacts,
             keywords: faq.keywords,
             sources: faq.sources,
+            cites: faq.cites,
             weight: faq.weight,
         });
     }

@@ -1,5 +1,5 @@
 //! What crawlers and browsers read: JSON-LD generated from the data (Organization with a ContactPoint
-//! per phone number, email and web entry; BreadcrumbList, Article, FAQPage, WebSite with a
+//! for each contact both guides agree on; BreadcrumbList, Article, FAQPage, WebSite with a
 //! SearchAction), and the sitemap, robots.txt, OpenSearch description and Atom feed.
 
 use askama::Template;
@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 
 use super::json;
 use super::views::Crumb;
-use crate::content::{Article, ContactKind, Site};
+use crate::content::{Article, Contact, ContactKind, Site, Toll};
 
 /// How many articles the Atom feed lists.
 const FEED_ENTRIES: usize = 20;
@@ -18,67 +18,79 @@ fn script_safe(value: &Value) -> String {
     json::to_html_safe_string(value).unwrap_or_default()
 }
 
-/// Organization with one ContactPoint per phone number of every phone entry.
+/// Organization with a ContactPoint for each contact that every guide gives for the same
+/// purpose, without a disagreement and without being called unofficial; hours only where a guide
+/// states them for that number. Search engines and assistants read structured data as fact, so
+/// anything one guide alone says stays on the visible page, with its source, and out of here.
 pub(crate) fn organization_json(site: &Site) -> String {
-    let contact_points: Vec<Value> = site
+    let every_guide = |sources: &[String]| site.guides.iter().all(|g| sources.contains(&g.id));
+    let publishable = |contact: &&Contact| !contact.unofficial && contact.conflict.is_none();
+    let point = |contact: &Contact| {
+        let mut point = json!({
+            "@type": "ContactPoint",
+            "contactType": contact.purpose,
+            "url": format!("{}{}", site.settings.base_url, contact.url_path()),
+        });
+        if let Some(area) = contact.region.area_served() {
+            point["areaServed"] = json!(area);
+        }
+        point
+    };
+    let phones = site
         .contacts
         .iter()
         .filter(|contact| contact.kind == ContactKind::Phone)
+        .filter(publishable)
         .flat_map(|contact| {
-            contact.numbers.iter().map(move |number| {
-                let mut point = json!({
-                    "@type": "ContactPoint",
-                    "telephone": number.phone.e164(),
-                    "contactType": contact.purpose,
-                    "areaServed": contact.region.area_served(),
-                    "url": format!("{}{}", site.settings.base_url, contact.url_path()),
-                });
-                if contact.toll == Some(crate::content::Toll::TollFree) {
-                    point["contactOption"] = json!("TollFree");
-                }
-                if contact.hours.as_deref().is_some_and(is_round_the_clock) {
-                    point["hoursAvailable"] = json!({
-                        "@type": "OpeningHoursSpecification",
-                        "dayOfWeek": ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"],
-                        "opens": "00:00",
-                        "closes": "23:59"
-                    });
-                }
-                point
-            })
-        })
-        .chain(
-            site.contacts
+            contact
+                .numbers
                 .iter()
-                .filter(|contact| matches!(contact.kind, ContactKind::Email | ContactKind::Web))
-                .map(|contact| {
-                    let mut point = json!({
-                        "@type": "ContactPoint",
-                        "contactType": contact.purpose,
-                        "areaServed": contact.region.area_served(),
-                        "url": format!("{}{}", site.settings.base_url, contact.url_path()),
-                    });
-                    if let Some(email) = &contact.email {
-                        point["email"] = json!(email);
+                .filter(|number| every_guide(&number.sources))
+                .map(move |number| {
+                    let mut point = point(contact);
+                    point["telephone"] = json!(number.phone.e164());
+                    if contact.toll == Some(Toll::TollFree) {
+                        point["contactOption"] = json!("TollFree");
                     }
-                    if let Some(url) = &contact.url {
-                        point["url"] = json!(url);
+                    if number.hours.as_deref().is_some_and(is_round_the_clock) {
+                        point["hoursAvailable"] = json!({
+                            "@type": "OpeningHoursSpecification",
+                            "dayOfWeek": ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"],
+                            "opens": "00:00",
+                            "closes": "23:59"
+                        });
                     }
                     point
-                }),
-        )
-        .collect();
+                })
+        });
+    let others = site
+        .contacts
+        .iter()
+        .filter(|contact| matches!(contact.kind, ContactKind::Email | ContactKind::Web))
+        .filter(publishable)
+        .filter(|contact| every_guide(&contact.sources))
+        .map(|contact| {
+            let mut point = point(contact);
+            if let Some(email) = &contact.email {
+                point["email"] = json!(email);
+            }
+            if let Some(url) = &contact.url {
+                point["url"] = json!(url);
+            }
+            point
+        });
+    let contact_points: Vec<Value> = phones.chain(others).collect();
     let mut organization = json!({
         "@context": "https://schema.org",
         "@type": "Organization",
         "name": "American Express",
-        "url": "https://www.americanexpress.com/",
         "contactPoint": contact_points,
     });
     if let Some(address) = site
         .contacts
         .iter()
-        .find(|contact| contact.kind == ContactKind::Address)
+        .filter(publishable)
+        .find(|contact| contact.kind == ContactKind::Address && every_guide(&contact.sources))
     {
         organization["address"] = json!({
             "@type": "PostalAddress",

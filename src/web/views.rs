@@ -1,7 +1,7 @@
 //! View models shared by several pages: the base layout and contact cards, built from the `Site` so
 //! templates only print prepared values.
 
-use crate::content::{Contact, ContactKind, Site};
+use crate::content::{Contact, ContactKind, Locator, Site};
 
 use super::assets::ASSETS;
 
@@ -73,10 +73,14 @@ pub(crate) struct NumberView {
     pub display: String,
     /// `tel:+1…`.
     pub tel_url: String,
-    /// "The call guide" / "Both guides".
+    /// Which guide(s) and which part(s) of them give it: "The call guide (step 3 A, the U.S. numbers)".
     pub source_label: String,
     /// What the guide says about it.
     pub note: Option<String>,
+    /// Opening hours, where a guide states them for this number.
+    pub hours: Option<String>,
+    /// The guide and part that state `hours`.
+    pub hours_source: Option<String>,
 }
 
 /// One breadcrumb link.
@@ -114,8 +118,6 @@ pub(crate) struct ContactView {
     pub toll_label: Option<&'static str>,
     /// "From the US" / "From outside the US".
     pub region_label: &'static str,
-    /// Hours where known.
-    pub hours: Option<String>,
     /// Address lines.
     pub address: Vec<String>,
     /// Email.
@@ -126,8 +128,10 @@ pub(crate) struct ContactView {
     pub notes: Option<String>,
     /// Disagreement between the guides.
     pub conflict: Option<String>,
-    /// Which guide(s) state the entry.
+    /// Which guide(s) state the entry ("The call guide and the 2026 support guide").
     pub source_label: String,
+    /// The same with the parts of the guides the entry draws on.
+    pub source_detail: String,
     /// Link to the entry in the directory.
     pub directory_url: String,
     /// Short form (home page, search answer): numbers, facts and disagreements, without notes.
@@ -153,20 +157,29 @@ impl ContactView {
                 .map(|number| NumberView {
                     display: number.display.clone(),
                     tel_url: number.tel_url(),
-                    source_label: sources_label(site, &number.sources),
+                    source_label: if number.cites.is_empty() {
+                        sources_label(site, &number.sources)
+                    } else {
+                        cites_label(site, &number.cites)
+                    },
                     note: number.note.clone(),
+                    hours: number.hours.clone(),
+                    hours_source: number
+                        .hours_cite
+                        .as_ref()
+                        .map(|cite| cites_label(site, std::slice::from_ref(cite))),
                 })
                 .collect(),
             vanity: contact.vanity.clone(),
             toll_label: contact.toll.map(|toll| toll.label()),
             region_label: contact.region.label(),
-            hours: contact.hours.clone(),
             address: contact.address.clone(),
             email: contact.email.clone(),
             url: contact.url.clone(),
             notes: contact.notes.clone(),
             conflict: contact.conflict.clone(),
             source_label: sources_label(site, &contact.sources),
+            source_detail: entry_sources(site, contact),
             directory_url: contact.url_path(),
             compact: false,
         }
@@ -194,15 +207,83 @@ pub(crate) fn sources_label(site: &Site, ids: &[String]) -> String {
         .filter_map(|id| site.guide(id))
         .map(|guide| guide.short.as_str())
         .collect();
-    let joined = match names.as_slice() {
-        [] => String::new(),
-        [one] => (*one).to_string(),
-        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    capitalise(&join_and(&names))
+}
+
+/// The guides and parts a whole entry draws on (its own `cites` and its numbers'), or its guides
+/// alone when it cites no parts.
+fn entry_sources(site: &Site, contact: &Contact) -> String {
+    let cites: Vec<Locator> = contact
+        .cites
+        .iter()
+        .chain(contact.numbers.iter().flat_map(|n| &n.cites))
+        .cloned()
+        .collect();
+    if cites.is_empty() {
+        sources_label(site, &contact.sources)
+    } else {
+        cites_label(site, &cites)
+    }
+}
+
+/// The parts of one guide that `cites` name, in visitor's words, in order and without repeats.
+pub(crate) fn part_names<'a>(site: &'a Site, guide_id: &str, cites: &[Locator]) -> Vec<&'a str> {
+    let Some(guide) = site.guide(guide_id) else {
+        return Vec::new();
     };
-    let mut characters = joined.chars();
+    let mut names: Vec<&str> = Vec::new();
+    for cite in cites.iter().filter(|cite| cite.guide == guide_id) {
+        if let Some(part) = guide.parts.iter().find(|part| part.id == cite.part)
+            && !names.contains(&part.name.as_str())
+        {
+            names.push(&part.name);
+        }
+    }
+    names
+}
+
+/// "The call guide (step 3 A, the U.S. numbers) and the 2026 support guide (hotline table,
+/// headed 24/7)": each cited guide, in order, with the parts cited.
+pub(crate) fn cites_label(site: &Site, cites: &[Locator]) -> String {
+    let mut guides: Vec<&str> = Vec::new();
+    for cite in cites {
+        if !guides.contains(&cite.guide.as_str()) {
+            guides.push(&cite.guide);
+        }
+    }
+    let labels: Vec<String> = guides
+        .iter()
+        .filter_map(|id| {
+            let guide = site.guide(id)?;
+            let parts = part_names(site, id, cites);
+            Some(if parts.is_empty() {
+                guide.short.clone()
+            } else {
+                format!("{} ({})", guide.short, parts.join("; "))
+            })
+        })
+        .collect();
+    capitalise(&join_and(&labels))
+}
+
+/// "a", "a and b", "a, b and c".
+fn join_and<S: AsRef<str>>(items: &[S]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.as_ref().to_string(),
+        [init @ .., last] => {
+            let init: Vec<&str> = init.iter().map(AsRef::as_ref).collect();
+            format!("{} and {}", init.join(", "), last.as_ref())
+        }
+    }
+}
+
+/// The text with its first letter upper-case.
+fn capitalise(text: &str) -> String {
+    let mut characters = text.chars();
     match characters.next() {
         Some(first) => first.to_uppercase().chain(characters).collect(),
-        None => joined,
+        None => String::new(),
     }
 }
 

@@ -78,6 +78,23 @@ pub(crate) fn edit(dir: &Path, file: &str, find: &str, replace: &str) {
     std::fs::write(&path, text.replacen(find, replace, 1)).expect("write");
 }
 
+/// The problem of `error` in the file whose path ends with `file` and whose message contains
+/// `says`; the test (`case`) fails, listing every problem, when there is none.
+pub(crate) fn problem_in<'a>(
+    error: &'a helpcenter::content::ContentError,
+    file: &str,
+    says: &str,
+    case: &str,
+) -> &'a helpcenter::content::Problem {
+    let helpcenter::content::ContentError::Invalid(problems) = error else {
+        panic!("{case}: expected validation problems, got {error}");
+    };
+    problems
+        .iter()
+        .find(|p| p.path.ends_with(file) && p.message.contains(says))
+        .unwrap_or_else(|| panic!("{case}: no problem in {file} saying {says:?} in:\n{error}"))
+}
+
 /// App state serving the content in `dir`.
 pub(crate) fn state(dir: &Path) -> Arc<AppState> {
     let snapshot = helpcenter::build_snapshot(dir, 1).expect("content builds");

@@ -6,6 +6,7 @@ mod common;
 
 mod content_cache;
 mod content_errors;
+mod content_grounding;
 mod content_real;
 mod hostile;
 mod index_dir;

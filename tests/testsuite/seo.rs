@@ -190,7 +190,9 @@ async fn pages_have_title_description_canonical_and_open_graph() {
 }
 
 #[actix_web::test]
-async fn organization_has_a_contact_point_per_number_matching_the_directory() {
+async fn organization_publishes_only_what_both_guides_agree_on() {
+    // Structured data is read as fact: a number one guide alone gives, a number the guides
+    // disagree about, and an entry only one guide gives stay on the page and out of JSON-LD.
     let app = app(state(&fixture_dir())).await;
     let page = get(&app, "/contact").await;
     let documents = json_ld(&page);
@@ -198,34 +200,32 @@ async fn organization_has_a_contact_point_per_number_matching_the_directory() {
     let points = organization["contactPoint"]
         .as_array()
         .expect("contact points");
-    let telephones: BTreeSet<String> = points
+    let telephones: Vec<&str> = points
         .iter()
-        .filter_map(|p| p["telephone"].as_str().map(str::to_string))
+        .filter_map(|p| p["telephone"].as_str())
         .collect();
-    let emails: Vec<&str> = points.iter().filter_map(|p| p["email"].as_str()).collect();
     assert_eq!(
-        emails,
-        ["help@example.com"],
-        "the email entry is a contact point too"
+        telephones,
+        ["+18002973276"],
+        "only the number both guides give"
     );
-    let visible: BTreeSet<String> = page
-        .attrs("a.tel", "href")
-        .into_iter()
-        .map(|href| href.trim_start_matches("tel:").to_string())
-        .collect();
-    assert_eq!(telephones, visible);
-    let lost = points
-        .iter()
-        .find(|p| p["contactType"] == "Report a lost or stolen card")
-        .expect("lost card point");
-    assert_eq!(lost["areaServed"], "US");
-    assert_eq!(lost["contactOption"], "TollFree");
-    assert_eq!(lost["hoursAvailable"]["opens"], "00:00");
-    let abroad = points
-        .iter()
-        .find(|p| p["telephone"] == "+16234925450")
-        .expect("abroad point");
-    assert!(abroad.get("hoursAvailable").is_none(), "no hours invented");
+    let rewards = &points[0];
+    assert_eq!(rewards["contactType"], "Membership Rewards");
+    assert_eq!(rewards["areaServed"], "US");
+    assert_eq!(
+        rewards["hoursAvailable"]["opens"], "00:00",
+        "hours a guide states for that number"
+    );
+    assert!(
+        points.iter().all(|p| p.get("email").is_none()),
+        "the email only one guide gives is not published"
+    );
+    assert!(organization.get("address").is_none());
+    // Everything left out of JSON-LD is still on the page.
+    let visible = page.attrs("a.tel", "href");
+    for number in ["tel:+18005282122", "tel:+18005284800", "tel:+16234925450"] {
+        assert!(visible.iter().any(|href| href == number), "{number}");
+    }
 }
 
 #[actix_web::test]
@@ -279,5 +279,48 @@ async fn faq_page_json_ld_lists_every_visible_question() {
             .unwrap_or("")
             .len()
             > 10
+    );
+}
+
+#[actix_web::test]
+async fn the_shipped_organization_holds_only_numbers_both_guides_give_for_the_same_purpose() {
+    let app = app(state(&crate::common::content_dir())).await;
+    let page = get(&app, "/").await;
+    let documents = json_ld(&page);
+    let organization = of_type(&documents, "Organization");
+    let points = organization["contactPoint"]
+        .as_array()
+        .expect("contact points");
+    let published: BTreeSet<(String, String, bool)> = points
+        .iter()
+        .map(|p| {
+            (
+                p["telephone"].as_str().unwrap_or("").to_string(),
+                p["contactType"].as_str().unwrap_or("").to_string(),
+                p.get("hoursAvailable").is_some(),
+            )
+        })
+        .collect();
+    let expected: BTreeSet<(String, String, bool)> = [
+        // The call guide's fraud number the 2026 guide also gives for fraud alerts; no guide
+        // states hours for that purpose.
+        (
+            "+18005284800",
+            "Report suspected fraud or answer a fraud alert",
+            false,
+        ),
+        // Both guides give these; the 2026 guide's hotline table states 24/7 for them.
+        ("+18002973276", "Membership Rewards points", true),
+        ("+18005282122", "Corporate card customer service", true),
+    ]
+    .into_iter()
+    .map(|(tel, kind, hours)| (tel.to_string(), kind.to_string(), hours))
+    .collect();
+    assert_eq!(published, expected);
+    let text = organization.to_string();
+    assert!(!text.contains("customer.service@"), "the unofficial email");
+    assert!(
+        !text.contains("Personal card"),
+        "the disagreeing personal card numbers"
     );
 }

@@ -153,13 +153,26 @@ async fn contact_directory_groups_by_department_with_tel_links_and_anchors() {
     }
     assert_eq!(
         page.texts("#lost-stolen .facts dd"),
-        ["Toll-free", "24/7", "From the US", "Guide A"]
+        ["Toll-free", "From the US", "Guide A (its list of lines)"]
+    );
+    // Hours sit on the number a guide states them for, with that guide and part.
+    assert_eq!(
+        page.texts("#lost-stolen .hours"),
+        ["Hours: 24/7 (source: Guide A (its list of lines))"]
+    );
+    assert_eq!(
+        page.count("#card-services .hours"),
+        0,
+        "no guide states hours"
     );
     assert_eq!(page.texts("#abroad .facts dd")[0], "Call collect");
     assert!(page.texts("#card-services .conflict")[0].contains("1-800-528-2122"));
     assert_eq!(
         page.texts("#card-services .attribution"),
-        ["Source: Guide A", "Source: Guide B"]
+        [
+            "Source: Guide A (its list of lines)",
+            "Source: Guide B (hotline table)"
+        ]
     );
     assert_eq!(page.texts("#rewards .vanity"), ["(1-800-AXP-EARN)"]);
     assert_eq!(page.attrs("#email a", "href"), ["mailto:help@example.com"]);

@@ -3,11 +3,11 @@
 
 use askama::Template;
 
-use crate::content::{Article, Guide, Site};
+use crate::content::{Article, Site};
 use crate::markdown::Heading;
 use crate::web::seo;
 use crate::web::views::Crumb;
-use crate::web::views::{ArticleLink, ContactView, Layout, human_date};
+use crate::web::views::{ArticleLink, ContactView, Layout, human_date, part_names};
 
 /// How many related articles to list.
 const RELATED: usize = 5;
@@ -25,9 +25,17 @@ pub(crate) struct ArticlePage<'a> {
     pub toc: &'a [Heading],
     pub body_html: &'a str,
     pub contacts: Vec<ContactView>,
-    pub sources: Vec<&'a Guide>,
+    pub sources: Vec<SourceView<'a>>,
     pub related: Vec<ArticleLink>,
     pub category_title: &'a str,
+}
+
+/// One guide in an article's sources list, with the parts the article draws on.
+pub(crate) struct SourceView<'a> {
+    pub title: &'a str,
+    pub short: &'a str,
+    /// The cited parts in a visitor's words ("step 3 A, the U.S. numbers").
+    pub parts: Vec<&'a str>,
 }
 
 /// Renders one article page.
@@ -67,6 +75,11 @@ pub(crate) fn render(site: &Site, article: &Article) -> askama::Result<String> {
             .sources
             .iter()
             .filter_map(|id| site.guide(id))
+            .map(|guide| SourceView {
+                title: &guide.title,
+                short: &guide.short,
+                parts: part_names(site, &guide.id, &article.cites),
+            })
             .collect(),
         related: site
             .articles_in(&article.category)
