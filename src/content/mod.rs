@@ -3,7 +3,7 @@
 //!
 //! Data flows one way through the files of this module: [`sources`](Sources) reads the disk,
 //! `article` and `toml_file` parse, `validate` (with `checker` and `contacts`) checks the whole,
-//! `site` builds the [`Site`]; `load` strings these together and `store` keeps a loaded `Site` on
+//! `planner_check` checks the call planner's data, `site` builds the [`Site`]; `load` strings these together and `store` keeps a loaded `Site` on
 //! disk for `--index-dir`.
 
 mod article;
@@ -12,6 +12,8 @@ mod contacts;
 mod error;
 mod load;
 mod model;
+mod planner;
+mod planner_check;
 mod site;
 mod sources;
 mod store;
@@ -22,6 +24,9 @@ pub use error::{ContentError, Problem};
 pub use model::{
     Article, ArticleBody, Category, Contact, ContactKind, Faq, FrontMatter, Guide, PhoneNumber,
     Region, Settings, SynonymGroup, Toll,
+};
+pub use planner::{
+    CardBack, Choice, Need, PLAN_PARAMETERS, Plan, Planner, PlannerText, Route, Step, plan_url,
 };
 pub use site::Site;
 pub use sources::{SourceFile, Sources};
