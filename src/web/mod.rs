@@ -8,6 +8,7 @@ mod handlers;
 mod json;
 mod middleware;
 mod pages;
+mod planner;
 mod routes;
 mod search;
 mod seo;

@@ -3,7 +3,7 @@
 
 use super::cache::CachedResponse;
 use super::{pages, seo};
-use crate::content::Site;
+use crate::content::{Site, plan_url};
 
 /// The content type of HTML pages.
 pub(crate) const HTML: &str = "text/html; charset=utf-8";
@@ -18,6 +18,8 @@ pub(crate) enum PageSource {
     Faq,
     Category(usize),
     Article(usize),
+    /// The call planner with these answers (positions in the planner's lists).
+    Plan(pages::plan::Answers),
     Sitemap,
     Robots,
     OpenSearch,
@@ -48,7 +50,42 @@ pub(crate) fn all(site: &Site) -> impl Iterator<Item = (String, PageSource)> + '
         .iter()
         .enumerate()
         .map(|(index, article)| (article.url_path(), PageSource::Article(index)));
-    fixed.chain(categories).chain(articles)
+    fixed
+        .chain(categories)
+        .chain(articles)
+        .chain(plan_pages(site))
+}
+
+/// The planner's pages: the empty form, the form with one question answered (the addresses
+/// "plan this call" links use), and every full combination. Forms with two answers are rendered
+/// per request (`web::planner`): only a hand-edited address reaches them.
+fn plan_pages(site: &Site) -> impl Iterator<Item = (String, PageSource)> + '_ {
+    site.planner.iter().flat_map(|planner| {
+        let counts = [
+            planner.needs.len(),
+            planner.cards.len(),
+            planner.places.len(),
+        ];
+        let singles = (0..3).flat_map(move |question| {
+            (0..counts[question]).map(move |index| {
+                let mut answers = [None; 3];
+                answers[question] = Some(index);
+                answers
+            })
+        });
+        let full = (0..counts[0]).flat_map(move |need| {
+            (0..counts[1]).flat_map(move |card| {
+                (0..counts[2]).map(move |place| [Some(need), Some(card), Some(place)])
+            })
+        });
+        std::iter::once([None; 3])
+            .chain(singles)
+            .chain(full)
+            .map(move |answers| {
+                let path = plan_url(pages::plan::answer_ids(planner, answers));
+                (path, PageSource::Plan(answers))
+            })
+    })
 }
 
 /// Renders one page; `precompress` compresses it now, otherwise each variant is made on request.
@@ -66,6 +103,7 @@ pub(crate) fn render(
             HTML,
         ),
         PageSource::Article(index) => (pages::article::render(site, &site.articles[index])?, HTML),
+        PageSource::Plan(answers) => (render_plan(site, answers)?, HTML),
         PageSource::Sitemap => (seo::sitemap(site)?, "application/xml; charset=utf-8"),
         PageSource::Robots => (seo::robots(site), "text/plain; charset=utf-8"),
         PageSource::OpenSearch => (
@@ -79,4 +117,14 @@ pub(crate) fn render(
         response.precompress();
     }
     Ok(response)
+}
+
+/// The planner page with `answers` (an error when the site has no planner: its pages are only
+/// listed when it has one).
+pub(crate) fn render_plan(site: &Site, answers: pages::plan::Answers) -> askama::Result<String> {
+    let planner = site
+        .planner
+        .as_ref()
+        .ok_or_else(|| askama::Error::Custom("the site has no call planner".into()))?;
+    pages::plan::render(site, planner, answers)
 }

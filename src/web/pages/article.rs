@@ -3,7 +3,7 @@
 
 use askama::Template;
 
-use crate::content::{Article, Guide, Site};
+use crate::content::{Article, Guide, Site, plan_url};
 use crate::markdown::Heading;
 use crate::web::seo;
 use crate::web::views::Crumb;
@@ -28,6 +28,8 @@ pub(crate) struct ArticlePage<'a> {
     pub sources: Vec<&'a Guide>,
     pub related: Vec<ArticleLink>,
     pub category_title: &'a str,
+    /// The planner for the need this article is about, when the planner names one.
+    pub plan_url: Option<String>,
 }
 
 /// Renders one article page.
@@ -79,6 +81,13 @@ pub(crate) fn render(site: &Site, article: &Article) -> askama::Result<String> {
             })
             .collect(),
         category_title,
+        plan_url: site.planner.as_ref().and_then(|planner| {
+            let need = planner
+                .needs
+                .iter()
+                .find(|need| need.articles.contains(&article.slug))?;
+            Some(plan_url([Some(&need.id), None, None]))
+        }),
     }
     .render()
 }
