@@ -3,10 +3,13 @@
 
 mod assets;
 mod cache;
+mod directory_json;
 mod error;
 mod handlers;
 mod json;
+mod llms;
 mod middleware;
+mod offline;
 mod pages;
 mod planner;
 mod routes;
@@ -15,6 +18,7 @@ mod seo;
 mod site_pages;
 mod snapshot;
 mod state;
+mod vcard;
 mod views;
 
 use std::sync::Arc;

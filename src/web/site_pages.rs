@@ -2,11 +2,16 @@
 //! response body with its content type.
 
 use super::cache::CachedResponse;
-use super::{pages, seo};
-use crate::content::{Site, plan_url};
+use super::views::vcard_path;
+use super::{directory_json, llms, offline, pages, seo, vcard};
+use crate::content::{ContactKind, Site, plan_url};
 
 /// The content type of HTML pages.
 pub(crate) const HTML: &str = "text/html; charset=utf-8";
+/// vCard files.
+const VCARD: &str = "text/vcard; charset=utf-8";
+/// JSON files.
+const JSON: &str = "application/json";
 /// Pages may change on the next content version, so browsers revalidate (cheap: 304 by ETag).
 const PAGE_CACHE: &str = "public, max-age=0, must-revalidate";
 
@@ -24,6 +29,18 @@ pub(crate) enum PageSource {
     Robots,
     OpenSearch,
     Feed,
+    /// Every number of the directory as one vCard.
+    DirectoryVcard,
+    /// One phone entry as a vCard (position in the directory).
+    EntryVcard(usize),
+    /// The directory as versioned JSON.
+    DirectoryJson,
+    /// `/llms.txt`.
+    Llms,
+    /// `/sw.js`, the service worker of this content version.
+    ServiceWorker,
+    /// `/manifest.webmanifest`.
+    Manifest,
 }
 
 /// Every page of the site with its canonical path.
@@ -36,6 +53,11 @@ pub(crate) fn all(site: &Site) -> impl Iterator<Item = (String, PageSource)> + '
         ("/robots.txt", PageSource::Robots),
         ("/opensearch.xml", PageSource::OpenSearch),
         ("/feed.xml", PageSource::Feed),
+        ("/contacts.vcf", PageSource::DirectoryVcard),
+        ("/contacts.json", PageSource::DirectoryJson),
+        ("/llms.txt", PageSource::Llms),
+        ("/sw.js", PageSource::ServiceWorker),
+        ("/manifest.webmanifest", PageSource::Manifest),
     ]
     .into_iter()
     .map(|(path, source)| (path.to_string(), source));
@@ -50,9 +72,16 @@ pub(crate) fn all(site: &Site) -> impl Iterator<Item = (String, PageSource)> + '
         .iter()
         .enumerate()
         .map(|(index, article)| (article.url_path(), PageSource::Article(index)));
+    let vcards = site
+        .contacts
+        .iter()
+        .enumerate()
+        .filter(|(_, contact)| contact.kind == ContactKind::Phone)
+        .map(|(index, contact)| (vcard_path(contact), PageSource::EntryVcard(index)));
     fixed
         .chain(categories)
         .chain(articles)
+        .chain(vcards)
         .chain(plan_pages(site))
 }
 
@@ -111,6 +140,18 @@ pub(crate) fn render(
             "application/opensearchdescription+xml; charset=utf-8",
         ),
         PageSource::Feed => (seo::feed(site)?, "application/atom+xml; charset=utf-8"),
+        PageSource::DirectoryVcard => (vcard::directory(site), VCARD),
+        PageSource::EntryVcard(index) => (vcard::entry(site, &site.contacts[index]), VCARD),
+        PageSource::DirectoryJson => (json_text(directory_json::render(site))?, JSON),
+        PageSource::Llms => (llms::render(site), "text/plain; charset=utf-8"),
+        PageSource::ServiceWorker => (
+            json_text(offline::service_worker(site))?,
+            "text/javascript; charset=utf-8",
+        ),
+        PageSource::Manifest => (
+            json_text(offline::manifest(site))?,
+            "application/manifest+json",
+        ),
     };
     let response = CachedResponse::lazy(body.into_bytes(), content_type, PAGE_CACHE);
     if precompress {
@@ -127,4 +168,9 @@ pub(crate) fn render_plan(site: &Site, answers: pages::plan::Answers) -> askama:
         .as_ref()
         .ok_or_else(|| askama::Error::Custom("the site has no call planner".into()))?;
     pages::plan::render(site, planner, answers)
+}
+
+/// A generated JSON (or JSON-holding) text, its serialising error as a render error.
+fn json_text(text: serde_json::Result<String>) -> askama::Result<String> {
+    text.map_err(|error| askama::Error::Custom(Box::new(error)))
 }
