@@ -255,12 +255,14 @@ fn prepare(site: &Site, planner: &Planner, need: usize, card: usize, place: usiz
 /// "A personal card" → "a personal card"; labels starting with a name ("My business…") too, as
 /// the summary reads as one sentence; all-capital words (`U.S.`) are left alone.
 fn lower_first(label: &str) -> String {
+    let first_word = label.split_whitespace().next().unwrap_or("");
+    if first_word.chars().filter(|c| c.is_uppercase()).count() > 1 {
+        return label.to_string();
+    }
     let mut characters = label.chars();
-    match (characters.next(), characters.next()) {
-        (Some(first), Some(second)) if first.is_uppercase() && !second.is_uppercase() => {
-            first.to_lowercase().chain(label.chars().skip(1)).collect()
-        }
-        _ => label.to_string(),
+    match characters.next() {
+        Some(first) => first.to_lowercase().chain(characters).collect(),
+        None => String::new(),
     }
 }
 
@@ -273,6 +275,10 @@ mod tests {
         assert_eq!(lower_first("A personal card"), "a personal card");
         assert_eq!(lower_first("In the U.S."), "in the U.S.");
         assert_eq!(lower_first("U.S. only"), "U.S. only");
+        assert_eq!(
+            lower_first("My business accepts Amex"),
+            "my business accepts Amex"
+        );
         assert_eq!(lower_first(""), "");
     }
 }
