@@ -32,8 +32,20 @@ fn main() -> ExitCode {
 fn check(dir: &std::path::Path, guides: Option<&std::path::Path>) -> ExitCode {
     match helpcenter::check(dir, guides) {
         Ok(site) => {
+            let planner = site
+                .planner
+                .as_ref()
+                .map_or("no call planner".to_string(), |p| {
+                    format!(
+                        "call planner: {} needs, {} cards, {} places, {} routes",
+                        p.needs.len(),
+                        p.cards.len(),
+                        p.places.len(),
+                        p.routes.len()
+                    )
+                });
             println!(
-                "{}: ok ({} articles, {} FAQs, {} contact entries, {} categories){}",
+                "{}: ok ({} articles, {} FAQs, {} contact entries, {} categories, {planner}){}",
                 dir.display(),
                 site.articles.len(),
                 site.faqs.len(),

@@ -3,6 +3,9 @@
  * - Typeahead: turns each search box (`.combobox` > `#search-input`) into a WAI-ARIA 1.2 combobox
  *   with list autocomplete, fed by `/api/suggest?q=`.
  * - Wide tables in article bodies that scroll sideways get made keyboard-focusable.
+ * - Call notes on a plan (`#notes-fields`): kept in this browser's localStorage under the plan's
+ *   address, never sent anywhere; print and clear buttons.
+ * - Registers the service worker (`/sw.js`) that keeps the numbers available offline.
  *
  * Plain ES2019, no dependencies. Obeys a strict CSP: no inline styles (classes and `hidden` only),
  * no eval, no innerHTML (nodes are built with textContent).
@@ -486,6 +489,72 @@
     }
   }
 
+  var NOTES_PREFIX = 'helpcenter-notes:';
+
+  /** The call notes panel: fields restored from and saved to localStorage, print and clear. */
+  function enhanceNotes() {
+    var box = document.getElementById('notes-fields');
+    var actions = document.getElementById('notes-actions');
+    if (!box || !actions || !window.localStorage) {
+      return;
+    }
+    var key = NOTES_PREFIX + (box.getAttribute('data-notes-key') || window.location.pathname);
+    var fields = box.querySelectorAll('input, textarea');
+    var status = document.getElementById('notes-status');
+    var saved = {};
+    try {
+      saved = JSON.parse(window.localStorage.getItem(key) || '{}') || {};
+    } catch (error) {
+      saved = {};
+    }
+    function save() {
+      var data = {};
+      var any = false;
+      for (var i = 0; i < fields.length; i += 1) {
+        if (fields[i].value !== '') {
+          data[fields[i].name] = fields[i].value;
+          any = true;
+        }
+      }
+      try {
+        if (any) {
+          window.localStorage.setItem(key, JSON.stringify(data));
+        } else {
+          window.localStorage.removeItem(key);
+        }
+      } catch (error) {
+        /* storage full or disabled: the fields still work for this visit */
+      }
+    }
+    for (var i = 0; i < fields.length; i += 1) {
+      if (typeof saved[fields[i].name] === 'string') {
+        fields[i].value = saved[fields[i].name];
+      }
+      fields[i].addEventListener('input', save);
+    }
+    document.getElementById('notes-print').addEventListener('click', function () {
+      window.print();
+    });
+    document.getElementById('notes-clear').addEventListener('click', function () {
+      for (var j = 0; j < fields.length; j += 1) {
+        fields[j].value = '';
+      }
+      save();
+      if (status) {
+        status.textContent = 'Your notes are cleared.';
+      }
+    });
+    actions.hidden = false;
+  }
+
+  function registerServiceWorker() {
+    if ('serviceWorker' in navigator && window.isSecureContext) {
+      navigator.serviceWorker.register('/sw.js').catch(function () {
+        /* the site works the same without it */
+      });
+    }
+  }
+
   function start() {
     try {
       if (typeof window.fetch === 'function' && typeof window.URL === 'function') {
@@ -499,6 +568,12 @@
     } catch (error) {
       /* nothing to do */
     }
+    try {
+      enhanceNotes();
+    } catch (error) {
+      /* the fields still work; nothing is kept */
+    }
+    registerServiceWorker();
   }
 
   if (document.readyState === 'loading') {

@@ -4,9 +4,10 @@
 //! Data flows one way through the files of this module: [`sources`](Sources) reads the disk,
 //! `article` and `toml_file` parse, `validate` (with `checker` and `contacts`) checks the whole,
 //! `site` builds the [`Site`]; `load` strings these together and `store` keeps a loaded `Site` on
-//! disk for `--index-dir`. `locator` names the parts of the guides that facts are cited from (`cites` checks them);
-//! `grounding` (with `guide_text` and `claims`) checks the content against the guides' own text
-//! for `helpcenter check --guides`.
+//! disk for `--index-dir`. `planner_check` checks the call planner's data. `locator` names the
+//! parts of the guides that facts are cited from (`cites` checks them); `grounding` (with
+//! `guide_text` and `claims`) checks the content against the guides' own text for
+//! `helpcenter check --guides`.
 
 mod article;
 mod checker;
@@ -19,6 +20,8 @@ mod guide_text;
 mod load;
 mod locator;
 mod model;
+mod planner;
+mod planner_check;
 mod site;
 mod sources;
 mod store;
@@ -30,6 +33,9 @@ pub use locator::{GuidePart, Locator};
 pub use model::{
     Article, ArticleBody, Category, Contact, ContactKind, Faq, FrontMatter, Guide, PhoneNumber,
     Region, Settings, SynonymGroup, Toll,
+};
+pub use planner::{
+    CardBack, Choice, Need, PLAN_PARAMETERS, Plan, Planner, PlannerText, Route, Step, plan_url,
 };
 pub use site::Site;
 pub use sources::{SourceFile, Sources};

@@ -27,6 +27,8 @@ pub struct Sources {
     pub faqs: SourceFile,
     /// `synonyms.toml`.
     pub synonyms: SourceFile,
+    /// `planner.toml`, when the site has a call planner.
+    pub planner: Option<SourceFile>,
     /// `articles/*.md`, sorted by path.
     pub articles: Vec<SourceFile>,
 }
@@ -62,6 +64,7 @@ impl Sources {
             contacts: read("contacts.toml")?,
             faqs: read("faqs.toml")?,
             synonyms: read("synonyms.toml")?,
+            planner: read_optional(&dir.join("planner.toml"))?,
             articles: Vec::new(),
         };
         Ok((sources, article_paths))
@@ -80,6 +83,11 @@ impl Sources {
             &self.synonyms,
         ] {
             digest.update(file.digest());
+        }
+        // Present or absent are different content.
+        match &self.planner {
+            Some(planner) => digest.update(planner.digest()),
+            None => digest.update(b"no planner"),
         }
         for article in articles {
             digest.update(article);
@@ -115,6 +123,14 @@ fn list_articles(articles_dir: &Path) -> Result<Vec<PathBuf>, ContentError> {
     }
     article_paths.sort();
     Ok(article_paths)
+}
+
+/// Reads one file whole, or `None` when there is no file at `path`.
+fn read_optional(path: &Path) -> Result<Option<SourceFile>, ContentError> {
+    match std::fs::metadata(path) {
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        _ => read_file(path).map(Some),
+    }
 }
 
 /// Reads one file whole.

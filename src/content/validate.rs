@@ -11,6 +11,7 @@ use super::error::{ContentError, Problem};
 use super::model::{
     Category, Contact, ContactSource, Faq, FaqSource, Guide, Settings, SynonymGroup,
 };
+use super::planner_check::{PlannerRefs, check_planner};
 use super::site::{Site, SiteParts};
 use super::sources::{SourceFile, Sources};
 use super::toml_file::{find_line, parse_list, parse_toml};
@@ -56,6 +57,19 @@ pub(super) fn validate(
     };
     prose.check_articles(&mut checker, &articles, &files);
     prose.check_faqs(&mut checker, &sources.faqs.path, &faq_prose);
+    let article_slugs = articles
+        .iter()
+        .map(|(article, _, _)| article.slug.as_str())
+        .collect();
+    let planner = sources.planner.as_ref().and_then(|file| {
+        let refs = PlannerRefs {
+            guides: &known.guides,
+            articles: &article_slugs,
+            contacts: &contacts,
+            targets: &targets,
+        };
+        check_planner(&mut checker, file, &refs)
+    });
 
     if !problems.is_empty() {
         return Err(ContentError::Invalid(problems));
@@ -75,6 +89,7 @@ pub(super) fn validate(
         faqs,
         contacts,
         synonyms: tables.synonyms,
+        planner,
         source_digest,
     }))
 }

@@ -3,17 +3,22 @@
 
 mod assets;
 mod cache;
+mod directory_json;
 mod error;
 mod handlers;
 mod json;
+mod llms;
 mod middleware;
+mod offline;
 mod pages;
+mod planner;
 mod routes;
 mod search;
 mod seo;
 mod site_pages;
 mod snapshot;
 mod state;
+mod vcard;
 mod views;
 
 use std::sync::Arc;

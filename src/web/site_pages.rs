@@ -2,11 +2,16 @@
 //! response body with its content type.
 
 use super::cache::CachedResponse;
-use super::{pages, seo};
-use crate::content::Site;
+use super::views::vcard_path;
+use super::{directory_json, llms, offline, pages, seo, vcard};
+use crate::content::{ContactKind, Site, plan_url};
 
 /// The content type of HTML pages.
 pub(crate) const HTML: &str = "text/html; charset=utf-8";
+/// vCard files.
+const VCARD: &str = "text/vcard; charset=utf-8";
+/// JSON files.
+const JSON: &str = "application/json";
 /// Pages may change on the next content version, so browsers revalidate (cheap: 304 by ETag).
 const PAGE_CACHE: &str = "public, max-age=0, must-revalidate";
 
@@ -18,10 +23,24 @@ pub(crate) enum PageSource {
     Faq,
     Category(usize),
     Article(usize),
+    /// The call planner with these answers (positions in the planner's lists).
+    Plan(pages::plan::Answers),
     Sitemap,
     Robots,
     OpenSearch,
     Feed,
+    /// Every number of the directory as one vCard.
+    DirectoryVcard,
+    /// One phone entry as a vCard (position in the directory).
+    EntryVcard(usize),
+    /// The directory as versioned JSON.
+    DirectoryJson,
+    /// `/llms.txt`.
+    Llms,
+    /// `/sw.js`, the service worker of this content version.
+    ServiceWorker,
+    /// `/manifest.webmanifest`.
+    Manifest,
 }
 
 /// Every page of the site with its canonical path.
@@ -34,6 +53,11 @@ pub(crate) fn all(site: &Site) -> impl Iterator<Item = (String, PageSource)> + '
         ("/robots.txt", PageSource::Robots),
         ("/opensearch.xml", PageSource::OpenSearch),
         ("/feed.xml", PageSource::Feed),
+        ("/contacts.vcf", PageSource::DirectoryVcard),
+        ("/contacts.json", PageSource::DirectoryJson),
+        ("/llms.txt", PageSource::Llms),
+        ("/sw.js", PageSource::ServiceWorker),
+        ("/manifest.webmanifest", PageSource::Manifest),
     ]
     .into_iter()
     .map(|(path, source)| (path.to_string(), source));
@@ -48,7 +72,49 @@ pub(crate) fn all(site: &Site) -> impl Iterator<Item = (String, PageSource)> + '
         .iter()
         .enumerate()
         .map(|(index, article)| (article.url_path(), PageSource::Article(index)));
-    fixed.chain(categories).chain(articles)
+    let vcards = site
+        .contacts
+        .iter()
+        .enumerate()
+        .filter(|(_, contact)| contact.kind == ContactKind::Phone)
+        .map(|(index, contact)| (vcard_path(contact), PageSource::EntryVcard(index)));
+    fixed
+        .chain(categories)
+        .chain(articles)
+        .chain(vcards)
+        .chain(plan_pages(site))
+}
+
+/// The planner's pages: the empty form, the form with one question answered (the addresses
+/// "plan this call" links use), and every full combination. Forms with two answers are rendered
+/// per request (`web::planner`): only a hand-edited address reaches them.
+fn plan_pages(site: &Site) -> impl Iterator<Item = (String, PageSource)> + '_ {
+    site.planner.iter().flat_map(|planner| {
+        let counts = [
+            planner.needs.len(),
+            planner.cards.len(),
+            planner.places.len(),
+        ];
+        let singles = (0..3).flat_map(move |question| {
+            (0..counts[question]).map(move |index| {
+                let mut answers = [None; 3];
+                answers[question] = Some(index);
+                answers
+            })
+        });
+        let full = (0..counts[0]).flat_map(move |need| {
+            (0..counts[1]).flat_map(move |card| {
+                (0..counts[2]).map(move |place| [Some(need), Some(card), Some(place)])
+            })
+        });
+        std::iter::once([None; 3])
+            .chain(singles)
+            .chain(full)
+            .map(move |answers| {
+                let path = plan_url(pages::plan::answer_ids(planner, answers));
+                (path, PageSource::Plan(answers))
+            })
+    })
 }
 
 /// Renders one page; `precompress` compresses it now, otherwise each variant is made on request.
@@ -66,6 +132,7 @@ pub(crate) fn render(
             HTML,
         ),
         PageSource::Article(index) => (pages::article::render(site, &site.articles[index])?, HTML),
+        PageSource::Plan(answers) => (render_plan(site, answers)?, HTML),
         PageSource::Sitemap => (seo::sitemap(site)?, "application/xml; charset=utf-8"),
         PageSource::Robots => (seo::robots(site), "text/plain; charset=utf-8"),
         PageSource::OpenSearch => (
@@ -73,10 +140,37 @@ pub(crate) fn render(
             "application/opensearchdescription+xml; charset=utf-8",
         ),
         PageSource::Feed => (seo::feed(site)?, "application/atom+xml; charset=utf-8"),
+        PageSource::DirectoryVcard => (vcard::directory(site), VCARD),
+        PageSource::EntryVcard(index) => (vcard::entry(site, &site.contacts[index]), VCARD),
+        PageSource::DirectoryJson => (json_text(directory_json::render(site))?, JSON),
+        PageSource::Llms => (llms::render(site), "text/plain; charset=utf-8"),
+        PageSource::ServiceWorker => (
+            json_text(offline::service_worker(site))?,
+            "text/javascript; charset=utf-8",
+        ),
+        PageSource::Manifest => (
+            json_text(offline::manifest(site))?,
+            "application/manifest+json",
+        ),
     };
     let response = CachedResponse::lazy(body.into_bytes(), content_type, PAGE_CACHE);
     if precompress {
         response.precompress();
     }
     Ok(response)
+}
+
+/// The planner page with `answers` (an error when the site has no planner: its pages are only
+/// listed when it has one).
+pub(crate) fn render_plan(site: &Site, answers: pages::plan::Answers) -> askama::Result<String> {
+    let planner = site
+        .planner
+        .as_ref()
+        .ok_or_else(|| askama::Error::Custom("the site has no call planner".into()))?;
+    pages::plan::render(site, planner, answers)
+}
+
+/// A generated JSON (or JSON-holding) text, its serialising error as a render error.
+fn json_text(text: serde_json::Result<String>) -> askama::Result<String> {
+    text.map_err(|error| askama::Error::Custom(Box::new(error)))
 }

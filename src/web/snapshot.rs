@@ -11,7 +11,7 @@
 //! Lazily rendered pages are kept until they hold [`LAZY_PAGE_BUDGET_BYTES`], so a crawler reading
 //! every page cannot exhaust memory; past that they are rendered per request.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
@@ -86,6 +86,9 @@ pub struct Snapshot {
     /// The search index over it.
     pub search: SearchIndex,
     pages: HashMap<String, Page>,
+    /// Paths whose pages are told apart by their query string (`/plan`): a request for one of
+    /// them is looked up by its path and query together.
+    query_paths: HashSet<String>,
     error_pages: HashMap<u16, Arc<CachedResponse>>,
     /// Recent search results pages and API answers of this version.
     pub(crate) search_cache: ResponseCache,
@@ -162,6 +165,11 @@ impl Snapshot {
                 (path, Page { source, rendered })
             })
             .collect();
+        let query_paths = pages
+            .keys()
+            .filter_map(|path| path.split_once('?'))
+            .map(|(path, _)| path.to_string())
+            .collect();
         let small = pages.len() <= policy.precompress_max_pages;
         let upfront: Vec<(&String, &Page)> = pages
             .iter()
@@ -200,6 +208,7 @@ impl Snapshot {
             site,
             search,
             pages,
+            query_paths,
             error_pages,
             search_cache: ResponseCache::new(SEARCH_CACHE_ENTRIES),
             lazy_bytes: AtomicUsize::new(0),
@@ -217,7 +226,8 @@ impl Snapshot {
         self.pages.contains_key(path)
     }
 
-    /// Answers `request` with the page at `path`, if the site has one. A page already rendered is
+    /// Answers `request` with the page at `path` (with the request's query string, for the paths
+    /// whose pages it tells apart), if the site has one. A page already rendered is
     /// answered by reference: no reference count is touched, so the two workers do not pass the
     /// page's count back and forth on every request for a popular page. A page that fails to
     /// render is an error for the caller to answer (nothing is kept, so it is tried again).
@@ -226,11 +236,19 @@ impl Snapshot {
         path: &str,
         request: &HttpRequest,
     ) -> Option<Result<HttpResponse, askama::Error>> {
-        let page = self.pages.get(path)?;
+        let query = request.query_string();
+        let keyed;
+        let key = if !query.is_empty() && self.query_paths.contains(path) {
+            keyed = format!("{path}?{query}");
+            keyed.as_str()
+        } else {
+            path
+        };
+        let page = self.pages.get(key)?;
         if let Some(rendered) = page.rendered.get() {
             return Some(Ok(rendered.respond(request, StatusCode::OK)));
         }
-        self.page(path)
+        self.page(key)
             .map(|page| page.map(|page| page.respond(request, StatusCode::OK)))
     }
 

@@ -1,7 +1,7 @@
 //! View models shared by several pages: the base layout and contact cards, built from the `Site` so
 //! templates only print prepared values.
 
-use crate::content::{Contact, ContactKind, Locator, Site};
+use crate::content::{Contact, ContactKind, Locator, Site, plan_url};
 
 use super::assets::ASSETS;
 
@@ -35,8 +35,10 @@ pub(crate) struct Layout {
     pub structured_data_html: Vec<String>,
     /// Ask crawlers not to index (search results, errors).
     pub noindex: bool,
-    /// Which main navigation entry is current (`contact`, `faq` or empty).
+    /// Which main navigation entry is current (`contact`, `faq`, `plan` or empty).
     pub current_nav: &'static str,
+    /// Whether the site has a call planner (`/plan` is linked from the navigation).
+    pub has_planner: bool,
 }
 
 impl Layout {
@@ -63,6 +65,7 @@ impl Layout {
             structured_data_html: Vec::new(),
             noindex: false,
             current_nav: "",
+            has_planner: site.planner.is_some(),
         }
     }
 }
@@ -136,6 +139,11 @@ pub(crate) struct ContactView {
     pub directory_url: String,
     /// Short form (home page, search answer): numbers, facts and disagreements, without notes.
     pub compact: bool,
+    /// "Plan this call": the planner with the answers this entry pins down (phone entries of a
+    /// site with a planner; not on the plan itself).
+    pub plan_url: Option<String>,
+    /// This entry alone as a vCard (phone entries).
+    pub vcard_url: Option<String>,
 }
 
 impl ContactView {
@@ -182,7 +190,19 @@ impl ContactView {
             source_detail: entry_sources(site, contact),
             directory_url: contact.url_path(),
             compact: false,
+            plan_url: site
+                .planner
+                .as_ref()
+                .filter(|_| contact.kind == ContactKind::Phone)
+                .map(|planner| plan_url(planner.answers_for_contact(&contact.id))),
+            vcard_url: (contact.kind == ContactKind::Phone).then(|| vcard_path(contact)),
         }
+    }
+
+    /// The card without its "plan this call" link (on the plan itself).
+    pub(crate) fn without_plan_link(mut self) -> ContactView {
+        self.plan_url = None;
+        self
     }
 
     /// The short form of the card.
@@ -198,6 +218,11 @@ impl ContactView {
             .map(|contact| ContactView::new(site, contact, false))
             .collect()
     }
+}
+
+/// The address of one phone entry as a vCard (`/contacts/lost-stolen.vcf`).
+pub(crate) fn vcard_path(contact: &Contact) -> String {
+    format!("/contacts/{}.vcf", contact.id)
 }
 
 /// "The call guide", "The call guide and the 2026 support guide".

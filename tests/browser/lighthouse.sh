@@ -16,6 +16,7 @@ pages=(
   "home /"
   "article /articles/talk-to-a-live-person"
   "search /search?q=lost+card"
+  "plan /plan?need=lost-stolen&card=personal&where=abroad"
 )
 report_dir="$repo_dir/screenshots/lighthouse"
 # shellcheck source=tests/browser/lib.sh

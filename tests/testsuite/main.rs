@@ -11,6 +11,7 @@ mod content_real;
 mod hostile;
 mod index_dir;
 mod layout;
+mod planner;
 mod resilience;
 mod search_hostile;
 mod search_relevance;

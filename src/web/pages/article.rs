@@ -3,7 +3,7 @@
 
 use askama::Template;
 
-use crate::content::{Article, Site};
+use crate::content::{Article, Site, plan_url};
 use crate::markdown::Heading;
 use crate::web::seo;
 use crate::web::views::Crumb;
@@ -28,6 +28,8 @@ pub(crate) struct ArticlePage<'a> {
     pub sources: Vec<SourceView<'a>>,
     pub related: Vec<ArticleLink>,
     pub category_title: &'a str,
+    /// The planner for the need this article is about, when the planner names one.
+    pub plan_url: Option<String>,
 }
 
 /// One guide in an article's sources list, with the parts the article draws on.
@@ -92,6 +94,13 @@ pub(crate) fn render(site: &Site, article: &Article) -> askama::Result<String> {
             })
             .collect(),
         category_title,
+        plan_url: site.planner.as_ref().and_then(|planner| {
+            let need = planner
+                .needs
+                .iter()
+                .find(|need| need.articles.contains(&article.slug))?;
+            Some(plan_url([Some(&need.id), None, None]))
+        }),
     }
     .render()
 }

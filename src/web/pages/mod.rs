@@ -6,6 +6,7 @@ pub(crate) mod contact;
 pub(crate) mod error;
 pub(crate) mod faq;
 pub(crate) mod home;
+pub(crate) mod plan;
 pub(crate) mod search;
 
 /// A plain link with a title (FAQ lists).

@@ -32,6 +32,8 @@ const PAGES = [
   { name: 'article', path: '/articles/talk-to-a-live-person', status: 200 },
   { name: 'faq', path: '/faq', status: 200 },
   { name: 'contact', path: '/contact', status: 200 },
+  { name: 'plan', path: '/plan', status: 200 },
+  { name: 'plan-answer', path: '/plan?need=lost-stolen&card=personal&where=abroad', status: 200 },
   { name: 'search-empty', path: '/search', status: 200 },
   { name: 'search-results', path: '/search?q=lost+card', status: 200 },
   { name: 'search-no-results', path: '/search?q=zzqqxx', status: 200 },
@@ -194,6 +196,13 @@ const TABBABLE_SCRIPT = `
       'a[href], button:not([disabled]), input:not([disabled]):not([type="hidden"]), ' +
       'select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])');
     return Array.from(candidates).filter(function (element) {
+      // Tab enters a group of radio buttons once: at its checked button, or its first.
+      if (element.matches('input[type="radio"]') && element.name) {
+        const group = Array.from(document.querySelectorAll('input[type="radio"]'))
+          .filter(function (radio) { return radio.name === element.name && radio.form === element.form; });
+        const checked = group.find(function (radio) { return radio.checked; });
+        if (element !== (checked || group[0])) return false;
+      }
       const style = getComputedStyle(element);
       if (style.visibility === 'hidden' || style.display === 'none') return false;
       const rect = element.getBoundingClientRect();
