@@ -41,6 +41,7 @@ fn fixture_with(article: &str) -> Sources {
             "synonyms.toml",
             include_str!("../../tests/fixtures/site/synonyms.toml"),
         ),
+        intents: Default::default(),
         articles: vec![
             file(
                 "articles/lost-card.md",

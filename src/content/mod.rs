@@ -10,6 +10,7 @@ mod article;
 mod checker;
 mod contacts;
 mod error;
+mod intents;
 mod load;
 mod model;
 mod site;
@@ -19,6 +20,10 @@ mod toml_file;
 mod validate;
 
 pub use error::{ContentError, Problem};
+pub use intents::{
+    AnswerContact, Combination, GeneralRoute, Intent, IntentKind, Intents, NumberChecker,
+    pattern_slots,
+};
 pub use model::{
     Article, ArticleBody, Category, Contact, ContactKind, Faq, FrontMatter, Guide, PhoneNumber,
     Region, Settings, SynonymGroup, Toll,

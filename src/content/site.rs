@@ -6,6 +6,7 @@ use std::ops::Range;
 
 use serde::{Deserialize, Serialize, Serializer};
 
+use super::intents::Intents;
 use super::model::{Article, Category, Contact, Faq, Guide, Settings, SynonymGroup};
 
 /// The whole help center's content, validated and rendered. Immutable once built.
@@ -29,6 +30,8 @@ pub struct Site {
     pub contacts: Vec<Contact>,
     /// Search synonym groups.
     pub synonyms: Vec<SynonymGroup>,
+    /// The answer rules (`intents.toml`): instant answers, scam guidance, the number checker.
+    pub intents: Intents,
     /// SHA-256 over every content file's path and text, in a fixed order: equal digests mean the
     /// same content (what an index kept on disk is keyed by, with the program that built it).
     pub source_digest: [u8; 32],
@@ -46,6 +49,7 @@ pub(super) struct SiteParts {
     pub(super) faqs: Vec<Faq>,
     pub(super) contacts: Vec<Contact>,
     pub(super) synonyms: Vec<SynonymGroup>,
+    pub(super) intents: Intents,
     pub(super) source_digest: [u8; 32],
 }
 
@@ -60,6 +64,7 @@ struct SitePartsRef<'a> {
     faqs: &'a [Faq],
     contacts: &'a [Contact],
     synonyms: &'a [SynonymGroup],
+    intents: &'a Intents,
     source_digest: &'a [u8; 32],
 }
 
@@ -73,6 +78,7 @@ impl Serialize for Site {
             faqs: &self.faqs,
             contacts: &self.contacts,
             synonyms: &self.synonyms,
+            intents: &self.intents,
             source_digest: &self.source_digest,
         }
         .serialize(serializer)
@@ -115,6 +121,7 @@ impl Site {
             mut faqs,
             mut contacts,
             synonyms,
+            intents,
             source_digest,
         } = parts;
         categories.sort_by(|a, b| a.weight.cmp(&b.weight).then_with(|| a.title.cmp(&b.title)));
@@ -160,6 +167,7 @@ impl Site {
             faqs,
             contacts,
             synonyms,
+            intents,
             source_digest,
             lookup,
         }

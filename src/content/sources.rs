@@ -27,6 +27,8 @@ pub struct Sources {
     pub faqs: SourceFile,
     /// `synonyms.toml`.
     pub synonyms: SourceFile,
+    /// `intents.toml`; an empty path when the folder has none (it is optional).
+    pub intents: SourceFile,
     /// `articles/*.md`, sorted by path.
     pub articles: Vec<SourceFile>,
 }
@@ -62,6 +64,7 @@ impl Sources {
             contacts: read("contacts.toml")?,
             faqs: read("faqs.toml")?,
             synonyms: read("synonyms.toml")?,
+            intents: read_optional(&dir.join("intents.toml"))?,
             articles: Vec::new(),
         };
         Ok((sources, article_paths))
@@ -78,6 +81,7 @@ impl Sources {
             &self.contacts,
             &self.faqs,
             &self.synonyms,
+            &self.intents,
         ] {
             digest.update(file.digest());
         }
@@ -115,6 +119,14 @@ fn list_articles(articles_dir: &Path) -> Result<Vec<PathBuf>, ContentError> {
     }
     article_paths.sort();
     Ok(article_paths)
+}
+
+/// Reads one file whole if it exists; a missing file is an empty `SourceFile` (empty path).
+fn read_optional(path: &Path) -> Result<SourceFile, ContentError> {
+    match path.try_exists() {
+        Ok(false) => Ok(SourceFile::default()),
+        _ => read_file(path),
+    }
 }
 
 /// Reads one file whole.

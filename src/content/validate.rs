@@ -7,6 +7,7 @@ use super::article::{ArticleParts, ParsedArticle};
 use super::checker::{Checker, LinkTargets};
 use super::contacts::check_contacts;
 use super::error::{ContentError, Problem};
+use super::intents::{IntentTargets, check_intents};
 use super::model::{
     Category, Contact, ContactSource, Faq, FaqSource, Guide, Settings, SynonymGroup,
 };
@@ -53,6 +54,14 @@ pub(super) fn validate(
     };
     prose.check_articles(&mut checker, &articles, &files);
     prose.check_faqs(&mut checker, &sources.faqs.path, &faq_prose);
+    let intents = check_intents(
+        &mut checker,
+        &sources.intents,
+        &IntentTargets {
+            contacts: &known.contacts,
+            links: &targets,
+        },
+    );
 
     if !problems.is_empty() {
         return Err(ContentError::Invalid(problems));
@@ -72,6 +81,7 @@ pub(super) fn validate(
         faqs,
         contacts,
         synonyms: tables.synonyms,
+        intents,
         source_digest,
     }))
 }

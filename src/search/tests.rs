@@ -86,6 +86,7 @@ weight = 20
             "synonyms.toml",
             "[[group]]\nterms = [\"live person\", \"representative\", \"agent\"]\n\n[[group]]\nterms = [\"lost\", \"stolen\", \"missing\"]\n\n[[group]]\nterms = [\"abroad\", \"overseas\", \"outside the us\"]\n",
         ),
+        intents: Default::default(),
         articles: vec![
             file(
                 "articles/lost-card.md",

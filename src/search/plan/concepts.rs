@@ -159,9 +159,6 @@ pub(crate) struct FoundConcepts {
     pub(crate) corrections: Vec<(usize, String)>,
     /// Whether a typed word is not in the index at all.
     pub(crate) has_unknown_word: bool,
-    /// Whether a word other than the brand and "phone number" words is known, or read through a
-    /// synonym or a correction.
-    pub(crate) is_specific: bool,
 }
 
 /// What the planner knows about one typed word while finding its forms.
@@ -190,7 +187,6 @@ impl Planner<'_> {
             concepts: Vec::new(),
             corrections: Vec::new(),
             has_unknown_word: false,
-            is_specific: false,
         };
         let last = query.searchable.last().copied();
         let mut fuzzy_budget = MAX_FUZZY_WORDS;
@@ -247,7 +243,6 @@ impl Planner<'_> {
             dedup_alternatives(&mut alternatives);
             // Known, or read through a synonym or a correction.
             let exists = typed.known || alternatives.len() > 1;
-            found.is_specific |= word.role == WordRole::Normal && exists;
             highlights.note_concept(&alternatives);
             let is_required = word.role == WordRole::Normal && exists && !query.in_span(index);
             found.concepts.push(Concept {
