@@ -163,8 +163,10 @@ pub fn find_phones(text: &str) -> Vec<FoundPhone> {
     .collect()
 }
 
-/// Phone-shaped text as visitors type it: like [`PHONE_SHAPE`], but keypad letters in either case
-/// and spaces inside brackets and after the `+` (`( 800 ) 528-4800`, `+ 1 800 …`).
+/// Phone-shaped text as visitors type it: like [`PHONE_SHAPE`], but keypad letters in either case,
+/// spaces inside brackets and after the `+` (`( 800 ) 528-4800`, `+ 1 800 …`), and the last seven
+/// places also split other ways with a dash, as vanity numbers are (`1-800-AMEX-HLP`,
+/// `1-800-FRAUD-99`; the parse then checks there are seven in all).
 static TYPED_SHAPE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"(?ix)
@@ -172,7 +174,7 @@ static TYPED_SHAPE: LazyLock<Regex> = LazyLock::new(|| {
         (
           (?:\+?\s?1[\s.\-]?)?
           (?:\(\s?\d{3}\s?\)\s?|\d{3}[\s.\-]?)
-          [0-9a-z]{3}[\s.\-]?[0-9a-z]{4}
+          (?:[0-9a-z]{3}[\s.\-]?[0-9a-z]{4}|[0-9a-z]{4,6}-[0-9a-z]{1,3})
         )
         (?:$|[^\w])",
     )
@@ -319,6 +321,9 @@ mod tests {
             ("(800) 528-4800 called me", vec!["+18005284800"]),
             ("got a text from +1 800 528 4800.", vec!["+18005284800"]),
             ("1-800-AXP-EARN is it real", vec!["+18002973276"]),
+            ("is 1-800-AMEX-HLP real", vec!["+18002639457"]),
+            ("1-800-FRAUD-99", vec!["+18003728399"]),
+            ("1-800-EXPRESS", vec!["+18003977377"]),
             ("is 1-800-123-4567 amex", vec!["+18001234567"]),
             ("google says amex number is 1-866-555-0143", vec!["+18665550143"]),
             ("0800 123 4567", vec![]),

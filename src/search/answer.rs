@@ -42,9 +42,12 @@ impl SearchIndex {
         }
         let searcher = self.reader.searcher();
         let plan = self.planner(&searcher).plan(&results.query, Mode::Search);
-        let decision =
-            self.answers
-                .decide(&results.query, plan.correction.as_deref(), &self.analyzers);
+        let decision = self.answers.decide(
+            &results.query,
+            plan.correction.as_deref(),
+            &plan.typo_stems,
+            &self.analyzers,
+        );
         results.number_check = decision.number_check;
         results.instant_answer = decision
             .answer

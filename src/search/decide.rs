@@ -61,23 +61,26 @@ impl Answers {
         self.directory.check(query)
     }
 
-    /// Decides for the normalised `query`; `correction` is the query with typos corrected.
+    /// Decides for the normalised `query`; `correction` is the query with typos corrected and
+    /// `typo_stems` the index terms near its unknown words (both from the query plan), so a
+    /// misspelt need is still read.
     pub(crate) fn decide(
         &self,
         query: &str,
         correction: Option<&str>,
+        typo_stems: &[String],
         analyzers: &Analyzers,
     ) -> Decision {
         let mut terms = query_terms(query, analyzers);
         if let Some(corrected) = correction {
             terms.extend(query_terms(corrected, analyzers));
         }
-        let stated = stated(&self.compiled, &terms);
-        let safety = self.safety(&stated);
+        terms.extend(typo_stems.iter().cloned());
         if let Some(check) = self.check_number(query) {
-            return self.number_decision(check, safety);
+            return self.number_decision(check);
         }
-        if let Some(answer) = safety {
+        let stated = stated(&self.compiled, &terms);
+        if let Some(answer) = self.safety(&stated) {
             return Decision {
                 first: answer.first.clone(),
                 answer: Some(answer),
@@ -94,9 +97,9 @@ impl Answers {
         }
     }
 
-    /// A number in the query: the entries listing it, or no card and the checker's page (the
-    /// scam guidance when the query also describes a scam).
-    fn number_decision(&self, check: NumberCheck, safety: Option<Answer>) -> Decision {
+    /// A number in the query: the entries listing it, or no card and the checker's page first
+    /// (its verdict carries the safety advice, whatever else the query says).
+    fn number_decision(&self, check: NumberCheck) -> Decision {
         if check.is_known() {
             let answer = Answer {
                 kind: AnswerKind::Contact,
@@ -118,9 +121,7 @@ impl Answers {
             };
         }
         Decision {
-            first: safety
-                .and_then(|answer| answer.first)
-                .or_else(|| self.rules.checker.page.clone()),
+            first: self.rules.checker.page.clone(),
             answer: None,
             number_check: Some(check),
         }
@@ -205,7 +206,7 @@ impl Answers {
             return None;
         }
         let (mut answer, first) = self.answer_for(winner);
-        if pool == 0 && !answer.contacts.is_empty() {
+        if winner.kind == IntentKind::Need && pool == 0 && !answer.contacts.is_empty() {
             self.add_circumstances(&mut answer, stated);
         }
         Some((answer, first))

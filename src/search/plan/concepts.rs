@@ -159,6 +159,8 @@ pub(crate) struct FoundConcepts {
     pub(crate) corrections: Vec<(usize, String)>,
     /// Whether a typed word is not in the index at all.
     pub(crate) has_unknown_word: bool,
+    /// The index terms near unknown words (their likely spellings), for reading the query's intent.
+    pub(crate) typo_stems: Vec<String>,
 }
 
 /// What the planner knows about one typed word while finding its forms.
@@ -187,6 +189,7 @@ impl Planner<'_> {
             concepts: Vec::new(),
             corrections: Vec::new(),
             has_unknown_word: false,
+            typo_stems: Vec::new(),
         };
         let last = query.searchable.last().copied();
         let mut fuzzy_budget = MAX_FUZZY_WORDS;
@@ -221,6 +224,9 @@ impl Planner<'_> {
                     if let Some(best) = corrections {
                         found.corrections.push((index, best));
                     }
+                    found
+                        .typo_stems
+                        .extend(near.iter().flat_map(|a| a.stems.iter().cloned()));
                     alternatives.extend(near);
                 }
             }

@@ -42,6 +42,8 @@ pub(crate) struct Plan {
     pub(crate) correction: Option<String>,
     /// Whether a typed word is not in the index at all.
     pub(crate) has_unknown_word: bool,
+    /// The index terms near unknown words (see `FoundConcepts::typo_stems`).
+    pub(crate) typo_stems: Vec<String>,
 }
 
 impl Planner<'_> {
@@ -65,6 +67,7 @@ impl Planner<'_> {
             estimate,
             correction: correction(text, &query.words, &found.corrections),
             has_unknown_word: found.has_unknown_word,
+            typo_stems: found.typo_stems,
             highlight: highlights.terms,
             ..assemble(clauses, phones.is_empty())
         }
@@ -128,6 +131,7 @@ fn assemble(clauses: Clauses, without_phones: bool) -> Plan {
         highlight: HashMap::new(),
         correction: None,
         has_unknown_word: false,
+        typo_stems: Vec::new(),
     }
 }
 
