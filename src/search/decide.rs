@@ -71,14 +71,14 @@ impl Answers {
         typo_stems: &[String],
         analyzers: &Analyzers,
     ) -> Decision {
+        if let Some(check) = self.check_number(query) {
+            return self.number_decision(check);
+        }
         let mut terms = query_terms(query, analyzers);
         if let Some(corrected) = correction {
             terms.extend(query_terms(corrected, analyzers));
         }
         terms.extend(typo_stems.iter().cloned());
-        if let Some(check) = self.check_number(query) {
-            return self.number_decision(check);
-        }
         let stated = stated(&self.compiled, &terms);
         if let Some(answer) = self.safety(&stated) {
             return Decision {

@@ -220,12 +220,19 @@ impl Tally {
         } else {
             format!("{:.3}", Tally::ratio(self.unknown_verdicts, self.unknown))
         };
+        let ranked = |part: f64| {
+            if self.ranked == 0 {
+                "-".to_string()
+            } else {
+                format!("{:.3}", part / self.ranked as f64)
+            }
+        };
         format!(
-            "{name:<15} {:>5} {:>10.3} {:>10.3} {:>6.3} {:>8.3} {:>8} {:>8}",
+            "{name:<15} {:>5} {:>10} {:>10} {:>6} {:>8.3} {:>8} {:>8}",
             self.queries,
-            Tally::ratio(self.at_one, self.ranked),
-            Tally::ratio(self.at_three, self.ranked),
-            self.reciprocal / self.ranked.max(1) as f64,
+            ranked(self.at_one as f64),
+            ranked(self.at_three as f64),
+            ranked(self.reciprocal),
             Tally::ratio(self.instant_right, self.queries),
             self.harmful,
             unknown,

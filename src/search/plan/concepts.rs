@@ -10,6 +10,10 @@ use crate::search::snippet::Highlight;
 use crate::search::synonyms::{SynonymMatch, Synonyms};
 use crate::search::understand::{Word, WordRole};
 
+/// Shortest unknown word whose near terms are offered to the answer layer (`lose` is near `close`
+/// and `lost`: it says nothing sure).
+const MIN_TYPO_INTENT_LENGTH: usize = 5;
+
 /// Weight of a word as typed.
 pub(crate) const TYPED: f32 = 1.0;
 /// Weight of a synonym of a typed word or phrase.
@@ -224,9 +228,12 @@ impl Planner<'_> {
                     if let Some(best) = corrections {
                         found.corrections.push((index, best));
                     }
-                    found
-                        .typo_stems
-                        .extend(near.iter().flat_map(|a| a.stems.iter().cloned()));
+                    // Short words have too many neighbours to read an intent from.
+                    if typed.length >= MIN_TYPO_INTENT_LENGTH {
+                        found
+                            .typo_stems
+                            .extend(near.iter().flat_map(|a| a.stems.iter().cloned()));
+                    }
                     alternatives.extend(near);
                 }
             }
