@@ -268,7 +268,10 @@ impl RuleChecker<'_, '_, '_> {
 
     fn page(&mut self, url: &str) {
         if !url.starts_with('/') {
-            self.report(url, format!("`{url}` must be a site path such as /articles/x#heading"));
+            self.report(
+                url,
+                format!("`{url}` must be a site path such as /articles/x#heading"),
+            );
         } else if let Err(message) = self.targets.links.check(url) {
             self.report(url, message);
         }
@@ -278,7 +281,11 @@ impl RuleChecker<'_, '_, '_> {
         if let Some(id) = &checker.fraud_contact {
             self.contact(id);
         }
-        for page in checker.page.iter().chain(general.and_then(|g| g.page.as_ref())) {
+        for page in checker
+            .page
+            .iter()
+            .chain(general.and_then(|g| g.page.as_ref()))
+        {
             self.page(page);
         }
         if let Some(general) = general {
@@ -290,7 +297,10 @@ impl RuleChecker<'_, '_, '_> {
         let at = format!("\"{}\"", source.id);
         self.checker.slug_shape(self.file, &source.id, "intent id");
         if source.when.is_empty() {
-            self.report(&at, format!("intent `{}` needs at least one `when` pattern", source.id));
+            self.report(
+                &at,
+                format!("intent `{}` needs at least one `when` pattern", source.id),
+            );
         }
         for pattern in &source.when {
             if pattern_slots(pattern).is_none() {
@@ -317,7 +327,10 @@ impl RuleChecker<'_, '_, '_> {
         if source.kind == IntentKind::Safety && contacts.is_empty() && source.first.is_none() {
             self.report(
                 &at,
-                format!("safety intent `{}` needs `first` (the scam guidance) or contacts", source.id),
+                format!(
+                    "safety intent `{}` needs `first` (the scam guidance) or contacts",
+                    source.id
+                ),
             );
         }
         if let Some(first) = &source.first {
@@ -382,7 +395,17 @@ mod tests {
             pattern_slots("someone =called"),
             Some(vec![vec!["someone"], vec!["=called"]])
         );
-        for bad in ["", "   ", "Lost card", "lost||stolen", "didn't", "lost|", "card!", "=", "a=b"] {
+        for bad in [
+            "",
+            "   ",
+            "Lost card",
+            "lost||stolen",
+            "didn't",
+            "lost|",
+            "card!",
+            "=",
+            "a=b",
+        ] {
             assert_eq!(pattern_slots(bad), None, "{bad:?}");
         }
     }

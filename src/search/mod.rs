@@ -37,9 +37,9 @@ use crate::content::Site;
 pub use index::SearchIndex;
 
 pub use types::{
-    Answer, AnswerContact, AnswerKind, NumberCheck, DEFAULT_PER_PAGE, Fragment, Hit, HitKind, IndexOrigin, MAX_PER_PAGE, MAX_QUERY_CHARS,
-    MAX_RESULT_DEPTH, MAX_SUGGESTIONS, PhoneLink, SearchError, SearchRequest, SearchResults,
-    Suggestion,
+    Answer, AnswerContact, AnswerKind, DEFAULT_PER_PAGE, Fragment, Hit, HitKind, IndexOrigin,
+    MAX_PER_PAGE, MAX_QUERY_CHARS, MAX_RESULT_DEPTH, MAX_SUGGESTIONS, NumberCheck, PhoneLink,
+    SearchError, SearchRequest, SearchResults, Suggestion,
 };
 
 impl SearchIndex {

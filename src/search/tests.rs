@@ -138,8 +138,8 @@ fn phone_numbers_in_any_form_find_their_contact_first() {
         assert_eq!(urls(&results).first().copied(), Some(contact), "{query}");
         // Seven digits alone are found but not judged: only a complete number gets a verdict
         // and an instant answer.
-        let is_complete = query.chars().filter(char::is_ascii_digit).count() >= 10
-            || query.contains("AXP");
+        let is_complete =
+            query.chars().filter(char::is_ascii_digit).count() >= 10 || query.contains("AXP");
         assert_eq!(
             results.instant_answer.as_deref(),
             contact.strip_prefix("/contact#").filter(|_| is_complete),

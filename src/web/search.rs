@@ -340,11 +340,7 @@ pub(crate) async fn api_suggest(
                 suggestions.iter().map(|s| s.title).collect::<Vec<_>>(),
             ),
         ),
-        None | Some("") | Some("json") => json::response(
-            StatusCode::OK,
-            JSON,
-            &suggestions,
-        ),
+        None | Some("") | Some("json") => json::response(StatusCode::OK, JSON, &suggestions),
         Some(_) => {
             return Err(WebError::BadRequest(
                 "`format` must be json or opensearch".to_string(),

@@ -241,7 +241,12 @@ impl Tally {
 }
 
 fn describe(results: &SearchResults) -> String {
-    let top: Vec<&str> = results.hits.iter().take(3).map(|h| h.url.as_str()).collect();
+    let top: Vec<&str> = results
+        .hits
+        .iter()
+        .take(3)
+        .map(|h| h.url.as_str())
+        .collect();
     let answer = results.answer.as_ref().map(|a| {
         let ids: Vec<&str> = a.contacts.iter().map(|c| c.id.as_str()).collect();
         format!("{} {} ({})", a.kind.as_str(), ids.join("+"), a.rule)
@@ -279,7 +284,11 @@ fn the_answer_suite_meets_its_floors_with_no_harmful_answer() {
                 case.group,
                 case.query,
                 if first_missed { " first missed" } else { "" },
-                if outcome.instant_right { "" } else { " instant wrong" },
+                if outcome.instant_right {
+                    ""
+                } else {
+                    " instant wrong"
+                },
                 if outcome.harmful { " HARMFUL" } else { "" },
                 describe(&results)
             );
@@ -288,7 +297,10 @@ fn the_answer_suite_meets_its_floors_with_no_harmful_answer() {
             failures.push(format!("harmful instant answer for {:?}", case.query));
         }
         if outcome.unknown_verdict == Some(false) {
-            failures.push(format!("unknown number not judged unknown: {:?}", case.query));
+            failures.push(format!(
+                "unknown number not judged unknown: {:?}",
+                case.query
+            ));
         }
         if case.finds_nothing && results.total != 0 {
             failures.push(format!("{:?} should find nothing", case.query));
@@ -306,7 +318,10 @@ fn the_answer_suite_meets_its_floors_with_no_harmful_answer() {
     let at_three = Tally::ratio(all.at_three, all.ranked);
     let instant = Tally::ratio(all.instant_right, all.queries);
     assert!(at_three >= 0.95, "success@3 {at_three:.3} below 0.95");
-    assert!(instant >= 0.90, "instant-answer accuracy {instant:.3} below 0.90");
+    assert!(
+        instant >= 0.90,
+        "instant-answer accuracy {instant:.3} below 0.90"
+    );
 }
 
 #[test]
@@ -317,7 +332,11 @@ fn the_table_parses_and_every_expected_page_exists() {
         for expected in &case.instant {
             if let Expected::Entries(ids) = expected {
                 for id in ids {
-                    assert!(site.contact(id).is_some(), "{:?}: no contact {id}", case.query);
+                    assert!(
+                        site.contact(id).is_some(),
+                        "{:?}: no contact {id}",
+                        case.query
+                    );
                 }
             }
         }

@@ -4,9 +4,9 @@
 
 use askama::Template;
 
+use super::search_answer::{AnswerView, VerdictView};
 use crate::content::Site;
 use crate::search::{Fragment, HitKind, MAX_QUERY_CHARS, PhoneLink, SearchResults};
-use super::search_answer::{AnswerView, VerdictView};
 use crate::web::views::Layout;
 
 /// One result ready to print.
@@ -151,9 +151,10 @@ pub(crate) fn render(
             current: number == page,
         })
         .collect();
-    let verdict = results.number_check.as_ref().map(|check| {
-        VerdictView::new(site, check, site.intents.checker.fraud_contact.as_deref())
-    });
+    let verdict = results
+        .number_check
+        .as_ref()
+        .map(|check| VerdictView::new(site, check, site.intents.checker.fraud_contact.as_deref()));
     // A listed number's entries are the verdict itself; the answer repeats them only otherwise.
     let answer = results
         .answer

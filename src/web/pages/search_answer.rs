@@ -80,17 +80,18 @@ impl AnswerView {
             is_general: answer.kind == AnswerKind::GeneralRoute,
             heading,
             cards,
-            page: answer
-                .first
-                .as_deref()
-                .and_then(|url| page_link(site, url)),
+            page: answer.first.as_deref().and_then(|url| page_link(site, url)),
         })
     }
 }
 
 impl VerdictView {
     /// The view of `check`; the fraud line comes from `fraud_contact` (`intents.toml`).
-    pub(crate) fn new(site: &Site, check: &NumberCheck, fraud_contact: Option<&str>) -> VerdictView {
+    pub(crate) fn new(
+        site: &Site,
+        check: &NumberCheck,
+        fraud_contact: Option<&str>,
+    ) -> VerdictView {
         let entries = check
             .contacts
             .iter()
