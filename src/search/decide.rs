@@ -268,3 +268,127 @@ impl Answers {
         self.rules.checker.fraud_contact.as_deref()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::content::{Combination, GeneralRoute};
+    use crate::search::schema::analyzers;
+
+    fn intent(
+        id: &str,
+        kind: IntentKind,
+        generic: bool,
+        contacts: &[&str],
+        when: &[&str],
+    ) -> Intent {
+        Intent {
+            id: id.to_string(),
+            kind,
+            generic,
+            contacts: contacts
+                .iter()
+                .map(|id| AnswerContact {
+                    id: id.to_string(),
+                    role: None,
+                })
+                .collect(),
+            first: None,
+            when: when.iter().map(|w| w.to_string()).collect(),
+            unless: Vec::new(),
+        }
+    }
+
+    fn answers() -> (Answers, Analyzers) {
+        let analyzers = analyzers();
+        let rules = Intents {
+            general: Some(GeneralRoute {
+                contact: "general".into(),
+                page: None,
+            }),
+            intents: vec![
+                intent("scam", IntentKind::Safety, false, &["fraud"], &["scam"]),
+                intent(
+                    "lost",
+                    IntentKind::Need,
+                    false,
+                    &["lost"],
+                    &["lost card", "lost"],
+                ),
+                intent("points", IntentKind::Need, false, &["points"], &["points"]),
+                intent("gift", IntentKind::Need, false, &["gift"], &["gift"]),
+                intent(
+                    "service",
+                    IntentKind::Need,
+                    true,
+                    &["service"],
+                    &["service"],
+                ),
+                intent("limit", IntentKind::General, false, &[], &["limit"]),
+                intent(
+                    "abroad",
+                    IntentKind::Circumstance,
+                    false,
+                    &["collect"],
+                    &["abroad"],
+                ),
+            ],
+            combinations: vec![Combination {
+                intents: vec!["lost".into(), "abroad".into()],
+                contacts: vec![AnswerContact {
+                    id: "collect".into(),
+                    role: Some("From abroad".into()),
+                }],
+                first: None,
+            }],
+            ..Intents::default()
+        };
+        let answers = Answers {
+            compiled: compile(&rules, &analyzers),
+            rules,
+            directory: Directory::default(),
+        };
+        (answers, analyzers)
+    }
+
+    #[test]
+    fn decisions_table() {
+        let (answers, analyzers) = answers();
+        let decide = |query: &str| -> Option<(AnswerKind, Vec<String>)> {
+            answers
+                .decide(query, None, &[], &analyzers)
+                .answer
+                .map(|a| (a.kind, a.contacts.into_iter().map(|c| c.id).collect()))
+        };
+        let contact = |ids: &[&str]| {
+            Some((
+                AnswerKind::Contact,
+                ids.iter().map(|s| s.to_string()).collect(),
+            ))
+        };
+        // One sure need; the longer pattern wins over a shorter one of another need.
+        assert_eq!(decide("lost card"), contact(&["lost"]));
+        assert_eq!(decide("lost card points"), contact(&["lost"]));
+        // Two needs equally sure, with different entries: no card.
+        assert_eq!(decide("points or gift"), None);
+        // A specific need beats a generic one; a generic one alone answers.
+        assert_eq!(decide("gift service"), contact(&["gift"]));
+        assert_eq!(decide("service"), contact(&["service"]));
+        // Safety beats everything.
+        assert_eq!(
+            decide("lost card scam"),
+            Some((AnswerKind::Safety, vec!["fraud".to_string()]))
+        );
+        // A combination, and a circumstance added to a need without one.
+        assert_eq!(decide("lost card abroad"), contact(&["collect"]));
+        assert_eq!(decide("points abroad"), contact(&["collect", "points"]));
+        assert_eq!(decide("service abroad"), contact(&["collect"]));
+        // Outside the guides: the general route.
+        assert_eq!(
+            decide("limit"),
+            Some((AnswerKind::GeneralRoute, vec!["general".to_string()]))
+        );
+        // Nothing stated: no card.
+        assert_eq!(decide("weather"), None);
+    }
+}
