@@ -193,6 +193,10 @@ pub fn pattern_slots(pattern: &str) -> Option<Vec<Vec<&str>>> {
     well_formed.then_some(slots)
 }
 
+/// Most words in one pattern (the matcher keeps a pattern's filled words in a 64-bit mask; real
+/// patterns have a handful).
+pub const MAX_PATTERN_WORDS: usize = 16;
+
 /// What intents may refer to.
 pub(super) struct IntentTargets<'a> {
     /// Contact ids.
@@ -303,6 +307,12 @@ impl RuleChecker<'_, '_, '_> {
             );
         }
         for pattern in &source.when {
+            if pattern_slots(pattern).is_some_and(|slots| slots.len() > MAX_PATTERN_WORDS) {
+                self.report(
+                    &format!("\"{pattern}\""),
+                    format!("pattern `{pattern}` has more than {MAX_PATTERN_WORDS} words"),
+                );
+            }
             if pattern_slots(pattern).is_none() {
                 self.report(
                     &format!("\"{pattern}\""),

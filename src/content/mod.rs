@@ -21,8 +21,8 @@ mod validate;
 
 pub use error::{ContentError, Problem};
 pub use intents::{
-    AnswerContact, Combination, GeneralRoute, Intent, IntentKind, Intents, NumberChecker,
-    pattern_slots,
+    AnswerContact, Combination, GeneralRoute, Intent, IntentKind, Intents, MAX_PATTERN_WORDS,
+    NumberChecker, pattern_slots,
 };
 pub use model::{
     Article, ArticleBody, Category, Contact, ContactKind, Faq, FrontMatter, Guide, PhoneNumber,

@@ -6,7 +6,7 @@
 
 use std::collections::HashSet;
 
-use super::intents::{CompiledIntent, Stated, compile, query_terms, stated};
+use super::intents::{CompiledIntents, Stated, compile, query_terms};
 use super::numbers::Directory;
 use super::types::{Answer, AnswerKind, NumberCheck};
 use super::understand::Analyzers;
@@ -18,7 +18,7 @@ pub(crate) struct Answers {
     /// The editors' rules.
     rules: Intents,
     /// Their patterns as index terms.
-    compiled: Vec<CompiledIntent>,
+    compiled: CompiledIntents,
     /// Every directory number.
     directory: Directory,
 }
@@ -75,11 +75,11 @@ impl Answers {
             return self.number_decision(check);
         }
         let mut terms = query_terms(query, analyzers);
-        if let Some(corrected) = correction {
+        if let Some(corrected) = correction.filter(|corrected| *corrected != query) {
             terms.extend(query_terms(corrected, analyzers));
         }
         terms.extend(typo_stems.iter().cloned());
-        let stated = stated(&self.compiled, &terms);
+        let stated = self.compiled.stated(&terms);
         if let Some(answer) = self.safety(&stated) {
             return Decision {
                 first: answer.first.clone(),

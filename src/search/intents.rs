@@ -2,20 +2,29 @@
 //! analyzed like the query (stemmed, so `cards` matches `card`), and matched against the query's
 //! words and its typo corrections.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use super::understand::{Analyzers, extract_phones};
-use crate::content::{Intents, pattern_slots};
+use crate::content::{Intents, MAX_PATTERN_WORDS, pattern_slots};
 
-/// One intent's patterns as index terms.
-#[derive(Debug, Clone)]
-pub(crate) struct CompiledIntent {
-    /// Position in `Intents::intents`.
-    pub(crate) index: usize,
-    /// Each pattern: its slots, each slot the terms any one of which fills it.
-    patterns: Vec<Vec<Vec<String>>>,
-    /// Terms that rule the intent out.
-    unless: Vec<String>,
+/// Every intent's patterns, indexed by term: a query's few terms are looked up, instead of every
+/// pattern word being tested against the query (the rules grow, queries do not).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct CompiledIntents {
+    /// Word count of each pattern, by intent then pattern.
+    patterns: Vec<Vec<u8>>,
+    /// The (intent, pattern, word) places each term fills.
+    places: HashMap<String, Vec<Place>>,
+    /// The intents each term rules out.
+    excluded: HashMap<String, Vec<u32>>,
+}
+
+/// One word of one pattern of one intent.
+#[derive(Debug, Clone, Copy)]
+struct Place {
+    intent: u32,
+    pattern: u16,
+    word: u8,
 }
 
 /// An intent the query states, with how surely: the word count of its best matching pattern.
@@ -55,52 +64,83 @@ fn term(word: &str, analyzers: &Analyzers) -> String {
         .map_or_else(|| word.to_string(), |w| w.stem.unwrap_or(w.surface))
 }
 
-/// Compiles every intent's patterns (validation has rejected malformed ones; any left are skipped).
-pub(crate) fn compile(intents: &Intents, analyzers: &Analyzers) -> Vec<CompiledIntent> {
-    intents
-        .intents
-        .iter()
-        .enumerate()
-        .map(|(index, intent)| CompiledIntent {
-            index,
-            patterns: intent
-                .when
-                .iter()
-                .filter_map(|pattern| pattern_slots(pattern))
-                .map(|slots| {
-                    slots
-                        .into_iter()
-                        .map(|slot| slot.into_iter().map(|w| term(w, analyzers)).collect())
-                        .collect()
-                })
-                .collect(),
-            unless: intent.unless.iter().map(|w| term(w, analyzers)).collect(),
-        })
-        .collect()
+/// Compiles every intent's patterns (validation has rejected malformed and overlong ones; any left
+/// are skipped).
+pub(crate) fn compile(intents: &Intents, analyzers: &Analyzers) -> CompiledIntents {
+    let mut compiled = CompiledIntents::default();
+    for (intent_index, intent) in intents.intents.iter().enumerate() {
+        let intent_index = u32::try_from(intent_index).unwrap_or(u32::MAX);
+        let mut lengths = Vec::new();
+        let patterns = intent
+            .when
+            .iter()
+            .filter_map(|pattern| pattern_slots(pattern))
+            .filter(|slots| slots.len() <= MAX_PATTERN_WORDS);
+        for (pattern_index, slots) in patterns.enumerate() {
+            let pattern_index = u16::try_from(pattern_index).unwrap_or(u16::MAX);
+            lengths.push(slots.len() as u8);
+            for (word_index, slot) in slots.into_iter().enumerate() {
+                for word in slot {
+                    compiled
+                        .places
+                        .entry(term(word, analyzers))
+                        .or_default()
+                        .push(Place {
+                            intent: intent_index,
+                            pattern: pattern_index,
+                            word: word_index as u8,
+                        });
+                }
+            }
+        }
+        compiled.patterns.push(lengths);
+        for word in &intent.unless {
+            compiled
+                .excluded
+                .entry(term(word, analyzers))
+                .or_default()
+                .push(intent_index);
+        }
+    }
+    compiled
 }
 
-/// The intents `terms` state, in file order.
-pub(crate) fn stated(compiled: &[CompiledIntent], terms: &HashSet<String>) -> Vec<Stated> {
-    compiled
-        .iter()
-        .filter(|intent| !intent.unless.iter().any(|word| terms.contains(word)))
-        .filter_map(|intent| {
-            intent
+impl CompiledIntents {
+    /// The intents `terms` state, in file order.
+    pub(crate) fn stated(&self, terms: &HashSet<String>) -> Vec<Stated> {
+        // Filled words, as a bit mask per (intent, pattern).
+        let mut filled: HashMap<(u32, u16), u64> = HashMap::new();
+        let mut excluded: HashSet<u32> = HashSet::new();
+        for term in terms {
+            for place in self.places.get(term).into_iter().flatten() {
+                *filled.entry((place.intent, place.pattern)).or_default() |= 1 << place.word;
+            }
+            excluded.extend(self.excluded.get(term).into_iter().flatten());
+        }
+        let mut strengths: HashMap<u32, usize> = HashMap::new();
+        for ((intent, pattern), mask) in filled {
+            let Some(&length) = self
                 .patterns
-                .iter()
-                .filter(|slots| {
-                    slots
-                        .iter()
-                        .all(|slot| slot.iter().any(|word| terms.contains(word)))
-                })
-                .map(Vec::len)
-                .max()
-                .map(|strength| Stated {
-                    index: intent.index,
-                    strength,
-                })
-        })
-        .collect()
+                .get(intent as usize)
+                .and_then(|patterns| patterns.get(pattern as usize))
+            else {
+                continue;
+            };
+            if mask.count_ones() == u32::from(length) && !excluded.contains(&intent) {
+                let strength = strengths.entry(intent).or_default();
+                *strength = (*strength).max(usize::from(length));
+            }
+        }
+        let mut stated: Vec<Stated> = strengths
+            .into_iter()
+            .map(|(intent, strength)| Stated {
+                index: intent as usize,
+                strength,
+            })
+            .collect();
+        stated.sort_by_key(|s| s.index);
+        stated
+    }
 }
 
 #[cfg(test)]
@@ -134,7 +174,8 @@ mod tests {
         };
         let compiled = compile(&intents, &analyzers);
         let stated_ids = |query: &str| -> Vec<(usize, usize)> {
-            stated(&compiled, &query_terms(query, &analyzers))
+            compiled
+                .stated(&query_terms(query, &analyzers))
                 .into_iter()
                 .map(|s| (s.index, s.strength))
                 .collect()
