@@ -202,6 +202,10 @@ pub(crate) enum TypedNumber {
 /// is left, the last seven digits alone. Returns them in that order with their byte ranges, and the
 /// text with every one of them replaced by spaces (same length, so word offsets stay valid).
 pub(crate) fn find_typed_phones(text: &str) -> (Vec<(Range<usize>, TypedNumber)>, String) {
+    // Every form has at least three real digits (the area code); most queries have none.
+    if text.bytes().filter(u8::is_ascii_digit).take(3).count() < 3 {
+        return (Vec::new(), text.to_string());
+    }
     let mut found: Vec<(Range<usize>, TypedNumber)> = scan(text, &TYPED_SHAPE, |written| {
         let letters = written.chars().filter(char::is_ascii_alphabetic).count();
         let digits = written.chars().filter(char::is_ascii_digit).count();

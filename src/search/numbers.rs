@@ -33,9 +33,6 @@ impl Directory {
     /// The verdict on the first complete number in `query`; `None` when it holds none (seven
     /// digits alone are searched, not judged: too short to say whose they are).
     pub(crate) fn check(&self, query: &str) -> Option<NumberCheck> {
-        if query.bytes().filter(u8::is_ascii_digit).take(3).count() < 3 {
-            return None;
-        }
         let (found, _) = find_typed_phones(query);
         found.into_iter().find_map(|(_, number)| match number {
             TypedNumber::Full(phone) => Some(NumberCheck {
