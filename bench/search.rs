@@ -31,6 +31,17 @@ const QUERIES: &[(&str, &str)] = &[
     ("synonym-phrase", "calling from outside the us"),
     ("no-result", "xqzzyv"),
     ("common-word", "card"),
+    ("number-in-sentence", "is 1-855-693-2213 really amex"),
+    (
+        "unknown-number",
+        "google says amex number is 1-866-555-0143",
+    ),
+    (
+        "scam",
+        "someone called saying they are amex and asked for my pin",
+    ),
+    ("combined", "card stolen while traveling in japan"),
+    ("out-of-scope", "balance transfer"),
 ];
 
 /// Iterations of the plain timing loop per query.

@@ -34,6 +34,24 @@ impl Phone {
     /// Parses any common written form: `1-800-528-4800`, `+1 (800) 528-4800`, `800.528.4800`,
     /// `8005284800` or a vanity form such as `1-800-AXP-EARN`. Returns `None` for anything else.
     pub fn parse(text: &str) -> Option<Phone> {
+        let phone = Phone::parse_shape(text)?;
+        // Area codes and exchanges never start with 0 or 1 in the NANP.
+        let bytes = phone.national.as_bytes();
+        if matches!(bytes[0], b'0' | b'1') || matches!(bytes[3], b'0' | b'1') {
+            return None;
+        }
+        Some(phone)
+    }
+
+    /// Like [`Phone::parse`], without the numbering plan's rules on the first digit of the area
+    /// code and exchange: a number a visitor was given (`1-800-123-4567`) is checked against the
+    /// directory even when no real line could have it, and is then simply not known.
+    pub(crate) fn parse_typed(text: &str) -> Option<Phone> {
+        Phone::parse_shape(text)
+    }
+
+    /// Ten digits (or eleven after a `1`) in any written form, vanity letters read on the keypad.
+    fn parse_shape(text: &str) -> Option<Phone> {
         let trimmed = text.trim();
         if trimmed.is_empty() || trimmed.len() > 40 {
             return None;
@@ -53,11 +71,6 @@ impl Phone {
             11 if digits.starts_with('1') => digits[1..].to_string(),
             _ => return None,
         };
-        // Area codes and exchanges never start with 0 or 1 in the NANP.
-        let bytes = national.as_bytes();
-        if matches!(bytes[0], b'0' | b'1') || matches!(bytes[3], b'0' | b'1') {
-            return None;
-        }
         Some(Phone { national })
     }
 
@@ -150,8 +163,10 @@ pub fn find_phones(text: &str) -> Vec<FoundPhone> {
     .collect()
 }
 
-/// Phone-shaped text as visitors type it: like [`PHONE_SHAPE`], but keypad letters in either case
-/// and spaces inside brackets and after the `+` (`( 800 ) 528-4800`, `+ 1 800 …`).
+/// Phone-shaped text as visitors type it: like [`PHONE_SHAPE`], but keypad letters in either case,
+/// spaces inside brackets and after the `+` (`( 800 ) 528-4800`, `+ 1 800 …`), and the last seven
+/// places also split other ways with a dash, as vanity numbers are (`1-800-AMEX-HLP`,
+/// `1-800-FRAUD-99`; the parse then checks there are seven in all).
 static TYPED_SHAPE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"(?ix)
@@ -159,7 +174,7 @@ static TYPED_SHAPE: LazyLock<Regex> = LazyLock::new(|| {
         (
           (?:\+?\s?1[\s.\-]?)?
           (?:\(\s?\d{3}\s?\)\s?|\d{3}[\s.\-]?)
-          [0-9a-z]{3}[\s.\-]?[0-9a-z]{4}
+          (?:[0-9a-z]{3}[\s.\-]?[0-9a-z]{4}|[0-9a-z]{4,6}-[0-9a-z]{1,3})
         )
         (?:$|[^\w])",
     )
@@ -180,11 +195,17 @@ pub(crate) enum TypedNumber {
     Local(String),
 }
 
-/// Finds phone numbers in a search query, in any written form: complete numbers first (vanity
-/// letters count when led by real digits and fill at most the seven keypad places), then, in what
+/// Finds phone numbers in a search query, in any written form and anywhere in a sentence: complete
+/// numbers first (vanity letters count when led by real digits and fill at most the seven keypad
+/// places; ten digits count even when the numbering plan could not assign them, so a made-up
+/// number someone was given is still checked), then, in what
 /// is left, the last seven digits alone. Returns them in that order with their byte ranges, and the
 /// text with every one of them replaced by spaces (same length, so word offsets stay valid).
 pub(crate) fn find_typed_phones(text: &str) -> (Vec<(Range<usize>, TypedNumber)>, String) {
+    // Every form has at least three real digits (the area code); most queries have none.
+    if text.bytes().filter(u8::is_ascii_digit).take(3).count() < 3 {
+        return (Vec::new(), text.to_string());
+    }
     let mut found: Vec<(Range<usize>, TypedNumber)> = scan(text, &TYPED_SHAPE, |written| {
         let letters = written.chars().filter(char::is_ascii_alphabetic).count();
         let digits = written.chars().filter(char::is_ascii_digit).count();
@@ -192,7 +213,7 @@ pub(crate) fn find_typed_phones(text: &str) -> (Vec<(Range<usize>, TypedNumber)>
         if !is_plausible {
             return None;
         }
-        Phone::parse(&written.replace(' ', "")).map(TypedNumber::Full)
+        Phone::parse_typed(&written.replace(' ', "")).map(TypedNumber::Full)
     });
     let mut rest = text.to_string();
     blank(&mut rest, &found);
@@ -283,6 +304,46 @@ mod tests {
         ] {
             assert_eq!(Phone::parse(text), None, "{text}");
         }
+    }
+
+    #[test]
+    fn typed_numbers_are_found_inside_sentences_in_every_form() {
+        let full = |text: &str| -> Vec<String> {
+            find_typed_phones(text)
+                .0
+                .into_iter()
+                .filter_map(|(_, number)| match number {
+                    TypedNumber::Full(phone) => Some(phone.e164()),
+                    TypedNumber::Local(_) => None,
+                })
+                .collect()
+        };
+        for (text, expected) in [
+            ("is 1-855-693-2213 really amex", vec!["+18556932213"]),
+            ("who is 1-630-694-9750", vec!["+16306949750"]),
+            ("what is 800-528-5200?", vec!["+18005285200"]),
+            ("(800) 528-4800 called me", vec!["+18005284800"]),
+            ("got a text from +1 800 528 4800.", vec!["+18005284800"]),
+            ("1-800-AXP-EARN is it real", vec!["+18002973276"]),
+            ("is 1-800-AMEX-HLP real", vec!["+18002639457"]),
+            ("1-800-FRAUD-99", vec!["+18003728399"]),
+            ("1-800-EXPRESS", vec!["+18003977377"]),
+            ("is 1-800-123-4567 amex", vec!["+18001234567"]),
+            (
+                "google says amex number is 1-866-555-0143",
+                vec!["+18665550143"],
+            ),
+            ("0800 123 4567", vec![]),
+            ("lost card", vec![]),
+            (
+                "call 1-800-528-4800 or 1-855-693-2213",
+                vec!["+18005284800", "+18556932213"],
+            ),
+        ] {
+            assert_eq!(full(text), expected, "{text}");
+        }
+        // The numbering plan's rules still hold for what editors write.
+        assert_eq!(Phone::parse("1-800-123-4567"), None);
     }
 
     #[test]

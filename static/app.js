@@ -22,7 +22,8 @@
     article: 'Article',
     section: 'Section',
     faq: 'FAQ',
-    contact: 'Contact'
+    contact: 'Contact',
+    number: 'Number check'
   };
 
   var comboboxCount = 0;

@@ -42,6 +42,7 @@ fn fixture_with(article: &str) -> Sources {
             include_str!("../../tests/fixtures/site/synonyms.toml"),
         ),
         planner: None,
+        intents: Default::default(),
         articles: vec![
             file(
                 "articles/lost-card.md",

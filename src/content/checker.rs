@@ -148,7 +148,7 @@ impl LinkTargets {
     }
 
     /// Accepts external links and internal links whose page (and anchor) exist.
-    fn check(&self, url: &str) -> Result<(), String> {
+    pub(super) fn check(&self, url: &str) -> Result<(), String> {
         let lower = url.to_ascii_lowercase();
         if ["http://", "https://", "mailto:", "tel:"]
             .iter()

@@ -17,6 +17,7 @@ mod contacts;
 mod error;
 mod grounding;
 mod guide_text;
+mod intents;
 mod load;
 mod locator;
 mod model;
@@ -29,6 +30,10 @@ mod toml_file;
 mod validate;
 
 pub use error::{ContentError, Problem};
+pub use intents::{
+    AnswerContact, Combination, GeneralRoute, Intent, IntentKind, Intents, MAX_PATTERN_WORDS,
+    NumberChecker, pattern_slots,
+};
 pub use locator::{GuidePart, Locator};
 pub use model::{
     Article, ArticleBody, Category, Contact, ContactKind, Faq, FrontMatter, Guide, PhoneNumber,

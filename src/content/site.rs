@@ -6,6 +6,7 @@ use std::ops::Range;
 
 use serde::{Deserialize, Serialize, Serializer};
 
+use super::intents::Intents;
 use super::model::{Article, Category, Contact, Faq, Guide, Settings, SynonymGroup};
 use super::planner::Planner;
 
@@ -32,6 +33,8 @@ pub struct Site {
     pub synonyms: Vec<SynonymGroup>,
     /// The call planner's data, when the site has `planner.toml`.
     pub planner: Option<Planner>,
+    /// The answer rules (`intents.toml`): instant answers, scam guidance, the number checker.
+    pub intents: Intents,
     /// SHA-256 over every content file's path and text, in a fixed order: equal digests mean the
     /// same content (what an index kept on disk is keyed by, with the program that built it).
     pub source_digest: [u8; 32],
@@ -50,6 +53,7 @@ pub(super) struct SiteParts {
     pub(super) contacts: Vec<Contact>,
     pub(super) synonyms: Vec<SynonymGroup>,
     pub(super) planner: Option<Planner>,
+    pub(super) intents: Intents,
     pub(super) source_digest: [u8; 32],
 }
 
@@ -65,6 +69,7 @@ struct SitePartsRef<'a> {
     contacts: &'a [Contact],
     synonyms: &'a [SynonymGroup],
     planner: &'a Option<Planner>,
+    intents: &'a Intents,
     source_digest: &'a [u8; 32],
 }
 
@@ -79,6 +84,7 @@ impl Serialize for Site {
             contacts: &self.contacts,
             synonyms: &self.synonyms,
             planner: &self.planner,
+            intents: &self.intents,
             source_digest: &self.source_digest,
         }
         .serialize(serializer)
@@ -122,6 +128,7 @@ impl Site {
             mut contacts,
             synonyms,
             planner,
+            intents,
             source_digest,
         } = parts;
         categories.sort_by(|a, b| a.weight.cmp(&b.weight).then_with(|| a.title.cmp(&b.title)));
@@ -168,6 +175,7 @@ impl Site {
             contacts,
             synonyms,
             planner,
+            intents,
             source_digest,
             lookup,
         }

@@ -29,6 +29,8 @@ pub struct Sources {
     pub synonyms: SourceFile,
     /// `planner.toml`, when the site has a call planner.
     pub planner: Option<SourceFile>,
+    /// `intents.toml`; an empty path when the folder has none (it is optional).
+    pub intents: SourceFile,
     /// `articles/*.md`, sorted by path.
     pub articles: Vec<SourceFile>,
 }
@@ -65,6 +67,7 @@ impl Sources {
             faqs: read("faqs.toml")?,
             synonyms: read("synonyms.toml")?,
             planner: read_optional(&dir.join("planner.toml"))?,
+            intents: read_optional(&dir.join("intents.toml"))?.unwrap_or_default(),
             articles: Vec::new(),
         };
         Ok((sources, article_paths))
@@ -81,6 +84,7 @@ impl Sources {
             &self.contacts,
             &self.faqs,
             &self.synonyms,
+            &self.intents,
         ] {
             digest.update(file.digest());
         }

@@ -8,6 +8,7 @@ use super::checker::{Checker, LinkTargets};
 use super::cites::{KnownParts, check_cites, check_guide_parts};
 use super::contacts::check_contacts;
 use super::error::{ContentError, Problem};
+use super::intents::{IntentTargets, check_intents};
 use super::model::{
     Category, Contact, ContactSource, Faq, FaqSource, Guide, Settings, SynonymGroup,
 };
@@ -70,6 +71,14 @@ pub(super) fn validate(
         };
         check_planner(&mut checker, file, &refs)
     });
+    let intents = check_intents(
+        &mut checker,
+        &sources.intents,
+        &IntentTargets {
+            contacts: &known.contacts,
+            links: &targets,
+        },
+    );
 
     if !problems.is_empty() {
         return Err(ContentError::Invalid(problems));
@@ -90,6 +99,7 @@ pub(super) fn validate(
         contacts,
         synonyms: tables.synonyms,
         planner,
+        intents,
         source_digest,
     }))
 }

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::SearchIndex;
-use super::collect::{RankCollector, Scored};
+use super::collect::{RankCollector, Ranked, Scored};
 use super::plan::{Mode, Planner};
 use super::rank::FEW_MATCHES;
 use super::snippet::{self, Highlight};
@@ -34,13 +34,37 @@ impl SearchIndex {
             per_page,
             did_you_mean: None,
             instant_answer: None,
+            answer: None,
+            number_check: None,
         };
         if results.query.is_empty() {
             return results;
         }
         let searcher = self.reader.searcher();
         let plan = self.planner(&searcher).plan(&results.query, Mode::Search);
-        if plan.query.is_none() {
+        let decision = self.answers.decide(
+            &results.query,
+            plan.correction.as_deref(),
+            &plan.typo_stems,
+            &self.analyzers,
+        );
+        results.number_check = decision.number_check;
+        results.instant_answer = decision
+            .answer
+            .as_ref()
+            .and_then(|answer| answer.contacts.first())
+            .map(|contact| contact.id.clone());
+        results.answer = decision.answer;
+        let pinned = decision
+            .first
+            .as_deref()
+            .and_then(|url| self.pin_ordinal(url))
+            .filter(|&ordinal| {
+                request
+                    .kind
+                    .is_none_or(|kind| kind == self.catalog.kind(ordinal as usize))
+            });
+        if plan.query.is_none() && pinned.is_none() {
             return results;
         }
         let offset = (page - 1).saturating_mul(per_page);
@@ -49,13 +73,16 @@ impl SearchIndex {
         } else {
             0
         };
-        let ranked = match self.rank(&searcher, &plan, request.kind, limit) {
+        let mut ranked = match self.rank(&searcher, &plan, request.kind, limit) {
             Ok(ranked) => ranked,
             Err(error) => {
                 tracing::warn!(%error, query = %results.query, "search failed");
                 return results;
             }
         };
+        if let Some(ordinal) = pinned {
+            self.pin_first(&mut ranked, ordinal, limit);
+        }
         results.counts = HitKind::ALL
             .iter()
             .map(|&kind| (kind, ranked.counts[kind.slot()]))
@@ -64,11 +91,6 @@ impl SearchIndex {
             Some(kind) => ranked.counts[kind.slot()],
             None => ranked.counts.iter().sum(),
         };
-        results.instant_answer = ranked
-            .best
-            .filter(|_| plan.is_specific)
-            .and_then(|best| self.contact_for(best.ordinal as usize, &ranked.contacts))
-            .map(str::to_string);
         if plan.has_unknown_word || results.total == 0 {
             results.did_you_mean = plan.correction;
         }
@@ -142,6 +164,31 @@ impl SearchIndex {
             }
         }
         suggestions
+    }
+
+    /// Puts the page at `ordinal` first: moved up when it matched, added (and counted) when it
+    /// did not, so the page the answer layer chose leads the results. A page that matched below
+    /// the hits fetched is counted once more (the counts are exact otherwise).
+    fn pin_first(&self, ranked: &mut Ranked, ordinal: u32, limit: usize) {
+        let top = ranked.hits.first().map_or(1.0, |hit| hit.score);
+        match ranked.hits.iter().position(|hit| hit.ordinal == ordinal) {
+            Some(position) => {
+                let mut hit = ranked.hits.remove(position);
+                hit.score = hit.score.max(top);
+                ranked.hits.insert(0, hit);
+            }
+            None => {
+                ranked.counts[self.catalog.kind(ordinal as usize).slot()] += 1;
+                ranked.hits.insert(
+                    0,
+                    Scored {
+                        score: top,
+                        ordinal,
+                    },
+                );
+                ranked.hits.truncate(limit);
+            }
+        }
     }
 
     /// A planner over `searcher` with this index's fields, analyzers and synonyms.

@@ -1,12 +1,14 @@
 //! The [`SearchIndex`] itself: what one index holds, and how an index, wherever its documents were
 //! written, is made ready to search (a reader, the ordinal tables, the analyzers and synonyms).
 
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use tantivy::{Index, IndexReader, ReloadPolicy};
 
 use super::catalog::Catalog;
 use super::collect::{self, OrdinalTables};
+use super::decide::Answers;
 use super::plan;
 use super::schema::{self, Fields};
 use super::synonyms::Synonyms;
@@ -27,6 +29,10 @@ pub struct SearchIndex {
     pub(crate) analyzers: Analyzers,
     pub(crate) synonyms: Synonyms,
     pub(crate) origin: IndexOrigin,
+    /// The answer layer: the number checker and the editors' intents.
+    pub(crate) answers: Answers,
+    /// Catalog ordinals of the pages the answer layer can put first, by URL.
+    pub(crate) pins: HashMap<String, u32>,
 }
 
 impl std::fmt::Debug for SearchIndex {
@@ -75,6 +81,8 @@ impl SearchIndex {
             .map_err(SearchError::Reader)?;
         let analyzers = schema::analyzers();
         let synonyms = Synonyms::new(&site.synonyms, &analyzers);
+        let answers = Answers::new(site, &analyzers);
+        let pins = pins(&catalog, answers.pages().collect());
         let kinds: Arc<[HitKind]> = catalog.kinds.clone().into();
         let searcher = reader.searcher();
         let tables = Arc::new(collect::ordinal_tables(&searcher).map_err(SearchError::Reader)?);
@@ -95,6 +103,35 @@ impl SearchIndex {
             analyzers,
             synonyms,
             origin,
+            answers,
+            pins,
         })
     }
+
+    /// The catalog ordinal of the page at `url`, when the answer layer can put it first: a
+    /// directory entry, or a page named in `intents.toml`.
+    pub(crate) fn pin_ordinal(&self, url: &str) -> Option<u32> {
+        match url.strip_prefix("/contact#") {
+            Some(id) => self
+                .catalog
+                .contact_ordinal(id)
+                .and_then(|ordinal| u32::try_from(ordinal).ok()),
+            None => self.pins.get(url).copied(),
+        }
+    }
+}
+
+/// The ordinals of the catalog entries at `wanted` URLs (one pass over the catalog at startup).
+fn pins(catalog: &Catalog, wanted: HashSet<&str>) -> HashMap<String, u32> {
+    if wanted.is_empty() {
+        return HashMap::new();
+    }
+    (0..catalog.entries.len())
+        .filter_map(|ordinal| {
+            let url = catalog.url(ordinal);
+            (wanted.contains(url.as_str()))
+                .then(|| u32::try_from(ordinal).ok().map(|ordinal| (url, ordinal)))
+                .flatten()
+        })
+        .collect()
 }

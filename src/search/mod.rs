@@ -14,8 +14,11 @@
 mod answer;
 mod catalog;
 mod collect;
+mod decide;
 mod documents;
 mod index;
+mod intents;
+mod numbers;
 mod plan;
 mod rank;
 mod schema;
@@ -34,9 +37,9 @@ use crate::content::Site;
 pub use index::SearchIndex;
 
 pub use types::{
-    DEFAULT_PER_PAGE, Fragment, Hit, HitKind, IndexOrigin, MAX_PER_PAGE, MAX_QUERY_CHARS,
-    MAX_RESULT_DEPTH, MAX_SUGGESTIONS, PhoneLink, SearchError, SearchRequest, SearchResults,
-    Suggestion,
+    Answer, AnswerContact, AnswerKind, DEFAULT_PER_PAGE, Fragment, Hit, HitKind, IndexOrigin,
+    MAX_PER_PAGE, MAX_QUERY_CHARS, MAX_RESULT_DEPTH, MAX_SUGGESTIONS, NumberCheck, PhoneLink,
+    SearchError, SearchRequest, SearchResults, Suggestion,
 };
 
 impl SearchIndex {
@@ -72,6 +75,18 @@ impl SearchIndex {
     /// internal error is logged and answered as "no results".
     pub fn search(&self, request: &SearchRequest<'_>) -> SearchResults {
         self.results(request)
+    }
+
+    /// The number checker's verdict on the first complete phone number in `query` (any written
+    /// form, anywhere in a sentence), or `None` when it holds none. Cheap: no index is read.
+    pub fn check_number(&self, query: &str) -> Option<NumberCheck> {
+        self.answers.check_number(query)
+    }
+
+    /// The contact id of the line for people who already shared details with a caller
+    /// (`[checker] fraud_contact` in `intents.toml`).
+    pub fn fraud_contact(&self) -> Option<&str> {
+        self.answers.fraud_contact()
     }
 
     /// Up to `limit` (at most [`MAX_SUGGESTIONS`]) pages for a partly typed query, best first; the

@@ -4,6 +4,8 @@
 use serde::Serialize;
 use tantivy::TantivyError;
 
+pub use crate::content::AnswerContact;
+
 /// Longest query searched, in characters (after whitespace is collapsed); longer input is cut and
 /// [`SearchResults::truncated`] is set so the page can say so.
 pub const MAX_QUERY_CHARS: usize = 200;
@@ -126,10 +128,72 @@ pub struct SearchResults {
     pub per_page: usize,
     /// A corrected query, when a typed word is not in the index and a close word is.
     pub did_you_mean: Option<String>,
-    /// A contact id to show as a card above the results: the best match when it is a contact;
-    /// otherwise, of the contacts the best-matching article, section or FAQ names, the one that
-    /// matches the query best (the first named when none does).
+    /// The contact id of the instant answer's first card ([`Answer::contacts`]), when there is one.
     pub instant_answer: Option<String>,
+    /// The instant answer: only when the query's need maps to directory entries with
+    /// confidence (rules from `content/intents.toml`), or the query holds a number the directory
+    /// lists; `None` otherwise, and for a number the directory does not list.
+    pub answer: Option<Answer>,
+    /// The number checker's verdict on the first complete phone number in the query, if any.
+    pub number_check: Option<NumberCheck>,
+}
+
+/// What kind of instant answer is shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AnswerKind {
+    /// The entries for the query's need (one, or several for a combined situation), or the
+    /// entries that list a number the query holds.
+    Contact,
+    /// An unsolicited call, text or email: the scam guidance first, with the line for people who
+    /// already shared details.
+    Safety,
+    /// An account question the guides do not cover: the number on the back of the card and the
+    /// general customer service entry.
+    GeneralRoute,
+}
+
+impl AnswerKind {
+    /// The JSON value: `contact`, `safety`, `general_route`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AnswerKind::Contact => "contact",
+            AnswerKind::Safety => "safety",
+            AnswerKind::GeneralRoute => "general_route",
+        }
+    }
+}
+
+/// An instant answer: never empty.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Answer {
+    /// What it is.
+    pub kind: AnswerKind,
+    /// The entries to show, in order, each with what it is for here; at least one.
+    pub contacts: Vec<AnswerContact>,
+    /// The page the results put first (scam guidance, the combined situation's section).
+    pub first: Option<String>,
+    /// What decided it: an intent id, intent ids joined by `+` for a combination, or `number`.
+    pub rule: String,
+}
+
+/// The number checker's verdict on a phone number found in a query.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NumberCheck {
+    /// E.164 form, `+18001234567`.
+    pub number: String,
+    /// House display form, `1-800-123-4567`.
+    pub display: String,
+    /// Ids of the directory entries that list it, in directory order; empty when neither guide
+    /// gives it.
+    pub contacts: Vec<String>,
+}
+
+impl NumberCheck {
+    /// Whether the directory lists the number.
+    pub fn is_known(&self) -> bool {
+        !self.contacts.is_empty()
+    }
 }
 
 impl SearchResults {

@@ -18,7 +18,10 @@ use super::error::WebError;
 use super::json::{self, JSON};
 use super::pages;
 use super::state::AppState;
-use crate::search::{DEFAULT_PER_PAGE, HitKind, MAX_PER_PAGE, MAX_RESULT_DEPTH, SearchRequest};
+use crate::content::Site;
+use crate::search::{
+    Answer, DEFAULT_PER_PAGE, HitKind, MAX_PER_PAGE, MAX_RESULT_DEPTH, NumberCheck, SearchRequest,
+};
 
 /// Suggestions returned by `/api/suggest` (the typeahead's list; the search caps any request at
 /// `search::MAX_SUGGESTIONS`).
@@ -160,7 +163,65 @@ struct ApiSearch<'a> {
     truncated: bool,
     did_you_mean: Option<&'a str>,
     instant_answer: Option<String>,
+    answer: Option<ApiAnswer<'a>>,
+    number_check: Option<ApiNumberCheck<'a>>,
     results: Vec<ApiResult<'a>>,
+}
+
+/// One entry of an instant answer.
+#[derive(Serialize)]
+struct ApiAnswerContact<'a> {
+    url: String,
+    role: Option<&'a str>,
+}
+
+/// The instant answer in the API.
+#[derive(Serialize)]
+struct ApiAnswer<'a> {
+    kind: &'static str,
+    contacts: Vec<ApiAnswerContact<'a>>,
+    first: Option<&'a str>,
+}
+
+/// The number checker's verdict in the API.
+#[derive(Serialize)]
+struct ApiNumberCheck<'a> {
+    number: &'a str,
+    display: &'a str,
+    known: bool,
+    contacts: Vec<String>,
+}
+
+impl<'a> ApiAnswer<'a> {
+    fn new(answer: &'a Answer) -> ApiAnswer<'a> {
+        ApiAnswer {
+            kind: answer.kind.as_str(),
+            contacts: answer
+                .contacts
+                .iter()
+                .map(|contact| ApiAnswerContact {
+                    url: format!("/contact#{}", contact.id),
+                    role: contact.role.as_deref(),
+                })
+                .collect(),
+            first: answer.first.as_deref(),
+        }
+    }
+}
+
+impl<'a> ApiNumberCheck<'a> {
+    fn new(check: &'a NumberCheck) -> ApiNumberCheck<'a> {
+        ApiNumberCheck {
+            number: &check.number,
+            display: &check.display,
+            known: check.is_known(),
+            contacts: check
+                .contacts
+                .iter()
+                .map(|id| format!("/contact#{id}"))
+                .collect(),
+        }
+    }
 }
 
 /// `GET /api/search?q=&kind=&page=&limit=`.
@@ -188,6 +249,8 @@ pub(crate) async fn api_search(
             .instant_answer
             .as_ref()
             .map(|id| format!("/contact#{id}")),
+        answer: results.answer.as_ref().map(ApiAnswer::new),
+        number_check: results.number_check.as_ref().map(ApiNumberCheck::new),
         results: results
             .hits
             .iter()
@@ -219,6 +282,26 @@ struct ApiSuggestion<'a> {
     kind: &'static str,
 }
 
+/// The title and URL of the typeahead option that gives the number checker's verdict (kind
+/// `number`): it opens the results page, whose top is the whole verdict.
+fn verdict_suggestion(site: &Site, check: &NumberCheck) -> (String, String) {
+    let title = match check.contacts.first().and_then(|id| site.contact(id)) {
+        Some(contact) if check.contacts.len() == 1 => {
+            format!("{} is in the guides: {}", check.display, contact.purpose)
+        }
+        Some(_) => format!(
+            "{} is in the guides, for {} purposes",
+            check.display,
+            check.contacts.len()
+        ),
+        None => format!(
+            "{} is not a number the guides give for Amex: what to do",
+            check.display
+        ),
+    };
+    (title, pages::search::search_url(&check.display, None, 1))
+}
+
 /// `GET /api/suggest?q=`: up to eight suggestions; `format=opensearch` answers in the OpenSearch
 /// suggestions format browsers use for the address bar.
 pub(crate) async fn api_suggest(
@@ -228,31 +311,36 @@ pub(crate) async fn api_suggest(
     let raw = RawParams::from_request(&request);
     let query = raw.q.clone().unwrap_or_default();
     let snapshot = state.snapshot();
-    let suggestions = snapshot.search.suggest(&query, SUGGESTIONS);
+    let verdict = snapshot
+        .search
+        .check_number(&query)
+        .map(|check| verdict_suggestion(&snapshot.site, &check));
+    let found = snapshot
+        .search
+        .suggest(&query, SUGGESTIONS - usize::from(verdict.is_some()));
+    let suggestions: Vec<ApiSuggestion<'_>> = verdict
+        .iter()
+        .map(|(title, url)| ApiSuggestion {
+            title,
+            url,
+            kind: "number",
+        })
+        .chain(found.iter().map(|s| ApiSuggestion {
+            title: &s.title,
+            url: &s.url,
+            kind: s.kind.as_str(),
+        }))
+        .collect();
     let answer = match raw.format.as_deref() {
         Some("opensearch") => json::response(
             StatusCode::OK,
             "application/x-suggestions+json",
             &(
                 &query,
-                suggestions
-                    .iter()
-                    .map(|s| s.title.as_str())
-                    .collect::<Vec<_>>(),
+                suggestions.iter().map(|s| s.title).collect::<Vec<_>>(),
             ),
         ),
-        None | Some("") | Some("json") => json::response(
-            StatusCode::OK,
-            JSON,
-            &suggestions
-                .iter()
-                .map(|s| ApiSuggestion {
-                    title: &s.title,
-                    url: &s.url,
-                    kind: s.kind.as_str(),
-                })
-                .collect::<Vec<_>>(),
-        ),
+        None | Some("") | Some("json") => json::response(StatusCode::OK, JSON, &suggestions),
         Some(_) => {
             return Err(WebError::BadRequest(
                 "`format` must be json or opensearch".to_string(),

@@ -32,9 +32,12 @@ pub(crate) fn shared_dir() -> PathBuf {
 }
 
 /// The search index of the shipped content, built once for every test that searches it.
-pub(crate) static CONTENT_INDEX: LazyLock<SearchIndex> = LazyLock::new(|| {
-    let site = Site::load(&content_dir()).unwrap_or_else(|error| panic!("content loads: {error}"));
-    SearchIndex::build(&site).expect("index builds")
+pub(crate) static CONTENT_INDEX: LazyLock<SearchIndex> =
+    LazyLock::new(|| SearchIndex::build(&CONTENT_SITE).expect("index builds"));
+
+/// The shipped content, loaded once.
+pub(crate) static CONTENT_SITE: LazyLock<Site> = LazyLock::new(|| {
+    Site::load(&content_dir()).unwrap_or_else(|error| panic!("content loads: {error}"))
 });
 
 /// Copies the fixture site into a fresh temporary folder.

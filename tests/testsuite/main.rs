@@ -4,6 +4,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod answers;
 mod content_cache;
 mod content_errors;
 mod content_grounding;

@@ -515,8 +515,13 @@ fn dump() {
     for query in queries.split('|').filter(|q| !q.is_empty()) {
         let results = INDEX.search(&SearchRequest::new(query));
         println!(
-            "== {query:?} total {} counts {:?} answer {:?} dym {:?}",
-            results.total, results.counts, results.instant_answer, results.did_you_mean
+            "== {query:?} total {} counts {:?} answer {:?} dym {:?}\n   {:?}\n   {:?}",
+            results.total,
+            results.counts,
+            results.instant_answer,
+            results.did_you_mean,
+            results.answer,
+            results.number_check
         );
         for hit in results.hits.iter().take(5) {
             let snippet: String = hit

@@ -357,3 +357,71 @@ async fn head_requests_are_answered() {
     .await;
     assert_eq!(page.status, StatusCode::OK);
 }
+
+#[actix_web::test]
+async fn the_number_checker_answers_on_the_page_the_api_and_the_typeahead() {
+    let app = app(state(&fixture_dir())).await;
+    let unknown = get(&app, "/api/search?q=is+1-800-123-4567+amex").await;
+    let json: serde_json::Value = serde_json::from_str(&unknown.body).expect("JSON");
+    assert_eq!(
+        json["number_check"],
+        serde_json::json!({ "number": "+18001234567", "display": "1-800-123-4567", "known": false, "contacts": [] })
+    );
+    assert!(json["instant_answer"].is_null() && json["answer"].is_null());
+    assert_eq!(json["results"][0]["url"], "/articles/lost-card");
+
+    let known = get(&app, "/api/search?q=who+is+(800)+528-2122").await;
+    let json: serde_json::Value = serde_json::from_str(&known.body).expect("JSON");
+    assert_eq!(json["number_check"]["known"], true);
+    assert_eq!(
+        json["number_check"]["contacts"],
+        serde_json::json!(["/contact#card-services"])
+    );
+    assert_eq!(json["instant_answer"], "/contact#card-services");
+    assert_eq!(json["results"][0]["url"], "/contact#card-services");
+
+    let none = get(&app, "/api/search?q=lost+card").await;
+    let json: serde_json::Value = serde_json::from_str(&none.body).expect("JSON");
+    assert!(json["number_check"].is_null());
+    assert_eq!(json["answer"]["kind"], "contact");
+
+    let page = get(&app, "/search?q=is+1-800-123-4567+amex").await;
+    assert_eq!(page.count("#number-check[data-known=\"false\"]"), 1);
+    assert_eq!(page.count("#instant-answer"), 0);
+    assert_eq!(
+        page.count("#number-check a[href=\"tel:+18005284800\"]"),
+        1,
+        "the fraud line for people who already shared details"
+    );
+    let page = get(&app, "/search?q=800.528.2122").await;
+    assert_eq!(page.count("#number-check[data-known=\"true\"]"), 1);
+    assert_eq!(page.count("#number-check a[href=\"tel:+18005282122\"]"), 1);
+
+    let suggest = get(&app, "/api/suggest?q=1-800-123-4567").await;
+    let json: serde_json::Value = serde_json::from_str(&suggest.body).expect("JSON");
+    assert_eq!(json[0]["kind"], "number");
+    assert_eq!(json[0]["url"], "/search?q=1-800-123-4567");
+    let suggest = get(&app, "/api/suggest?q=lost").await;
+    let json: serde_json::Value = serde_json::from_str(&suggest.body).expect("JSON");
+    assert!(
+        json.as_array()
+            .is_some_and(|list| list.iter().all(|s| s["kind"] != "number"))
+    );
+}
+
+#[actix_web::test]
+async fn combined_and_general_answers_label_their_cards() {
+    let app = app(state(&fixture_dir())).await;
+    let page = get(&app, "/search?q=lost+card+abroad").await;
+    assert_eq!(
+        page.texts("#instant-answer .answer-role"),
+        ["From outside the U.S."]
+    );
+    assert_eq!(page.count("#instant-answer .contact-card"), 2);
+    let page = get(&app, "/search?q=credit+limit").await;
+    assert_eq!(
+        page.count("#instant-answer[data-kind=\"general_route\"]"),
+        1
+    );
+    assert_eq!(page.count("#answer-lead"), 1);
+}

@@ -10,6 +10,10 @@ use crate::search::snippet::Highlight;
 use crate::search::synonyms::{SynonymMatch, Synonyms};
 use crate::search::understand::{Word, WordRole};
 
+/// Shortest unknown word whose near terms are offered to the answer layer (`lose` is near `close`
+/// and `lost`: it says nothing sure).
+const MIN_TYPO_INTENT_LENGTH: usize = 5;
+
 /// Weight of a word as typed.
 pub(crate) const TYPED: f32 = 1.0;
 /// Weight of a synonym of a typed word or phrase.
@@ -159,9 +163,8 @@ pub(crate) struct FoundConcepts {
     pub(crate) corrections: Vec<(usize, String)>,
     /// Whether a typed word is not in the index at all.
     pub(crate) has_unknown_word: bool,
-    /// Whether a word other than the brand and "phone number" words is known, or read through a
-    /// synonym or a correction.
-    pub(crate) is_specific: bool,
+    /// The index terms near unknown words (their likely spellings), for reading the query's intent.
+    pub(crate) typo_stems: Vec<String>,
 }
 
 /// What the planner knows about one typed word while finding its forms.
@@ -190,7 +193,7 @@ impl Planner<'_> {
             concepts: Vec::new(),
             corrections: Vec::new(),
             has_unknown_word: false,
-            is_specific: false,
+            typo_stems: Vec::new(),
         };
         let last = query.searchable.last().copied();
         let mut fuzzy_budget = MAX_FUZZY_WORDS;
@@ -225,6 +228,12 @@ impl Planner<'_> {
                     if let Some(best) = corrections {
                         found.corrections.push((index, best));
                     }
+                    // Short words have too many neighbours to read an intent from.
+                    if typed.length >= MIN_TYPO_INTENT_LENGTH {
+                        found
+                            .typo_stems
+                            .extend(near.iter().flat_map(|a| a.stems.iter().cloned()));
+                    }
                     alternatives.extend(near);
                 }
             }
@@ -247,7 +256,6 @@ impl Planner<'_> {
             dedup_alternatives(&mut alternatives);
             // Known, or read through a synonym or a correction.
             let exists = typed.known || alternatives.len() > 1;
-            found.is_specific |= word.role == WordRole::Normal && exists;
             highlights.note_concept(&alternatives);
             let is_required = word.role == WordRole::Normal && exists && !query.in_span(index);
             found.concepts.push(Concept {

@@ -42,9 +42,8 @@ pub(crate) struct Plan {
     pub(crate) correction: Option<String>,
     /// Whether a typed word is not in the index at all.
     pub(crate) has_unknown_word: bool,
-    /// Whether the query holds something specific the index knows (a word other than the brand
-    /// and "phone number" words, or a phone number): only then is an instant answer worth showing.
-    pub(crate) is_specific: bool,
+    /// The index terms near unknown words (see `FoundConcepts::typo_stems`).
+    pub(crate) typo_stems: Vec<String>,
 }
 
 impl Planner<'_> {
@@ -68,7 +67,7 @@ impl Planner<'_> {
             estimate,
             correction: correction(text, &query.words, &found.corrections),
             has_unknown_word: found.has_unknown_word,
-            is_specific: !phones.is_empty() || found.is_specific,
+            typo_stems: found.typo_stems,
             highlight: highlights.terms,
             ..assemble(clauses, phones.is_empty())
         }
@@ -132,7 +131,7 @@ fn assemble(clauses: Clauses, without_phones: bool) -> Plan {
         highlight: HashMap::new(),
         correction: None,
         has_unknown_word: false,
-        is_specific: false,
+        typo_stems: Vec::new(),
     }
 }
 

@@ -23,6 +23,8 @@ pub(crate) struct ContactPage {
     pub layout: Layout,
     pub breadcrumbs: Vec<Crumb>,
     pub departments: Vec<Department>,
+    /// The page that explains the number checker (`intents.toml`), linked beside the safety note.
+    pub checker_url: Option<String>,
 }
 
 /// Renders the directory.
@@ -60,6 +62,7 @@ pub(crate) fn render(site: &Site) -> askama::Result<String> {
         layout,
         breadcrumbs,
         departments,
+        checker_url: site.intents.checker.page.clone(),
     }
     .render()
 }

@@ -27,6 +27,8 @@ pub(crate) struct HomePage {
     pub featured: Vec<ContactView>,
     pub categories: Vec<CategoryCard>,
     pub popular: Vec<LinkItem>,
+    /// The page that explains the number checker (`intents.toml`), linked beside the safety note.
+    pub checker_url: Option<String>,
 }
 
 /// Renders the home page.
@@ -60,6 +62,7 @@ pub(crate) fn render(site: &Site) -> askama::Result<String> {
                 title: faq.question.clone(),
             })
             .collect(),
+        checker_url: site.intents.checker.page.clone(),
     }
     .render()
 }

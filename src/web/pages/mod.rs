@@ -8,6 +8,7 @@ pub(crate) mod faq;
 pub(crate) mod home;
 pub(crate) mod plan;
 pub(crate) mod search;
+pub(crate) mod search_answer;
 
 /// A plain link with a title (FAQ lists).
 pub(crate) struct LinkItem {

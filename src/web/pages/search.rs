@@ -1,11 +1,13 @@
-//! `/search?q=&kind=&page=`: the results page, rendered per request (escaped echo, kind filters with
-//! counts, highlighted snippets, instant answer card, pagination, "did you mean").
+//! `/search?q=&kind=&page=`: the results page, rendered per request (escaped echo, the number
+//! checker's verdict and the instant answer, kind filters with counts, highlighted snippets,
+//! pagination, "did you mean").
 
 use askama::Template;
 
+use super::search_answer::{AnswerView, VerdictView};
 use crate::content::Site;
 use crate::search::{Fragment, HitKind, MAX_QUERY_CHARS, PhoneLink, SearchResults};
-use crate::web::views::{ContactView, Layout};
+use crate::web::views::Layout;
 
 /// One result ready to print.
 pub(crate) struct HitView {
@@ -47,7 +49,8 @@ pub(crate) struct SearchPage {
     pub query: String,
     pub truncated: bool,
     pub max_chars: usize,
-    pub instant: Option<ContactView>,
+    pub verdict: Option<VerdictView>,
+    pub answer: Option<AnswerView>,
     pub all_count: usize,
     pub filters: Vec<FilterView>,
     pub total: usize,
@@ -148,16 +151,22 @@ pub(crate) fn render(
             current: number == page,
         })
         .collect();
-    let instant = results
-        .instant_answer
-        .as_deref()
-        .and_then(|id| site.contact(id))
-        .map(|contact| ContactView::new(site, contact, false).compact());
+    let verdict = results
+        .number_check
+        .as_ref()
+        .map(|check| VerdictView::new(site, check, site.intents.checker.fraud_contact.as_deref()));
+    // A listed number's entries are the verdict itself; the answer repeats them only otherwise.
+    let answer = results
+        .answer
+        .as_ref()
+        .filter(|_| verdict.is_none())
+        .and_then(|answer| AnswerView::new(site, answer));
     SearchPage {
         layout,
         truncated: results.truncated,
         max_chars: MAX_QUERY_CHARS,
-        instant,
+        verdict,
+        answer,
         all_count,
         filters,
         total: results.total,

@@ -1,0 +1,193 @@
+//! Which of the editors' intents (`content/intents.toml`) a query states: the rules' patterns
+//! analyzed like the query (stemmed, so `cards` matches `card`), and matched against the query's
+//! words and its typo corrections.
+
+use std::collections::{HashMap, HashSet};
+
+use super::understand::{Analyzers, extract_phones};
+use crate::content::{Intents, MAX_PATTERN_WORDS, pattern_slots};
+
+/// Every intent's patterns, indexed by term: a query's few terms are looked up, instead of every
+/// pattern word being tested against the query (the rules grow, queries do not).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct CompiledIntents {
+    /// Word count of each pattern, by intent then pattern.
+    patterns: Vec<Vec<u8>>,
+    /// The (intent, pattern, word) places each term fills.
+    places: HashMap<String, Vec<Place>>,
+    /// The intents each term rules out.
+    excluded: HashMap<String, Vec<u32>>,
+}
+
+/// One word of one pattern of one intent.
+#[derive(Debug, Clone, Copy)]
+struct Place {
+    intent: u32,
+    pattern: u16,
+    word: u8,
+}
+
+/// An intent the query states, with how surely: the word count of its best matching pattern.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Stated {
+    /// Position in `Intents::intents`.
+    pub(crate) index: usize,
+    /// Words of the longest matching pattern.
+    pub(crate) strength: usize,
+}
+
+/// The query's terms: every word as the index stems it (a stop word as typed) and, marked with a
+/// leading `=`, as typed; apostrophes dropped so `didn't` is `didnt`; phone numbers left out.
+pub(crate) fn query_terms(text: &str, analyzers: &Analyzers) -> HashSet<String> {
+    let (_, rest) = extract_phones(text);
+    let rest: String = rest
+        .chars()
+        .filter(|c| !matches!(c, '\'' | '\u{2019}'))
+        .collect();
+    let mut terms = HashSet::new();
+    for word in analyzers.words(&rest) {
+        terms.insert(format!("={}", word.surface));
+        terms.insert(word.stem.unwrap_or(word.surface));
+    }
+    terms
+}
+
+/// One pattern word as a term: stemmed like the query, or `=word` as it is.
+fn term(word: &str, analyzers: &Analyzers) -> String {
+    if word.starts_with('=') {
+        return word.to_string();
+    }
+    analyzers
+        .words(word)
+        .into_iter()
+        .next()
+        .map_or_else(|| word.to_string(), |w| w.stem.unwrap_or(w.surface))
+}
+
+/// Compiles every intent's patterns (validation has rejected malformed and overlong ones; any left
+/// are skipped).
+pub(crate) fn compile(intents: &Intents, analyzers: &Analyzers) -> CompiledIntents {
+    let mut compiled = CompiledIntents::default();
+    for (intent_index, intent) in intents.intents.iter().enumerate() {
+        let intent_index = u32::try_from(intent_index).unwrap_or(u32::MAX);
+        let mut lengths = Vec::new();
+        let patterns = intent
+            .when
+            .iter()
+            .filter_map(|pattern| pattern_slots(pattern))
+            .filter(|slots| slots.len() <= MAX_PATTERN_WORDS);
+        for (pattern_index, slots) in patterns.enumerate() {
+            let pattern_index = u16::try_from(pattern_index).unwrap_or(u16::MAX);
+            lengths.push(slots.len() as u8);
+            for (word_index, slot) in slots.into_iter().enumerate() {
+                for word in slot {
+                    compiled
+                        .places
+                        .entry(term(word, analyzers))
+                        .or_default()
+                        .push(Place {
+                            intent: intent_index,
+                            pattern: pattern_index,
+                            word: word_index as u8,
+                        });
+                }
+            }
+        }
+        compiled.patterns.push(lengths);
+        for word in &intent.unless {
+            compiled
+                .excluded
+                .entry(term(word, analyzers))
+                .or_default()
+                .push(intent_index);
+        }
+    }
+    compiled
+}
+
+impl CompiledIntents {
+    /// The intents `terms` state, in file order.
+    pub(crate) fn stated(&self, terms: &HashSet<String>) -> Vec<Stated> {
+        // Filled words, as a bit mask per (intent, pattern).
+        let mut filled: HashMap<(u32, u16), u64> = HashMap::new();
+        let mut excluded: HashSet<u32> = HashSet::new();
+        for term in terms {
+            for place in self.places.get(term).into_iter().flatten() {
+                *filled.entry((place.intent, place.pattern)).or_default() |= 1 << place.word;
+            }
+            excluded.extend(self.excluded.get(term).into_iter().flatten());
+        }
+        let mut strengths: HashMap<u32, usize> = HashMap::new();
+        for ((intent, pattern), mask) in filled {
+            let Some(&length) = self
+                .patterns
+                .get(intent as usize)
+                .and_then(|patterns| patterns.get(pattern as usize))
+            else {
+                continue;
+            };
+            if mask.count_ones() == u32::from(length) && !excluded.contains(&intent) {
+                let strength = strengths.entry(intent).or_default();
+                *strength = (*strength).max(usize::from(length));
+            }
+        }
+        let mut stated: Vec<Stated> = strengths
+            .into_iter()
+            .map(|(intent, strength)| Stated {
+                index: intent as usize,
+                strength,
+            })
+            .collect();
+        stated.sort_by_key(|s| s.index);
+        stated
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::content::{Intent, IntentKind};
+    use crate::search::schema::analyzers;
+
+    fn intent(id: &str, when: &[&str], unless: &[&str]) -> Intent {
+        Intent {
+            id: id.to_string(),
+            kind: IntentKind::Need,
+            generic: false,
+            contacts: Vec::new(),
+            first: None,
+            when: when.iter().map(|w| w.to_string()).collect(),
+            unless: unless.iter().map(|w| w.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn patterns_match_in_any_order_and_form_with_exclusions() {
+        let analyzers = analyzers();
+        let intents = Intents {
+            intents: vec![
+                intent("lost", &["lost|stolen card", "stolen"], &["points"]),
+                intent("fraud", &["charges didnt make"], &[]),
+                intent("scam", &["someone =called"], &[]),
+            ],
+            ..Intents::default()
+        };
+        let compiled = compile(&intents, &analyzers);
+        let stated_ids = |query: &str| -> Vec<(usize, usize)> {
+            compiled
+                .stated(&query_terms(query, &analyzers))
+                .into_iter()
+                .map(|s| (s.index, s.strength))
+                .collect()
+        };
+        assert_eq!(stated_ids("my Cards were LOST"), [(0, 2)]);
+        assert_eq!(stated_ids("stolen"), [(0, 1)]);
+        assert_eq!(stated_ids("lost points"), []);
+        assert_eq!(stated_ids("charge I didn't make"), [(1, 3)]);
+        assert_eq!(stated_ids("charge I didn’t make"), [(1, 3)]);
+        assert_eq!(stated_ids("1-800-528-4800"), []);
+        assert_eq!(stated_ids(""), []);
+        assert_eq!(stated_ids("someone called me"), [(2, 2)]);
+        assert_eq!(stated_ids("i need someone to call me"), []);
+    }
+}
