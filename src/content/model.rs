@@ -73,6 +73,19 @@ pub enum ContactKind {
     Web,
 }
 
+impl ContactKind {
+    /// `phone`, `address`, `email` or `web`: the name in `contacts.toml`, the JSON export and
+    /// the cards' markup.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ContactKind::Phone => "phone",
+            ContactKind::Address => "address",
+            ContactKind::Email => "email",
+            ContactKind::Web => "web",
+        }
+    }
+}
+
 /// How a phone call is billed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 pub enum Toll {

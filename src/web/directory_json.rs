@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 use super::json;
-use crate::content::{Contact, ContactKind, Region, Site, Toll};
+use crate::content::{Contact, Region, Site, Toll};
 
 /// The version of this format.
 pub(crate) const FORMAT_VERSION: u32 = 1;
@@ -98,12 +98,7 @@ fn contact_json<'a>(site: &Site, contact: &'a Contact) -> ContactJson<'a> {
         url: format!("{}{}", site.settings.base_url, contact.url_path()),
         department: &contact.department,
         purpose: &contact.purpose,
-        kind: match contact.kind {
-            ContactKind::Phone => "phone",
-            ContactKind::Address => "address",
-            ContactKind::Email => "email",
-            ContactKind::Web => "web",
-        },
+        kind: contact.kind.as_str(),
         numbers: contact
             .numbers
             .iter()

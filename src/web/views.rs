@@ -153,12 +153,7 @@ impl ContactView {
             id: contact.id.clone(),
             anchor: anchored.then(|| contact.id.clone()),
             purpose: contact.purpose.clone(),
-            kind: match contact.kind {
-                ContactKind::Phone => "phone",
-                ContactKind::Address => "address",
-                ContactKind::Email => "email",
-                ContactKind::Web => "web",
-            },
+            kind: contact.kind.as_str(),
             numbers: contact
                 .numbers
                 .iter()
