@@ -10,6 +10,7 @@ use std::collections::HashSet;
 use serde::{Deserialize, Serialize};
 
 use super::checker::{Checker, LinkTargets};
+use super::planner::Planner;
 use super::sources::SourceFile;
 use super::toml_file::{find_line, toml_problem};
 
@@ -115,6 +116,36 @@ pub struct Intent {
     pub when: Vec<String>,
     /// Words that rule the intent out whatever else matches (`points` for a lost card).
     pub unless: Vec<String>,
+    /// The call planner's answers this intent gives, when it is part of the search's decision.
+    pub plan: PlanAnswers,
+}
+
+/// `plan = { need = "…", card = "…", where = "…" }` on an intent: the call planner's answers
+/// (ids of `planner.toml`) the intent states. A decision whose intents name exactly one need links
+/// the planner for it; a card or place named by exactly one of its intents is answered too.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlanAnswers {
+    /// A need id of `planner.toml` (a situation the planner prepares a call for).
+    #[serde(default)]
+    pub need: Option<String>,
+    /// A card id of `planner.toml`.
+    #[serde(default)]
+    pub card: Option<String>,
+    /// A place id of `planner.toml`.
+    #[serde(default, rename = "where")]
+    pub place: Option<String>,
+}
+
+impl PlanAnswers {
+    /// The answers as `[need, card, where]`, the order of the planner's questions.
+    pub fn ids(&self) -> [Option<&str>; 3] {
+        [
+            self.need.as_deref(),
+            self.card.as_deref(),
+            self.place.as_deref(),
+        ]
+    }
 }
 
 /// One `[[combination]]`: the answer when all of `intents` are stated together.
@@ -156,6 +187,8 @@ struct IntentSource {
     when: Vec<String>,
     #[serde(default)]
     unless: Vec<String>,
+    #[serde(default)]
+    plan: PlanAnswers,
 }
 
 #[derive(Debug, Deserialize)]
@@ -203,6 +236,10 @@ pub(super) struct IntentTargets<'a> {
     pub(super) contacts: &'a HashSet<&'a str>,
     /// Pages and anchors.
     pub(super) links: &'a LinkTargets,
+    /// The call planner, when `planner.toml` is valid.
+    pub(super) planner: Option<&'a Planner>,
+    /// Whether the folder has a `planner.toml` (valid or not: an invalid one is reported already).
+    pub(super) has_planner_file: bool,
 }
 
 /// Parses and validates `intents.toml` (`file`; an empty path means the folder has none).
@@ -346,6 +383,7 @@ impl RuleChecker<'_, '_, '_> {
         if let Some(first) = &source.first {
             self.page(first);
         }
+        self.plan(&source.id, &source.plan);
         Intent {
             id: source.id,
             kind: source.kind,
@@ -354,6 +392,46 @@ impl RuleChecker<'_, '_, '_> {
             first: source.first,
             when: source.when,
             unless: source.unless,
+            plan: source.plan,
+        }
+    }
+
+    /// An intent's planner answers name a need, card and place of `planner.toml`.
+    fn plan(&mut self, intent: &str, plan: &PlanAnswers) {
+        let named = [
+            ("need", &plan.need),
+            ("card", &plan.card),
+            ("where", &plan.place),
+        ];
+        for (question, id) in named {
+            let Some(id) = id else { continue };
+            let needle = format!("{question} = \"{id}\"");
+            let known = match self.targets.planner {
+                Some(planner) => match question {
+                    "need" => planner.need(id).is_some(),
+                    "card" => planner.card(id).is_some(),
+                    _ => planner.place(id).is_some(),
+                },
+                // An invalid planner.toml is reported on its own; nothing to compare with.
+                None if self.targets.has_planner_file => continue,
+                None => {
+                    self.report(
+                        &needle,
+                        format!(
+                            "intent `{intent}` gives a planner answer, but the content has no planner.toml"
+                        ),
+                    );
+                    continue;
+                }
+            };
+            if !known {
+                self.report(
+                    &needle,
+                    format!(
+                        "intent `{intent}`: `{id}` is not a `{question}` answer in planner.toml"
+                    ),
+                );
+            }
         }
     }
 

@@ -32,7 +32,7 @@ mod validate;
 pub use error::{ContentError, Problem};
 pub use intents::{
     AnswerContact, Combination, GeneralRoute, Intent, IntentKind, Intents, MAX_PATTERN_WORDS,
-    NumberChecker, pattern_slots,
+    NumberChecker, PlanAnswers, pattern_slots,
 };
 pub use locator::{GuidePart, Locator};
 pub use model::{

@@ -77,6 +77,8 @@ pub(super) fn validate(
         &IntentTargets {
             contacts: &known.contacts,
             links: &targets,
+            planner: planner.as_ref(),
+            has_planner_file: sources.planner.is_some(),
         },
     );
 

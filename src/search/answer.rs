@@ -36,6 +36,7 @@ impl SearchIndex {
             instant_answer: None,
             answer: None,
             number_check: None,
+            plan: None,
         };
         if results.query.is_empty() {
             return results;
@@ -49,6 +50,7 @@ impl SearchIndex {
             &self.analyzers,
         );
         results.number_check = decision.number_check;
+        results.plan = decision.plan;
         results.instant_answer = decision
             .answer
             .as_ref()

@@ -2,7 +2,8 @@
 //! otherwise the intents the query states (see [`super::intents`]) decide, in this order: a scam
 //! situation, a combination of intents the editors answered together, then the one surest need
 //! (or out-of-scope account topic), and only when no other need ties with it. Anything less sure
-//! shows no card. Also which page, if any, the results put first.
+//! shows no card. Also which page, if any, the results put first, and the call planner's address
+//! when the deciding intents name one need of the planner (`plan` in `intents.toml`).
 
 use std::collections::HashSet;
 
@@ -10,7 +11,7 @@ use super::intents::{CompiledIntents, Stated, compile, query_terms};
 use super::numbers::Directory;
 use super::types::{Answer, AnswerKind, NumberCheck};
 use super::understand::Analyzers;
-use crate::content::{AnswerContact, Intent, IntentKind, Intents, Site};
+use crate::content::{AnswerContact, Intent, IntentKind, Intents, Site, plan_url};
 
 /// Everything the answer layer knows, built once per index from the site.
 #[derive(Debug, Clone, Default)]
@@ -21,6 +22,8 @@ pub(crate) struct Answers {
     compiled: CompiledIntents,
     /// Every directory number.
     directory: Directory,
+    /// Whether the site has a call planner (the rules' `plan` answers name its ids).
+    has_planner: bool,
 }
 
 /// What the answer layer decided for one query.
@@ -32,6 +35,15 @@ pub(crate) struct Decision {
     pub(crate) answer: Option<Answer>,
     /// The page to put first in the results (also when no card is shown).
     pub(crate) first: Option<String>,
+    /// The call planner's address for the situation decided (`/plan?need=…`), if any.
+    pub(crate) plan: Option<String>,
+}
+
+/// What the rules decided, and the intents that decided it.
+struct Decided<'a> {
+    answer: Answer,
+    first: Option<String>,
+    by: Vec<&'a Intent>,
 }
 
 impl Answers {
@@ -41,6 +53,7 @@ impl Answers {
             compiled: compile(&site.intents, analyzers),
             rules: site.intents.clone(),
             directory: Directory::new(site),
+            has_planner: site.planner.is_some(),
         }
     }
 
@@ -80,21 +93,35 @@ impl Answers {
         }
         terms.extend(typo_stems.iter().cloned());
         let stated = self.compiled.stated(&terms);
-        if let Some(answer) = self.safety(&stated) {
-            return Decision {
-                first: answer.first.clone(),
-                answer: Some(answer),
-                number_check: None,
-            };
-        }
-        match self.combination(&stated).or_else(|| self.single(&stated)) {
-            Some((answer, first)) => Decision {
-                answer: (!answer.contacts.is_empty()).then_some(answer),
-                first,
+        let decided = self
+            .safety(&stated)
+            .or_else(|| self.combination(&stated))
+            .or_else(|| self.single(&stated));
+        match decided {
+            Some(decided) => Decision {
+                plan: self.plan(&decided.by),
+                answer: (!decided.answer.contacts.is_empty()).then_some(decided.answer),
+                first: decided.first,
                 number_check: None,
             },
             None => Decision::default(),
         }
+    }
+
+    /// The planner's address for the deciding intents: only when they name exactly one need;
+    /// the card and the place are answered when exactly one is named, left to the visitor
+    /// otherwise.
+    fn plan(&self, by: &[&Intent]) -> Option<String> {
+        if !self.has_planner {
+            return None;
+        }
+        let named = |question: usize| -> Option<&str> {
+            let mut ids = by.iter().filter_map(|intent| intent.plan.ids()[question]);
+            let first = ids.next()?;
+            ids.all(|id| id == first).then_some(first)
+        };
+        let need = named(0)?;
+        Some(plan_url([Some(need), named(1), named(2)]))
     }
 
     /// A number in the query: the entries listing it, or no card and the checker's page first
@@ -118,12 +145,14 @@ impl Answers {
                 first: answer.first.clone(),
                 answer: Some(answer),
                 number_check: Some(check),
+                plan: None,
             };
         }
         Decision {
             first: self.rules.checker.page.clone(),
             answer: None,
             number_check: Some(check),
+            plan: None,
         }
     }
 
@@ -132,7 +161,7 @@ impl Answers {
     }
 
     /// The surest scam situation stated (the first in the file on a tie).
-    fn safety(&self, stated: &[Stated]) -> Option<Answer> {
+    fn safety(&self, stated: &[Stated]) -> Option<Decided<'_>> {
         let best = stated
             .iter()
             .filter(|s| self.intent(s).kind == IntentKind::Safety)
@@ -141,16 +170,20 @@ impl Answers {
                 _ => Some(s),
             })?;
         let intent = self.intent(best);
-        Some(Answer {
-            kind: AnswerKind::Safety,
-            contacts: intent.contacts.clone(),
+        Some(Decided {
+            answer: Answer {
+                kind: AnswerKind::Safety,
+                contacts: intent.contacts.clone(),
+                first: intent.first.clone(),
+                rule: intent.id.clone(),
+            },
             first: intent.first.clone(),
-            rule: intent.id.clone(),
+            by: vec![intent],
         })
     }
 
     /// The combination with the most intents, all of them stated (the first in the file on a tie).
-    fn combination(&self, stated: &[Stated]) -> Option<(Answer, Option<String>)> {
+    fn combination(&self, stated: &[Stated]) -> Option<Decided<'_>> {
         let ids: HashSet<&str> = stated.iter().map(|s| self.intent(s).id.as_str()).collect();
         let best = self
             .rules
@@ -167,14 +200,23 @@ impl Answers {
             first: best.first.clone(),
             rule: best.intents.join("+"),
         };
-        Some((answer, best.first.clone()))
+        let by = stated
+            .iter()
+            .map(|s| self.intent(s))
+            .filter(|intent| best.intents.contains(&intent.id))
+            .collect();
+        Some(Decided {
+            answer,
+            first: best.first.clone(),
+            by,
+        })
     }
 
     /// The one surest need or out-of-scope topic. Pools are tried in order, the first that is not
     /// empty decides: specific needs and topics, circumstances with entries of their own, generic
     /// out-of-scope topics, generic needs. A tie between intents with different entries is not
     /// sure: no answer.
-    fn single(&self, stated: &[Stated]) -> Option<(Answer, Option<String>)> {
+    fn single(&self, stated: &[Stated]) -> Option<Decided<'_>> {
         let pool_of = |intent: &Intent| -> Option<usize> {
             match (intent.kind, intent.generic) {
                 (IntentKind::Need | IntentKind::General, false) => Some(0),
@@ -206,21 +248,24 @@ impl Answers {
             return None;
         }
         let (mut answer, first) = self.answer_for(winner);
+        let mut by = top;
         if winner.kind == IntentKind::Need && pool == 0 && !answer.contacts.is_empty() {
-            self.add_circumstances(&mut answer, stated);
+            by.extend(self.add_circumstances(&mut answer, stated));
         }
-        Some((answer, first))
+        Some(Decided { answer, first, by })
     }
 
     /// A need stated with a circumstance that has entries of its own (abroad) and no combination
-    /// of theirs: the circumstance's entries come first, then the need's (each once).
-    fn add_circumstances(&self, answer: &mut Answer, stated: &[Stated]) {
-        let mut added = Vec::new();
-        for circumstance in stated
+    /// of theirs: the circumstance's entries come first, then the need's (each once). Returns the
+    /// circumstances added.
+    fn add_circumstances(&self, answer: &mut Answer, stated: &[Stated]) -> Vec<&Intent> {
+        let circumstances: Vec<&Intent> = stated
             .iter()
             .map(|s| self.intent(s))
             .filter(|intent| intent.kind == IntentKind::Circumstance)
-        {
+            .collect();
+        let mut added = Vec::new();
+        for circumstance in &circumstances {
             for contact in &circumstance.contacts {
                 if !answer.contacts.iter().any(|c| c.id == contact.id) {
                     added.push(contact.clone());
@@ -230,6 +275,7 @@ impl Answers {
         }
         added.append(&mut answer.contacts);
         answer.contacts = added;
+        circumstances
     }
 
     /// The answer an intent gives on its own.
@@ -296,6 +342,7 @@ mod tests {
             first: None,
             when: when.iter().map(|w| w.to_string()).collect(),
             unless: Vec::new(),
+            plan: Default::default(),
         }
     }
 
@@ -347,6 +394,7 @@ mod tests {
             compiled: compile(&rules, &analyzers),
             rules,
             directory: Directory::default(),
+            has_planner: true,
         };
         (answers, analyzers)
     }
@@ -390,5 +438,57 @@ mod tests {
         );
         // Nothing stated: no card.
         assert_eq!(decide("weather"), None);
+    }
+
+    #[test]
+    fn the_planner_is_linked_for_one_need_with_the_answers_the_deciding_intents_name() {
+        let (mut answers, analyzers) = answers();
+        let plan = |need: Option<&str>, card: Option<&str>, place: Option<&str>| {
+            crate::content::PlanAnswers {
+                need: need.map(Into::into),
+                card: card.map(Into::into),
+                place: place.map(Into::into),
+            }
+        };
+        for (id, answers_given) in [
+            ("lost", plan(Some("lost-stolen"), None, None)),
+            ("points", plan(Some("rewards"), None, None)),
+            ("scam", plan(Some("fraud"), None, None)),
+            ("gift", plan(None, Some("gift"), None)),
+            ("abroad", plan(None, None, Some("abroad"))),
+        ] {
+            let intent = answers.rules.intents.iter_mut().find(|i| i.id == id);
+            intent.expect("a test intent").plan = answers_given;
+        }
+        let planned = |query: &str| answers.decide(query, None, &[], &analyzers).plan;
+        assert_eq!(
+            planned("lost card").as_deref(),
+            Some("/plan?need=lost-stolen")
+        );
+        // The combination's circumstance answers where; a single need's added one too.
+        assert_eq!(
+            planned("lost card abroad").as_deref(),
+            Some("/plan?need=lost-stolen&where=abroad")
+        );
+        assert_eq!(
+            planned("points abroad").as_deref(),
+            Some("/plan?need=rewards&where=abroad")
+        );
+        assert_eq!(planned("scam").as_deref(), Some("/plan?need=fraud"));
+        // A card stated beside the need but not part of the decision is left to the visitor.
+        assert_eq!(
+            planned("lost card gift").as_deref(),
+            Some("/plan?need=lost-stolen")
+        );
+        // No need named: no link (a navigational query, a circumstance, an unsure tie).
+        assert_eq!(planned("gift"), None);
+        assert_eq!(planned("abroad"), None);
+        assert_eq!(planned("service"), None);
+        assert_eq!(planned("points or gift"), None);
+        assert_eq!(planned("weather"), None);
+        // Without a planner, never.
+        answers.has_planner = false;
+        let lost = answers.decide("lost card", None, &[], &analyzers);
+        assert_eq!(lost.plan, None);
     }
 }

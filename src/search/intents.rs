@@ -158,6 +158,7 @@ mod tests {
             first: None,
             when: when.iter().map(|w| w.to_string()).collect(),
             unless: unless.iter().map(|w| w.to_string()).collect(),
+            plan: Default::default(),
         }
     }
 

@@ -136,6 +136,11 @@ pub struct SearchResults {
     pub answer: Option<Answer>,
     /// The number checker's verdict on the first complete phone number in the query, if any.
     pub number_check: Option<NumberCheck>,
+    /// The call planner's address for the situation the query states (`/plan?need=lost-stolen`,
+    /// with the card and place when the query names them unambiguously), when the intents that
+    /// decided the answer name a planner need (`plan` in `content/intents.toml`); `None` for a
+    /// number check, a navigational query or an unsure one.
+    pub plan: Option<String>,
 }
 
 /// What kind of instant answer is shown.

@@ -14,6 +14,7 @@ mod pages;
 mod planner;
 mod routes;
 mod search;
+mod search_cache;
 mod seo;
 mod site_pages;
 mod snapshot;

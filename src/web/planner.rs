@@ -1,13 +1,12 @@
 //! The planner's addresses: a query string read into answers, and the answer to a `/plan` address
-//! that is not exactly one of the prerendered pages — a redirect to its canonical form, the form
-//! with two answers given (rendered per request), or a 400 saying which answers are accepted.
+//! that is not exactly one of the prerendered pages (every canonical address is one) — a redirect
+//! to its canonical form, or a 400 saying which answers are accepted.
 
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::error::WebError;
 use super::pages::plan::{Answers, answer_ids};
-use super::site_pages::{HTML, render_plan};
 use super::state::AppState;
 use crate::content::{PLAN_PARAMETERS, Planner, plan_url};
 
@@ -27,18 +26,14 @@ pub(crate) async fn answer(
         "" => request.path().to_string(),
         query => format!("{}?{query}", request.path()),
     };
-    if canonical != asked {
-        return Ok(HttpResponse::MovedPermanently()
-            .insert_header((header::LOCATION, canonical))
-            .insert_header((header::CACHE_CONTROL, "public, max-age=3600"))
-            .finish());
+    if canonical == asked {
+        // Every canonical address is a page, answered before routing; this one is not.
+        return Err(WebError::NotFound);
     }
-    let html = render_plan(&snapshot.site, answers)
-        .map_err(|error| WebError::internal("rendering the planner", error))?;
-    Ok(HttpResponse::Ok()
-        .content_type(HTML)
-        .insert_header((header::CACHE_CONTROL, "no-cache"))
-        .body(html))
+    Ok(HttpResponse::MovedPermanently()
+        .insert_header((header::LOCATION, canonical))
+        .insert_header((header::CACHE_CONTROL, "public, max-age=3600"))
+        .finish())
 }
 
 /// The answers in a planner query string. Unknown parameters and empty values are ignored (the

@@ -6,7 +6,7 @@
 //!    asset from one lookup (`handlers::prerendered`) — the only place pages and assets are served;
 //! 3. otherwise hands the request to the route table below: the search endpoints (answered from
 //!    the recent-answers cache when they can be), planner addresses that are not exactly one of
-//!    its pages (`planner::answer`: a redirect to the canonical order, a two-answer form, or 400),
+//!    its pages (`planner::answer`: a redirect to the canonical order, or 400),
 //!    `/healthz`, and the fallback, which redirects
 //!    aliases and non-canonical forms of a page, answers 405 to other methods on page addresses,
 //!    and 404 to everything else;
@@ -16,7 +16,7 @@
 use actix_web::middleware::from_fn;
 use actix_web::{guard, web};
 
-use super::{handlers, middleware, planner, search};
+use super::{handlers, middleware, planner, search, search_cache};
 
 /// The route table for everything that is not a page or an asset (those never reach it as `GET`
 /// or `HEAD`: see the module documentation). `GET` routes also answer `HEAD`; other methods get
@@ -24,10 +24,16 @@ use super::{handlers, middleware, planner, search};
 pub fn routes(config: &mut web::ServiceConfig) {
     config
         // Search answers depend only on the query string: recent ones are served from a cache.
-        .service(read("/search", search::cached(search::search_page)))
-        .service(read("/api/search", search::cached(search::api_search)))
-        .service(read("/api/suggest", search::cached(search::api_suggest)))
-        // Planner addresses that are not exactly a prerendered page: redirect, form or 400.
+        .service(read("/search", search_cache::cached(search::search_page)))
+        .service(read(
+            "/api/search",
+            search_cache::cached(search::api_search),
+        ))
+        .service(read(
+            "/api/suggest",
+            search_cache::cached(search::api_suggest),
+        ))
+        // Planner addresses that are not exactly a prerendered page: redirect or 400.
         .service(read("/plan", planner::answer))
         .service(read("/healthz", handlers::healthz))
         .default_service(web::route().to(handlers::fallback));

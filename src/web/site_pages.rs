@@ -85,31 +85,19 @@ pub(crate) fn all(site: &Site) -> impl Iterator<Item = (String, PageSource)> + '
         .chain(plan_pages(site))
 }
 
-/// The planner's pages: the empty form, the form with one question answered (the addresses
-/// "plan this call" links use), and every full combination. Forms with two answers are rendered
-/// per request (`web::planner`): only a hand-edited address reaches them.
+/// The planner's pages: every canonical address, so every link to the planner (the home page, a
+/// contact card, an article, a search's situation with the answers it names) and every answer of
+/// the form is a prerendered page: the form with no, one or two questions answered, and every full
+/// combination with its prepared call ((needs + 1) × (cards + 1) × (places + 1) pages).
 fn plan_pages(site: &Site) -> impl Iterator<Item = (String, PageSource)> + '_ {
     site.planner.iter().flat_map(|planner| {
-        let counts = [
-            planner.needs.len(),
-            planner.cards.len(),
-            planner.places.len(),
-        ];
-        let singles = (0..3).flat_map(move |question| {
-            (0..counts[question]).map(move |index| {
-                let mut answers = [None; 3];
-                answers[question] = Some(index);
-                answers
+        let answers = |count: usize| std::iter::once(None).chain((0..count).map(Some));
+        let (cards, places) = (planner.cards.len(), planner.places.len());
+        answers(planner.needs.len())
+            .flat_map(move |need| {
+                answers(cards)
+                    .flat_map(move |card| answers(places).map(move |place| [need, card, place]))
             })
-        });
-        let full = (0..counts[0]).flat_map(move |need| {
-            (0..counts[1]).flat_map(move |card| {
-                (0..counts[2]).map(move |place| [Some(need), Some(card), Some(place)])
-            })
-        });
-        std::iter::once([None; 3])
-            .chain(singles)
-            .chain(full)
             .map(move |answers| {
                 let path = plan_url(pages::plan::answer_ids(planner, answers));
                 (path, PageSource::Plan(answers))

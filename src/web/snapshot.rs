@@ -29,7 +29,7 @@ use crate::content::Site;
 use crate::search::{SearchError, SearchIndex};
 
 /// Sites with at most this many pages are rendered and compressed while the snapshot is built.
-pub(crate) const PRECOMPRESS_MAX_PAGES: usize = 300;
+pub(crate) const PRECOMPRESS_MAX_PAGES: usize = 500;
 /// Most bytes lazily rendered pages may hold (bodies and compressed variants) before further pages
 /// are rendered per request instead of kept.
 pub(crate) const LAZY_PAGE_BUDGET_BYTES: usize = 512 * 1024 * 1024;

@@ -1,6 +1,6 @@
 //! `/search?q=&kind=&page=`: the results page, rendered per request (escaped echo, the number
-//! checker's verdict and the instant answer, kind filters with counts, highlighted snippets,
-//! pagination, "did you mean").
+//! checker's verdict and the instant answer, the call planner's link for a situation, kind filters
+//! with counts, highlighted snippets, pagination, "did you mean").
 
 use askama::Template;
 
@@ -51,6 +51,8 @@ pub(crate) struct SearchPage {
     pub max_chars: usize,
     pub verdict: Option<VerdictView>,
     pub answer: Option<AnswerView>,
+    /// The call planner for the situation the query states.
+    pub plan_url: Option<String>,
     pub all_count: usize,
     pub filters: Vec<FilterView>,
     pub total: usize,
@@ -167,6 +169,7 @@ pub(crate) fn render(
         max_chars: MAX_QUERY_CHARS,
         verdict,
         answer,
+        plan_url: results.plan.clone(),
         all_count,
         filters,
         total: results.total,
