@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Lighthouse scores (performance, accessibility, best practices, SEO) for home, an article and a
-# search page, served by the release build, audited in Debian's Chromium with Lighthouse's mobile
+# Lighthouse scores (performance, accessibility, best practices, SEO) for home, an article, a
+# search page, the call planner's form and one of its plans, served by the release build, audited in Debian's Chromium with Lighthouse's mobile
 # defaults (emulated phone, simulated slow 4G) and its desktop preset. Not part of .ci/run: the
 # numbers go in the README. Reports (HTML and JSON) are written to screenshots/lighthouse/.
 #
@@ -17,6 +17,7 @@ pages=(
   "article /articles/talk-to-a-live-person"
   "search /search?q=lost+card"
   "plan /plan?need=lost-stolen&card=personal&where=abroad"
+  "plan-form /plan"
 )
 report_dir="$repo_dir/screenshots/lighthouse"
 # shellcheck source=tests/browser/lib.sh

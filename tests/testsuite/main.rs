@@ -13,6 +13,7 @@ mod hostile;
 mod index_dir;
 mod layout;
 mod planner;
+mod planner_search;
 mod resilience;
 mod search_hostile;
 mod search_relevance;
