@@ -1,5 +1,6 @@
 // axe-core scans of every page type, light and dark, desktop and phone widths, plus the open
-// typeahead: WCAG 2.0, 2.1 and 2.2 A and AA, and axe's best practices, with zero violations.
+// typeahead and the planner's answers: WCAG 2.0, 2.1 and 2.2 A and AA, and axe's best practices,
+// with zero violations.
 'use strict';
 
 const assert = require('node:assert/strict');
@@ -28,6 +29,17 @@ async function scan(page) {
 
 const SCANNED = { pages: 0 };
 
+// The planner beyond the form and the lost-abroad plan in PAGES: a combination the data does not
+// cover (the general route), a business and a corporate plan, the form with two answers given (a
+// search's address), and a results page with the planner link.
+const PLANNER_PAGES = [
+  { name: 'plan, general route (travel, gift card)', path: '/plan?need=travel&card=gift&where=us' },
+  { name: 'plan, business card fraud abroad', path: '/plan?need=fraud&card=business&where=abroad' },
+  { name: 'plan, corporate card on hold', path: '/plan?need=blocked-hold&card=corporate&where=us' },
+  { name: 'plan form, two answers from a search', path: '/plan?need=lost-stolen&where=abroad' },
+  { name: 'search with the planner link', path: '/search?q=my+card+was+stolen+in+Lisbon' },
+];
+
 describe('axe-core', () => {
   for (const [width, viewport, mobile] of [['desktop', DESKTOP, false], ['mobile', MOBILE, true]]) {
     for (const colorScheme of ['light', 'dark']) {
@@ -46,6 +58,23 @@ describe('axe-core', () => {
           }
         });
       }
+
+      it(`planner pages, ${colorScheme}, ${width}: no violations`, async () => {
+        const { context, page } = await openPage(browser, {
+          viewport, colorScheme, isMobile: mobile, hasTouch: mobile,
+        });
+        try {
+          for (const target of PLANNER_PAGES) {
+            const response = await page.goto(url(target.path));
+            assert.equal(response.status(), 200, target.name);
+            const results = await scan(page);
+            SCANNED.pages += 1;
+            assert.deepEqual(describeViolations(results.violations), [], target.name);
+          }
+        } finally {
+          await context.close();
+        }
+      });
 
       it(`open typeahead with an active option, ${colorScheme}, ${width}: no violations`, async () => {
         const { context, page } = await openPage(browser, {

@@ -80,6 +80,35 @@ describe('call planner', () => {
     });
   }
 
+  for (const javaScriptEnabled of [false, true]) {
+    it(`a situation searched links its plan, JavaScript ${javaScriptEnabled ? 'on' : 'off'}: the answers it names checked, the rest left to the visitor`, async () => {
+      const { context, page } = await openPage(browser, { javaScriptEnabled });
+      try {
+        await page.goto(url('/search?q=my+card+was+stolen+in+Lisbon'));
+        const link = page.locator('#search-plan-link');
+        assert.ok(await link.isVisible(), 'the planner link');
+        assert.equal(await link.textContent(), 'Plan this call');
+        const [response] = await Promise.all([
+          page.waitForNavigation(),
+          link.click(),
+        ]);
+        assert.equal(response.status(), 200);
+        assert.equal(new URL(page.url()).pathname + new URL(page.url()).search, '/plan?need=lost-stolen&where=abroad');
+        assert.ok(await page.locator('input[name="need"][value="lost-stolen"]').isChecked());
+        assert.ok(await page.locator('input[name="where"][value="abroad"]').isChecked());
+        assert.equal(await page.locator('input[name="card"]:checked').count(), 0, 'the card is left to the visitor');
+        await page.locator('input[name="card"][value="personal"]').check();
+        await Promise.all([page.waitForURL((u) => u.search.includes('card=')), page.locator('#plan-submit').click()]);
+        assert.equal(new URL(page.url()).pathname + new URL(page.url()).search, LOST_ABROAD);
+        const tels = await page.locator('#plan-numbers a.tel').evaluateAll((links) => links.map((a) => a.getAttribute('href')));
+        assert.equal(tels[0], 'tel:+16234925450', 'the collect line first');
+        await assertCleanPage(assert, page, 'plan from search');
+      } finally {
+        await context.close();
+      }
+    });
+  }
+
   it('an unanswered question stops the form in the browser, no request sent', async () => {
     const { context, page } = await openPage(browser, { javaScriptEnabled: false });
     try {
