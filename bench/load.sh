@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Load benchmark: builds and starts the release server on 127.0.0.1 (a free port), runs a bounded load
-# against home, an article, a plan page (when the content has a planner), /search, /api/search, /api/suggest and a fingerprinted static asset, and
+# against home, an article, a plan page and a two-answer plan form (when the content has a planner), /search, /api/search, /api/suggest and a fingerprinted static asset, and
 # prints req/s, p50/p99 latency, errors and the server's peak RSS (VmHWM). Then serves the same article
 # HTML from disk with nginx (temporary config, same port rules, same load) for comparison. "CPU µs" is
 # the server's own CPU time (user + system, all threads and worker processes) per request: it does
@@ -219,9 +219,11 @@ targets=(
     "api suggest|/api/suggest?q=los"
     "static asset|$asset"
 )
-# A plan page, when the content has a call planner: prerendered like an article.
+# A plan page and the form a searched situation links to, when the content has a call planner:
+# prerendered like an article.
 if curl -fs -o /dev/null "$base/plan?need=lost-stolen&card=personal&where=abroad"; then
     targets+=("plan page|/plan?need=lost-stolen&card=personal&where=abroad")
+    targets+=("plan form (search)|/plan?need=lost-stolen&where=abroad")
 fi
 # One request each first: the steady state is measured, not the first render or compression.
 for target in "${targets[@]}"; do
