@@ -1,21 +1,33 @@
-//! The application state every handler sees: the content version being served, swappable whole.
+//! The application state every handler sees: the content version being served (swappable whole)
+//! and the recorder events are sent to.
 
 use std::sync::Arc;
 
 use arc_swap::ArcSwap;
 
 use super::snapshot::Snapshot;
+use crate::store::Recorder;
 
-/// Shared state: the current snapshot. Readers never block; a reload swaps in a new one atomically.
+/// Shared state: the current snapshot and the recorder. Readers never block; a reload swaps in a
+/// new snapshot atomically.
 pub struct AppState {
     current: ArcSwap<Snapshot>,
+    /// Where searches and feedback are recorded (off when there is no store).
+    pub recorder: Recorder,
 }
 
 impl AppState {
-    /// State serving `snapshot`.
+    /// State serving `snapshot`, recording nothing (the feedback form answers that it is
+    /// unavailable).
     pub fn new(snapshot: Snapshot) -> AppState {
+        AppState::with_recorder(snapshot, Recorder::off())
+    }
+
+    /// State serving `snapshot`, recording through `recorder`.
+    pub fn with_recorder(snapshot: Snapshot, recorder: Recorder) -> AppState {
         AppState {
             current: ArcSwap::from_pointee(snapshot),
+            recorder,
         }
     }
 

@@ -18,3 +18,4 @@ mod search_hostile;
 mod search_relevance;
 mod seo;
 mod site_http;
+mod store;
