@@ -84,6 +84,16 @@ pub struct ServeArgs {
         default_value_t = 90
     )]
     pub retention_days: u32,
+    /// "Was this helpful?" answers accepted per client address and minute (bursts of as many);
+    /// more are answered 429. The script's beacons (result clicks, form views) may be six times as
+    /// many, at least 60. Behind a proxy every visitor shares its address: raise it there.
+    #[arg(
+        long,
+        env = "HELPCENTER_FEEDBACK_PER_MINUTE",
+        value_name = "N",
+        default_value_t = 10
+    )]
+    pub feedback_per_minute: u32,
 }
 
 /// Validated settings for `serve`.
@@ -105,6 +115,8 @@ pub struct Config {
     pub database: crate::store::Location,
     /// Days events are kept.
     pub retention_days: u32,
+    /// Feedback answers per client and minute.
+    pub feedback_per_minute: u32,
 }
 
 /// Why the command line could not become a `Config`.
@@ -128,6 +140,14 @@ pub enum ConfigError {
     /// `--retention-days` is zero or absurd.
     #[error("--retention-days / HELPCENTER_RETENTION_DAYS: {value} is not between 1 and 3650")]
     RetentionDays {
+        /// The value given.
+        value: u32,
+    },
+    /// `--feedback-per-minute` is zero or absurd.
+    #[error(
+        "--feedback-per-minute / HELPCENTER_FEEDBACK_PER_MINUTE: {value} is not between 1 and 100000"
+    )]
+    FeedbackPerMinute {
         /// The value given.
         value: u32,
     },
@@ -162,7 +182,13 @@ impl Config {
                 value: args.retention_days,
             });
         }
+        if !(1..=100_000).contains(&args.feedback_per_minute) {
+            return Err(ConfigError::FeedbackPerMinute {
+                value: args.feedback_per_minute,
+            });
+        }
         Ok(Config {
+            feedback_per_minute: args.feedback_per_minute,
             database: crate::store::Location::parse(&args.database)?,
             retention_days: args.retention_days,
             addr,
@@ -189,6 +215,7 @@ mod tests {
             index_dir: None,
             database: crate::store::DEFAULT_DATABASE.into(),
             retention_days: 90,
+            feedback_per_minute: 10,
         }
     }
 

@@ -107,7 +107,9 @@ pub async fn serve(config: Config) -> Result<(), StartupError> {
         config.retention_days,
     ))
     .await;
-    let state = Arc::new(AppState::with_recorder(snapshot, recorder));
+    let state = Arc::new(
+        AppState::with_recorder(snapshot, recorder).with_feedback_limit(config.feedback_per_minute),
+    );
     // Keep the watcher alive for as long as the server runs.
     let _watcher = if config.watch {
         Some(

@@ -120,6 +120,19 @@ pub fn normalise_query(query: &str) -> Masked {
     Masked(truncate_chars(normalised, MAX_RECORDED_CHARS))
 }
 
+/// The phone number a search's number check found (`+1` and ten digits), for the record, only if
+/// its ten digits are still in the masked query: a "number" the checker read out of a card number
+/// and a code beside it (`…1881 cvv 8642`) must not carry their digits past the mask.
+pub fn checked_number(masked_query: &Masked, e164: &str) -> Option<Masked> {
+    let national = e164.strip_prefix("+1").unwrap_or(e164);
+    let digits: String = masked_query
+        .0
+        .chars()
+        .filter(char::is_ascii_digit)
+        .collect();
+    (national.len() == 10 && digits.contains(national)).then(|| Masked(e164.to_string()))
+}
+
 /// Longest text recorded from a visitor's query or address.
 pub const MAX_RECORDED_CHARS: usize = 200;
 
@@ -130,9 +143,25 @@ fn truncate_chars(mut text: String, max: usize) -> String {
     text
 }
 
-/// A request target (path and query string) as the access log may show it: percent-decoded
-/// (`+` as space in the query), masked, and cut to `max` characters. Decoding first means an
-/// encoded card number (`4111%201111…`, `4111+1111…`) is masked like a typed one.
+/// A request path as the access log shows it: unchanged when it holds no digit and no `%` (most
+/// paths, and then nothing can need masking), otherwise percent-decoded, masked, and cut to `max`
+/// characters.
+pub fn loggable_path(path: &str, max: usize) -> Cow<'_, str> {
+    if !path
+        .bytes()
+        .any(|byte| byte.is_ascii_digit() || byte == b'%')
+    {
+        return match path.char_indices().nth(max) {
+            Some((index, _)) => Cow::Borrowed(&path[..index]),
+            None => Cow::Borrowed(path),
+        };
+    }
+    Cow::Owned(loggable_target(path, "", max).0)
+}
+
+/// A request target (path and query string) as a log may show it: percent-decoded (`+` as space
+/// in the query), masked, and cut to `max` characters. Decoding first means an encoded card number
+/// (`4111%201111…`, `4111+1111…`) is masked like a typed one.
 pub fn loggable_target(path: &str, query: &str, max: usize) -> Masked {
     let path = percent_encoding::percent_decode_str(path).decode_utf8_lossy();
     let mut target = mask(&path).0;
@@ -234,6 +263,19 @@ mod tests {
     }
 
     #[test]
+    fn a_checked_number_is_kept_only_if_the_visitor_typed_it() {
+        let typed = normalise_query("is 1-800-555-0199 amex");
+        assert_eq!(
+            checked_number(&typed, "+18005550199")
+                .as_ref()
+                .map(Masked::as_str),
+            Some("+18005550199")
+        );
+        let card = normalise_query("charge on 4012-8888-8888-1881 cvv 8642");
+        assert_eq!(checked_number(&card, "+11112888642"), None);
+    }
+
+    #[test]
     fn log_targets_are_decoded_then_masked() {
         for query in [
             "q=4111+1111+1111+1111",
@@ -253,6 +295,14 @@ mod tests {
         assert_eq!(
             loggable_target("/search", "q=1-800-528-4800", 300).as_str(),
             "/search?q=1-800-528-4800"
+        );
+        assert_eq!(
+            loggable_path("/articles/lost-card", 300),
+            "/articles/lost-card"
+        );
+        assert_eq!(
+            loggable_path("/x/4111%201111%201111%201111", 300),
+            "/x/[card number]"
         );
     }
 }

@@ -51,13 +51,21 @@ impl SearchSource {
     }
 }
 
-/// A completed search.
+/// A completed search: when and where, and what it found (shared by every time the same answer
+/// is served from the answer cache, so recording a cached search copies no text).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SearchEvent {
     /// When (Unix seconds).
     pub at: i64,
     /// Where.
     pub source: SearchSource,
+    /// What was searched and found.
+    pub outcome: Arc<SearchOutcome>,
+}
+
+/// What a search was and what it showed, computed once per answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SearchOutcome {
     /// The normalised, masked query (`redact::normalise_query`).
     pub query: Masked,
     /// How many results it found.

@@ -21,7 +21,7 @@ mod writer;
 pub use backend::{Backend, Store, StoreError};
 pub use events::{
     ClickEvent, Event, FeedbackEvent, FormViewEvent, MAX_COMMENT_CHARS, Reason, SearchEvent,
-    SearchSource, now,
+    SearchOutcome, SearchSource, now,
 };
 pub use location::{DEFAULT_DATABASE, Location, LocationError};
 pub use read::{PageFeedback, StoredClick, StoredFeedback, StoredSearch};

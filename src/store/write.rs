@@ -2,18 +2,18 @@
 //! period.
 
 use super::backend::{Store, StoreError, on_pool};
-use super::events::Event;
+use super::events::{Event, SearchEvent};
 
 /// Executes the insert of one event on `$executor` (a transaction of either backend).
 macro_rules! insert_one {
     ($event:expr, $executor:expr) => {
         match $event {
-            Event::Search(search) => sqlx::query(
+            Event::Search(SearchEvent { at, source, outcome: search }) => sqlx::query(
                 "INSERT INTO searches (at, source, query, results, answer, verdict, number, content_version) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
             )
-            .bind(search.at)
-            .bind(search.source.as_str())
+            .bind(at)
+            .bind(source.as_str())
             .bind(search.query.as_str())
             .bind(search.results)
             .bind(search.answer.as_deref())

@@ -16,7 +16,9 @@
 use actix_web::middleware::from_fn;
 use actix_web::{guard, web};
 
-use super::{handlers, middleware, planner, search};
+use super::search_cache::cached;
+use super::{beacon, feedback, handlers, middleware, planner, search};
+use crate::store::SearchSource;
 
 /// The route table for everything that is not a page or an asset (those never reach it as `GET`
 /// or `HEAD`: see the module documentation). `GET` routes also answer `HEAD`; other methods get
@@ -24,12 +26,22 @@ use super::{handlers, middleware, planner, search};
 pub fn routes(config: &mut web::ServiceConfig) {
     config
         // Search answers depend only on the query string: recent ones are served from a cache.
-        .service(read("/search", search::cached(search::search_page)))
-        .service(read("/api/search", search::cached(search::api_search)))
-        .service(read("/api/suggest", search::cached(search::api_suggest)))
+        // Searches are recorded (from the cache too); suggestions are not (keystrokes).
+        .service(read(
+            "/search",
+            cached(search::search_page, Some(SearchSource::Page)),
+        ))
+        .service(read(
+            "/api/search",
+            cached(search::api_search, Some(SearchSource::Api)),
+        ))
+        .service(read("/api/suggest", cached(search::api_suggest, None)))
         // Planner addresses that are not exactly a prerendered page: redirect, form or 400.
         .service(read("/plan", planner::answer))
         .service(read("/healthz", handlers::healthz))
+        // The requests that write: "was this helpful?" answers and the script's beacons.
+        .service(write("/feedback", feedback::post))
+        .service(write("/api/event", beacon::post))
         .default_service(web::route().to(handlers::fallback));
 }
 
@@ -43,6 +55,19 @@ where
     F::Output: actix_web::Responder + 'static,
 {
     guarded_resource(path, handler)
+}
+
+/// A resource answering `POST` only (405 with `Allow: POST` otherwise), panics answered as in
+/// [`guarded_resource`].
+fn write<F, Args>(path: &str, handler: F) -> impl actix_web::dev::HttpServiceFactory + 'static
+where
+    F: actix_web::Handler<Args>,
+    Args: actix_web::FromRequest + 'static,
+    F::Output: actix_web::Responder + 'static,
+{
+    web::resource(path)
+        .wrap(from_fn(middleware::catch_panics))
+        .route(web::post().to(handler))
 }
 
 /// The wrapper every route in [`routes`] gets (GET/HEAD only, panics become the 500 page), public so

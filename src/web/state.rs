@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use arc_swap::ArcSwap;
 
+use super::form_guard::Limits;
 use super::snapshot::Snapshot;
 use crate::store::Recorder;
 
@@ -14,6 +15,8 @@ pub struct AppState {
     current: ArcSwap<Snapshot>,
     /// Where searches and feedback are recorded (off when there is no store).
     pub recorder: Recorder,
+    /// Per-client rate limits on the requests that write.
+    pub(crate) limits: Limits,
 }
 
 impl AppState {
@@ -28,7 +31,14 @@ impl AppState {
         AppState {
             current: ArcSwap::from_pointee(snapshot),
             recorder,
+            limits: Limits::new(),
         }
+    }
+
+    /// Accepts at most `per_minute` feedback answers per client and minute (default 10).
+    pub fn with_feedback_limit(mut self, per_minute: u32) -> AppState {
+        self.limits = Limits::with_feedback_per_minute(per_minute);
+        self
     }
 
     /// The snapshot to answer the current request from (kept alive for the whole request).

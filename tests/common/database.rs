@@ -2,7 +2,11 @@
 //! database when `HELPCENTER_TEST_POSTGRES` holds a server URL (`.ci/run` sets it); without it the
 //! PostgreSQL half is skipped with a message on stderr.
 
-use helpcenter::store::Location;
+use std::path::Path;
+use std::sync::Arc;
+
+use helpcenter::store::{Location, Store, Writer, WriterSettings};
+use helpcenter::web::AppState;
 
 /// The variable naming the PostgreSQL server to test against (a role allowed to create
 /// databases: each test gets its own, dropped afterwards).
@@ -110,4 +114,31 @@ fn with_database(server: &str, name: &str) -> String {
         url.push_str(query);
     }
     url
+}
+
+/// The app state serving the content in `dir` and recording to `database` through a running
+/// writer (stop it, then read the database, to see everything recorded), accepting
+/// `feedback_per_minute` answers a minute from one client.
+pub(crate) async fn recording_state(
+    dir: &Path,
+    database: &TestDatabase,
+    feedback_per_minute: u32,
+) -> (Arc<AppState>, Writer) {
+    let snapshot = helpcenter::build_snapshot(dir, 1).expect("content builds");
+    let (recorder, writer) =
+        Writer::start(WriterSettings::new(database.location.clone(), 90)).await;
+    assert!(recorder.is_up(), "{:?} opens", database.location);
+    (
+        Arc::new(
+            AppState::with_recorder(snapshot, recorder).with_feedback_limit(feedback_per_minute),
+        ),
+        writer.expect("a writer"),
+    )
+}
+
+/// The store at `database`, opened for reading.
+pub(crate) async fn open(database: &TestDatabase) -> Store {
+    Store::open(&database.location)
+        .await
+        .unwrap_or_else(|error| panic!("{:?} opens: {error}", database.location))
 }

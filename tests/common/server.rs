@@ -48,6 +48,12 @@ impl Server {
     /// `extra` names a `--database`, the server records to a SQLite file of its own in a temporary
     /// folder (never to `data/` in the repository).
     pub(crate) fn start(content: &Path, extra: &[&str]) -> Server {
+        Server::start_with_log(content, extra, "info,helpcenter::request=warn")
+    }
+
+    /// [`Server::start`] with the log filter `HELPCENTER_LOG` set to `filter` (`"info"` keeps the
+    /// one line per request).
+    pub(crate) fn start_with_log(content: &Path, extra: &[&str], filter: &str) -> Server {
         let mut last_log = String::new();
         for _ in 0..3 {
             let addr = free_addr();
@@ -65,7 +71,7 @@ impl Server {
                 .arg(addr.to_string())
                 .arg("--content")
                 .arg(content)
-                .env("HELPCENTER_LOG", "info,helpcenter::request=warn")
+                .env("HELPCENTER_LOG", filter)
                 .stdin(Stdio::null())
                 .stdout(Stdio::null())
                 .stderr(Stdio::piped());

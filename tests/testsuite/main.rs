@@ -5,10 +5,12 @@
 mod common;
 
 mod answers;
+mod card_data;
 mod content_cache;
 mod content_errors;
 mod content_grounding;
 mod content_real;
+mod feedback;
 mod hostile;
 mod index_dir;
 mod layout;

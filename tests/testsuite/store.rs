@@ -9,7 +9,7 @@ use std::time::Duration;
 use helpcenter::redact::{self, Masked};
 use helpcenter::store::{
     ClickEvent, Event, FeedbackEvent, FormViewEvent, Location, Reason, Refused, SearchEvent,
-    SearchSource, Store, Writer, WriterSettings, now,
+    SearchOutcome, SearchSource, Store, Writer, WriterSettings, now,
 };
 
 use crate::common::database::TestDatabase;
@@ -20,12 +20,14 @@ fn search(at: i64, query: &str, results: i64) -> Event {
     Event::Search(SearchEvent {
         at,
         source: SearchSource::Page,
-        query: redact::normalise_query(query),
-        results,
-        answer: Some("contact:lost-stolen".into()),
-        verdict: Some("unknown"),
-        number: Some(Masked::from_own("+18005551212")),
-        content_version: Arc::from(VERSION),
+        outcome: Arc::new(SearchOutcome {
+            query: redact::normalise_query(query),
+            results,
+            answer: Some("contact:lost-stolen".into()),
+            verdict: Some("unknown"),
+            number: Some(Masked::from_own("+18005551212")),
+            content_version: Arc::from(VERSION),
+        }),
     })
 }
 
