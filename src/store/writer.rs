@@ -306,11 +306,18 @@ impl Loop {
 
     /// Marks the store up and logs where events go.
     fn came_up(&mut self, store: Store) -> Store {
-        tracing::info!(
-            store = %self.settings.location.describe(),
-            retention_days = self.settings.retention_days,
-            "recording searches and feedback"
-        );
+        if self.down_logged {
+            tracing::info!(
+                store = %self.settings.location.describe(),
+                "the store is reachable again; recording"
+            );
+        } else {
+            tracing::info!(
+                store = %self.settings.location.describe(),
+                retention_days = self.settings.retention_days,
+                "recording searches and feedback"
+            );
+        }
         self.shared.up.store(true, Ordering::Relaxed);
         self.down_logged = false;
         store

@@ -136,7 +136,13 @@ async fn answers_without_javascript_come_back_to_the_thank_you() {
     assert_eq!(json.body, r#"{"recorded":true}"#);
     let store = stored(writer, &database).await;
     let rows = store.feedback(0).await.expect("read");
-    type Row<'a> = (&'a str, bool, Option<&'a str>, Option<&'a str>, Option<&'a str>);
+    type Row<'a> = (
+        &'a str,
+        bool,
+        Option<&'a str>,
+        Option<&'a str>,
+        Option<&'a str>,
+    );
     let summary: Vec<Row<'_>> = rows
         .iter()
         .map(|row| {

@@ -21,3 +21,4 @@ mod search_relevance;
 mod seo;
 mod site_http;
 mod store;
+mod store_server;

@@ -24,6 +24,9 @@ pub(crate) struct FeedbackView {
     pub reasons: Vec<(&'static str, &'static str)>,
     /// Longest comment, in characters.
     pub max_comment: usize,
+    /// Whether the block sits inside one entry of a page (a FAQ entry, whose question is an
+    /// `h3`): its title is then an `h4`, otherwise an `h2`.
+    pub in_entry: bool,
 }
 
 impl FeedbackView {
@@ -56,6 +59,7 @@ impl FeedbackView {
                 .map(|reason| (reason.as_str(), reason.label()))
                 .collect(),
             max_comment: crate::store::MAX_COMMENT_CHARS,
+            in_entry: false,
         }
     }
 
@@ -72,13 +76,16 @@ impl FeedbackView {
 
     /// The block under one FAQ entry.
     pub(crate) fn faq(site: &Site, id: &str, contact_ids: &[String]) -> FeedbackView {
-        FeedbackView::new(
-            site,
-            format!("faq-{id}"),
-            format!("/faq#{id}"),
-            None,
-            contact_ids,
-        )
+        FeedbackView {
+            in_entry: true,
+            ..FeedbackView::new(
+                site,
+                format!("faq-{id}"),
+                format!("/faq#{id}"),
+                None,
+                contact_ids,
+            )
+        }
     }
 
     /// The block under search results for `query`, with the instant answer's entries.
