@@ -6,8 +6,9 @@
 # HTML from disk with nginx (temporary config, same port rules, same load) for comparison. "CPU µs" is
 # the server's own CPU time (user + system, all threads and worker processes) per request: it does
 # not depend on what else the machine is running, unlike req/s on a shared 2-core machine.
-# Then (ANALYTICS=1) the same server against one started with `--database off`: CPU µs per request
-# of cached pages and searches with analytics on and off, alternating rounds, medians. Then
+# Then (ANALYTICS=1) the same server against one started with `--database off` (or the binary
+# BASE_BIN, e.g. one built from before analytics): CPU µs per request of cached pages and searches,
+# alternating rounds, medians. Then
 # (FEEDBACK=1, wrk only) a burst of 10,000 "was this helpful?" posts from CONNECTIONS connections
 # (bench/feedback.lua), once at the default per-client limit and once with the limit lifted: every
 # post must be stored (303) or refused with 429, and the stored rows are counted in the database.
@@ -330,15 +331,29 @@ fi
 # --- analytics on vs off -----------------------------------------------------------------------
 if [ "${ANALYTICS:-1}" = 1 ]; then
     off_port=$(free_port)
-    HELPCENTER_LOG="info,helpcenter::request=off" "$server_bin" serve \
-        --addr "$HOST:$off_port" --content "$CONTENT" --workers "$WORKERS" --database off \
-        >"$work/helpcenter-off.log" 2>&1 &
+    # BASE_BIN: compare with another binary (today's, built from the commit before analytics)
+    # instead of this one with --database off.
+    if [ -n "${BASE_BIN:-}" ]; then
+        off_label="base"
+        HELPCENTER_LOG="info,helpcenter::request=off" "$BASE_BIN" serve \
+            --addr "$HOST:$off_port" --content "$CONTENT" --workers "$WORKERS" \
+            >"$work/helpcenter-off.log" 2>&1 &
+    else
+        off_label="off"
+        HELPCENTER_LOG="info,helpcenter::request=off" "$server_bin" serve \
+            --addr "$HOST:$off_port" --content "$CONTENT" --workers "$WORKERS" --database off \
+            >"$work/helpcenter-off.log" 2>&1 &
+    fi
     server_off=$!
     pids+=("$server_off")
     wait_for "http://$HOST:$off_port/healthz" 300 >/dev/null
     echo
-    echo "# analytics on (recording every search to SQLite) vs off (--database off): $ROUNDS alternating rounds of $DURATION, median CPU µs per request"
-    printf '%-34s %12s %12s %8s\n' "target" "on CPU µs" "off CPU µs" "on/off"
+    if [ "$off_label" = base ]; then
+        echo "# analytics on (recording every search to SQLite) vs $BASE_BIN: $ROUNDS alternating rounds of $DURATION, median CPU µs per request"
+    else
+        echo "# analytics on (recording every search to SQLite) vs off (--database off): $ROUNDS alternating rounds of $DURATION, median CPU µs per request"
+    fi
+    printf '%-34s %12s %12s %8s\n' "target" "on CPU µs" "$off_label CPU µs" "on/$off_label"
     for target in "home|/" "article|/articles/$ARTICLE" "search page|/search?q=lost+card" "api search|/api/search?q=lost+card"; do
         path=${target#*|}
         curl -fs -o /dev/null -H 'Accept-Encoding: gzip, deflate, br' "http://$HOST:$off_port$path"

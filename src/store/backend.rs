@@ -6,10 +6,8 @@ use std::time::Duration;
 
 use sqlx::SqlSafeStr;
 use sqlx::migrate::{Migration, MigrationType, Migrator};
-use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
-use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
-};
+use sqlx::postgres::{PgConnectOptions, PgPool};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqliteSynchronous};
 
 use super::location::Location;
 
@@ -169,9 +167,7 @@ impl Store {
                     .journal_mode(SqliteJournalMode::Wal)
                     .synchronous(SqliteSynchronous::Normal)
                     .busy_timeout(CONNECT_TIMEOUT);
-                let pool = SqlitePoolOptions::new()
-                    .max_connections(MAX_CONNECTIONS)
-                    .acquire_timeout(CONNECT_TIMEOUT)
+                let pool = pool_options::<sqlx::Sqlite>()
                     .connect_with(options)
                     .await
                     .map_err(open_error)?;
@@ -181,9 +177,7 @@ impl Store {
             }
             Location::Postgres(url) => {
                 let options = PgConnectOptions::from_str(url).map_err(open_error)?;
-                let pool = PgPoolOptions::new()
-                    .max_connections(MAX_CONNECTIONS)
-                    .acquire_timeout(CONNECT_TIMEOUT)
+                let pool = pool_options::<sqlx::Postgres>()
                     .connect_with(options)
                     .await
                     .map_err(open_error)?;
@@ -212,6 +206,13 @@ impl Store {
     pub async fn close(&self) {
         on_pool!(self, |pool| pool.close().await);
     }
+}
+
+/// The pool settings both backends share.
+fn pool_options<Db: sqlx::Database>() -> sqlx::pool::PoolOptions<Db> {
+    sqlx::pool::PoolOptions::new()
+        .max_connections(MAX_CONNECTIONS)
+        .acquire_timeout(CONNECT_TIMEOUT)
 }
 
 /// The versioned migrations of `backend`, embedded in the program. Add a migration by adding the

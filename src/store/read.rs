@@ -69,78 +69,60 @@ pub struct PageFeedback {
     pub no: i64,
 }
 
+/// Runs `$sql` with `since` bound to `$1` on either backend and builds one value per row with
+/// `$build` (which may use `?` on `row.try_get`).
+macro_rules! select {
+    ($store:expr, $sql:expr, $since:expr, $what:literal, |$row:ident| $build:expr) => {
+        on_pool!($store, |pool| {
+            let rows = sqlx::query($sql).bind($since).fetch_all(pool).await;
+            rows.and_then(|rows| rows.iter().map(|$row| Ok($build)).collect())
+        })
+        .map_err(StoreError::query($what))
+    };
+}
+
 impl Store {
     /// Searches recorded at or after `since`, oldest first.
     pub async fn searches(&self, since: i64) -> Result<Vec<StoredSearch>, StoreError> {
         let sql = "SELECT at, source, query, results, answer, verdict, number, content_version \
                    FROM searches WHERE at >= $1 ORDER BY id";
-        on_pool!(self, |pool| {
-            let rows = sqlx::query(sql).bind(since).fetch_all(pool).await;
-            rows.and_then(|rows| {
-                rows.iter()
-                    .map(|row| {
-                        Ok(StoredSearch {
-                            at: row.try_get("at")?,
-                            source: row.try_get("source")?,
-                            query: row.try_get("query")?,
-                            results: row.try_get("results")?,
-                            answer: row.try_get("answer")?,
-                            verdict: row.try_get("verdict")?,
-                            number: row.try_get("number")?,
-                            content_version: row.try_get("content_version")?,
-                        })
-                    })
-                    .collect()
-            })
+        select!(self, sql, since, "reading searches", |row| StoredSearch {
+            at: row.try_get("at")?,
+            source: row.try_get("source")?,
+            query: row.try_get("query")?,
+            results: row.try_get("results")?,
+            answer: row.try_get("answer")?,
+            verdict: row.try_get("verdict")?,
+            number: row.try_get("number")?,
+            content_version: row.try_get("content_version")?,
         })
-        .map_err(StoreError::query("reading searches"))
     }
 
     /// Clicks recorded at or after `since`, oldest first.
     pub async fn clicks(&self, since: i64) -> Result<Vec<StoredClick>, StoreError> {
         let sql = "SELECT at, source, query, url, result_position FROM clicks \
                    WHERE at >= $1 ORDER BY id";
-        on_pool!(self, |pool| {
-            let rows = sqlx::query(sql).bind(since).fetch_all(pool).await;
-            rows.and_then(|rows| {
-                rows.iter()
-                    .map(|row| {
-                        Ok(StoredClick {
-                            at: row.try_get("at")?,
-                            source: row.try_get("source")?,
-                            query: row.try_get("query")?,
-                            url: row.try_get("url")?,
-                            position: row.try_get("result_position")?,
-                        })
-                    })
-                    .collect()
-            })
+        select!(self, sql, since, "reading clicks", |row| StoredClick {
+            at: row.try_get("at")?,
+            source: row.try_get("source")?,
+            query: row.try_get("query")?,
+            url: row.try_get("url")?,
+            position: row.try_get("result_position")?,
         })
-        .map_err(StoreError::query("reading clicks"))
     }
 
     /// "Was this helpful?" answers recorded at or after `since`, oldest first.
     pub async fn feedback(&self, since: i64) -> Result<Vec<StoredFeedback>, StoreError> {
         let sql = "SELECT at, page, helpful, reason, comment, query FROM feedback \
                    WHERE at >= $1 ORDER BY id";
-        on_pool!(self, |pool| {
-            let rows = sqlx::query(sql).bind(since).fetch_all(pool).await;
-            rows.and_then(|rows| {
-                rows.iter()
-                    .map(|row| {
-                        Ok(StoredFeedback {
-                            at: row.try_get("at")?,
-                            page: row.try_get("page")?,
-                            helpful: row.try_get("helpful")?,
-                            reason: row.try_get("reason")?,
-                            comment: row.try_get("comment")?,
-                            query: row.try_get("query")?,
-                        })
-                    })
-                    .collect()
-            })
+        select!(self, sql, since, "reading feedback", |row| StoredFeedback {
+            at: row.try_get("at")?,
+            page: row.try_get("page")?,
+            helpful: row.try_get("helpful")?,
+            reason: row.try_get("reason")?,
+            comment: row.try_get("comment")?,
+            query: row.try_get("query")?,
         })
-        .map_err(StoreError::query("reading feedback"))
     }
 
     /// Yes and no counts per page since `since`, pages in alphabetical order.
@@ -149,36 +131,23 @@ impl Store {
                    SUM(CASE WHEN helpful THEN 1 ELSE 0 END) AS yes, \
                    SUM(CASE WHEN helpful THEN 0 ELSE 1 END) AS no \
                    FROM feedback WHERE at >= $1 GROUP BY page ORDER BY page";
-        on_pool!(self, |pool| {
-            let rows = sqlx::query(sql).bind(since).fetch_all(pool).await;
-            rows.and_then(|rows| {
-                rows.iter()
-                    .map(|row| {
-                        Ok(PageFeedback {
-                            page: row.try_get("page")?,
-                            yes: count(row.try_get::<Option<i64>, _>("yes"))?,
-                            no: count(row.try_get::<Option<i64>, _>("no"))?,
-                        })
-                    })
-                    .collect()
-            })
+        select!(self, sql, since, "counting feedback per page", |row| {
+            PageFeedback {
+                page: row.try_get("page")?,
+                yes: count(row.try_get::<Option<i64>, _>("yes"))?,
+                no: count(row.try_get::<Option<i64>, _>("no"))?,
+            }
         })
-        .map_err(StoreError::query("counting feedback per page"))
     }
 
     /// How many "was this helpful?" form views were recorded at or after `since`, per page.
     pub async fn form_views(&self, since: i64) -> Result<Vec<(String, i64)>, StoreError> {
         let sql = "SELECT page, COUNT(*) AS views FROM form_views WHERE at >= $1 \
                    GROUP BY page ORDER BY page";
-        on_pool!(self, |pool| {
-            let rows = sqlx::query(sql).bind(since).fetch_all(pool).await;
-            rows.and_then(|rows| {
-                rows.iter()
-                    .map(|row| Ok((row.try_get("page")?, row.try_get("views")?)))
-                    .collect()
-            })
-        })
-        .map_err(StoreError::query("counting form views"))
+        select!(self, sql, since, "counting form views", |row| (
+            row.try_get("page")?,
+            row.try_get("views")?
+        ))
     }
 }
 

@@ -65,9 +65,17 @@ where
     Args: actix_web::FromRequest + 'static,
     F::Output: actix_web::Responder + 'static,
 {
+    catching_panics(path, web::post().to(handler))
+}
+
+/// A resource at `path` answering with `route`, a handler's panic becoming the 500 page.
+fn catching_panics(
+    path: &str,
+    route: actix_web::Route,
+) -> impl actix_web::dev::HttpServiceFactory + 'static {
     web::resource(path)
         .wrap(from_fn(middleware::catch_panics))
-        .route(web::post().to(handler))
+        .route(route)
 }
 
 /// The wrapper every route in [`routes`] gets (GET/HEAD only, panics become the 500 page), public so
@@ -82,11 +90,10 @@ where
     Args: actix_web::FromRequest + 'static,
     F::Output: actix_web::Responder + 'static,
 {
-    web::resource(path)
-        .wrap(from_fn(middleware::catch_panics))
-        .route(
-            web::route()
-                .guard(guard::Any(guard::Get()).or(guard::Head()))
-                .to(handler),
-        )
+    catching_panics(
+        path,
+        web::route()
+            .guard(guard::Any(guard::Get()).or(guard::Head()))
+            .to(handler),
+    )
 }
