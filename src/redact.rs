@@ -206,6 +206,37 @@ mod tests {
     }
 
     #[test]
+    fn generated_numbers_of_every_length_and_grouping_are_masked() {
+        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let separators = ["", " ", "-", ".", " - ", "/", "  ", ", ", "_"];
+        for case in 0..5_000 {
+            let length = 12 + (next() % 8) as usize;
+            let digits: String = (0..length)
+                .map(|_| char::from(b'0' + (next() % 10) as u8))
+                .collect();
+            let separator = separators[case % separators.len()];
+            let group = 3 + (next() % 4) as usize;
+            let written: Vec<&str> = digits
+                .as_bytes()
+                .chunks(group)
+                .map(|chunk| std::str::from_utf8(chunk).unwrap_or_default())
+                .collect();
+            let text = format!("my card {} was declined", written.join(separator));
+            let masked = mask(&text);
+            assert!(
+                !masked.as_str().chars().any(|c| c.is_ascii_digit()),
+                "{text} → {masked}"
+            );
+        }
+    }
+
+    #[test]
     fn phone_numbers_and_short_numbers_stay() {
         for text in [
             "1-800-528-4800",
