@@ -7,7 +7,9 @@
 //! 3. otherwise hands the request to the route table below: the search endpoints (answered from
 //!    the recent-answers cache when they can be), planner addresses that are not exactly one of
 //!    its pages (`planner::answer`: a redirect to the canonical order, a two-answer form, or 400),
-//!    `/healthz`, and the fallback, which redirects
+//!    `/healthz`, the two addresses that take a `POST` (`/feedback`, "was this helpful?", and
+//!    `/api/event`, the script's beacons: origin, rate limit and size checked in
+//!    `form_body::read`), and the fallback, which redirects
 //!    aliases and non-canonical forms of a page, answers 405 to other methods on page addresses,
 //!    and 404 to everything else;
 //! 4. gives every error answer its final form through `error::finish` (HTML page, or JSON under
@@ -21,8 +23,8 @@ use super::{beacon, feedback, handlers, middleware, planner, search};
 use crate::store::SearchSource;
 
 /// The route table for everything that is not a page or an asset (those never reach it as `GET`
-/// or `HEAD`: see the module documentation). `GET` routes also answer `HEAD`; other methods get
-/// 405.
+/// or `HEAD`: see the module documentation). `GET` routes also answer `HEAD`, `POST` routes only
+/// `POST`; other methods get 405.
 pub fn routes(config: &mut web::ServiceConfig) {
     config
         // Search answers depend only on the query string: recent ones are served from a cache.
