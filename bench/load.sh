@@ -1,10 +1,17 @@
 #!/usr/bin/env bash
-# Load benchmark: builds and starts the release server on 127.0.0.1 (a free port), runs a bounded load
+# Load benchmark: builds and starts the release server on 127.0.0.1 (a free port; recording to a
+# throwaway SQLite file, as a default start records to data/), runs a bounded load
 # against home, an article, a plan page and a two-answer plan form (when the content has a planner), /search, /api/search, /api/suggest and a fingerprinted static asset, and
 # prints req/s, p50/p99 latency, errors and the server's peak RSS (VmHWM). Then serves the same article
 # HTML from disk with nginx (temporary config, same port rules, same load) for comparison. "CPU µs" is
 # the server's own CPU time (user + system, all threads and worker processes) per request: it does
 # not depend on what else the machine is running, unlike req/s on a shared 2-core machine.
+# Then (ANALYTICS=1) the same server against one started with `--database off` (or the binary
+# BASE_BIN, e.g. one built from before analytics): CPU µs per request of cached pages and searches,
+# alternating rounds, medians. Then
+# (FEEDBACK=1, wrk only) a burst of 10,000 "was this helpful?" posts from CONNECTIONS connections
+# (bench/feedback.lua), once at the default per-client limit and once with the limit lifted: every
+# post must be stored (303) or refused with 429, and the stored rows are counted in the database.
 #
 #   bench/load.sh                       # 10 s per target, 64 connections, content/
 #   DURATION=5s CONNECTIONS=32 bench/load.sh
@@ -196,7 +203,8 @@ base="http://$HOST:$port"
 # One log line per request would measure the terminal, not the server; nginx runs without an access
 # log too.
 HELPCENTER_LOG="info,helpcenter::request=off" "$server_bin" serve \
-    --addr "$HOST:$port" --content "$CONTENT" --workers "$WORKERS" >"$work/helpcenter.log" 2>&1 &
+    --addr "$HOST:$port" --content "$CONTENT" --workers "$WORKERS" \
+    --database "$work/helpcenter.db" >"$work/helpcenter.log" 2>&1 &
 server=$!
 server_pid=$server
 pids+=("$server")
@@ -320,4 +328,79 @@ EOF
         print_row "nginx article ($encoding)" $(median_columns <"$work/theirs.txt")
     done
     echo "# helpcenter peak RSS after all runs (VmHWM): $(peak_rss_mb "$server") MB"
+fi
+
+# --- analytics on vs off -----------------------------------------------------------------------
+if [ "${ANALYTICS:-1}" = 1 ]; then
+    off_port=$(free_port)
+    # BASE_BIN: compare with another binary (today's, built from the commit before analytics)
+    # instead of this one with --database off.
+    if [ -n "${BASE_BIN:-}" ]; then
+        off_label="base"
+        HELPCENTER_LOG="info,helpcenter::request=off" "$BASE_BIN" serve \
+            --addr "$HOST:$off_port" --content "$CONTENT" --workers "$WORKERS" \
+            >"$work/helpcenter-off.log" 2>&1 &
+    else
+        off_label="off"
+        HELPCENTER_LOG="info,helpcenter::request=off" "$server_bin" serve \
+            --addr "$HOST:$off_port" --content "$CONTENT" --workers "$WORKERS" --database off \
+            >"$work/helpcenter-off.log" 2>&1 &
+    fi
+    server_off=$!
+    pids+=("$server_off")
+    wait_for "http://$HOST:$off_port/healthz" 300 >/dev/null
+    echo
+    if [ "$off_label" = base ]; then
+        echo "# analytics on (recording every search to SQLite) vs $BASE_BIN: $ROUNDS alternating rounds of $DURATION, median CPU µs per request"
+    else
+        echo "# analytics on (recording every search to SQLite) vs off (--database off): $ROUNDS alternating rounds of $DURATION, median CPU µs per request"
+    fi
+    printf '%-34s %12s %12s %8s\n' "target" "on CPU µs" "$off_label CPU µs" "on/$off_label"
+    for target in "home|/" "article|/articles/$ARTICLE" "search page|/search?q=lost+card" "api search|/api/search?q=lost+card"; do
+        path=${target#*|}
+        curl -fs -o /dev/null -H 'Accept-Encoding: gzip, deflate, br' "http://$HOST:$off_port$path"
+        : >"$work/on.txt"
+        : >"$work/off.txt"
+        for _ in $(seq 1 "$ROUNDS"); do
+            server_pid=$server
+            measure "$base$path" "Accept-Encoding: gzip, deflate, br" >>"$work/on.txt"
+            server_pid=$server_off
+            measure "http://$HOST:$off_port$path" "Accept-Encoding: gzip, deflate, br" >>"$work/off.txt"
+        done
+        on=$(median_columns <"$work/on.txt" | awk '{ print $6 }')
+        off=$(median_columns <"$work/off.txt" | awk '{ print $6 }')
+        printf '%-34s %12s %12s %8s\n' "${target%%|*}" "$on" "$off" \
+            "$(awk -v a="$on" -v b="$off" 'BEGIN { if (b > 0) printf "%.3f", a / b; else print "-" }')"
+    done
+    echo "# queue on the recording server: $(curl -fs "$base/healthz" | sed 's/.*"store"://')"
+fi
+
+# --- a burst of feedback posts -----------------------------------------------------------------
+if [ "${FEEDBACK:-1}" = 1 ] && [ "$tool" = wrk ]; then
+    echo
+    echo "# 10,000 \"was this helpful?\" posts from $CONNECTIONS connections (bench/feedback.lua): answers, and rows in the database after a graceful stop"
+    printf '%-26s %8s %8s %8s %8s %10s %8s %8s\n' "per-client limit" "posts" "303" "429" "other" "stored" "dropped" "seconds"
+    for limit in 10 100000; do
+        burst_port=$(free_port)
+        HELPCENTER_LOG="warn" "$server_bin" serve --addr "$HOST:$burst_port" --content "$CONTENT" \
+            --workers "$WORKERS" --database "$work/burst-$limit.db" --feedback-per-minute "$limit" \
+            >"$work/burst-$limit.log" 2>&1 &
+        burst=$!
+        pids+=("$burst")
+        wait_for "http://$HOST:$burst_port/healthz" 300 >/dev/null
+        started=$(date +%s.%N)
+        POSTS_PER_THREAD=5000 ORIGIN="http://$HOST:$burst_port" PAGE="%2Farticles%2F$ARTICLE" \
+            wrk -t 2 -c "$CONNECTIONS" -d 600s -s bench/feedback.lua "http://$HOST:$burst_port/" >"$work/burst.txt"
+        seconds=$(awk -v a="$started" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
+        dropped=$(curl -fs "http://$HOST:$burst_port/healthz" | sed 's/.*"dropped":\([0-9]*\).*/\1/')
+        kill -TERM "$burst"
+        wait "$burst" 2>/dev/null || true
+        stored=$(python3 -c 'import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute("SELECT COUNT(*) FROM feedback").fetchone()[0])' "$work/burst-$limit.db")
+        read -r sent s303 s429 other < <(sed -n 's/^POSTS sent=\([0-9]*\) stored303=\([0-9]*\) refused429=\([0-9]*\) other=\([0-9]*\)$/\1 \2 \3 \4/p' "$work/burst.txt")
+        printf '%-26s %8s %8s %8s %8s %10s %8s %8s\n' "$limit a minute" "$sent" "$s303" "$s429" "$other" "$stored" "$dropped" "$seconds"
+        if [ "$stored" != "$s303" ] || [ $((s303 + s429)) != "$sent" ] || [ "$other" != 0 ]; then
+            say "feedback burst: stored $stored rows for $s303 answers 303; $s429 answers 429, $other other, of $sent posts"
+            exit 1
+        fi
+    done
 fi

@@ -70,6 +70,30 @@ pub struct ServeArgs {
     /// kept, everything rebuilt every start.
     #[arg(long, env = "HELPCENTER_INDEX_DIR", value_name = "DIR")]
     pub index_dir: Option<PathBuf>,
+    /// Where searches and "was this helpful?" answers are recorded: a SQLite file (created with
+    /// its folder on first start), a `postgres://` URL (for several replicas sharing one store),
+    /// or `off` to record nothing. A database that cannot be opened or reached is logged once; the
+    /// site serves meanwhile and recording starts when it comes back.
+    #[arg(long, env = "HELPCENTER_DATABASE", value_name = "PATH|URL|off", default_value = crate::store::DEFAULT_DATABASE)]
+    pub database: String,
+    /// Recorded events older than this many days are deleted (at start, then hourly).
+    #[arg(
+        long,
+        env = "HELPCENTER_RETENTION_DAYS",
+        value_name = "DAYS",
+        default_value_t = 90
+    )]
+    pub retention_days: u32,
+    /// "Was this helpful?" answers accepted per client address and minute (bursts of as many);
+    /// more are answered 429. The script's beacons (result clicks, form views) may be six times as
+    /// many, at least 60. Behind a proxy every visitor shares its address: raise it there.
+    #[arg(
+        long,
+        env = "HELPCENTER_FEEDBACK_PER_MINUTE",
+        value_name = "N",
+        default_value_t = 10
+    )]
+    pub feedback_per_minute: u32,
 }
 
 /// Validated settings for `serve`.
@@ -87,6 +111,12 @@ pub struct Config {
     pub hsts: bool,
     /// Folder the search index is kept in between starts; `None` keeps it in memory only.
     pub index_dir: Option<PathBuf>,
+    /// Where events are recorded.
+    pub database: crate::store::Location,
+    /// Days events are kept.
+    pub retention_days: u32,
+    /// Feedback answers per client and minute.
+    pub feedback_per_minute: u32,
 }
 
 /// Why the command line could not become a `Config`.
@@ -103,6 +133,23 @@ pub enum ConfigError {
     Content {
         /// The path given.
         path: PathBuf,
+    },
+    /// `--database` names a kind of database that is not supported.
+    #[error("--database / HELPCENTER_DATABASE: {0}")]
+    Database(#[from] crate::store::LocationError),
+    /// `--retention-days` is zero or absurd.
+    #[error("--retention-days / HELPCENTER_RETENTION_DAYS: {value} is not between 1 and 3650")]
+    RetentionDays {
+        /// The value given.
+        value: u32,
+    },
+    /// `--feedback-per-minute` is zero or absurd.
+    #[error(
+        "--feedback-per-minute / HELPCENTER_FEEDBACK_PER_MINUTE: {value} is not between 1 and 100000"
+    )]
+    FeedbackPerMinute {
+        /// The value given.
+        value: u32,
     },
     /// `--workers` is zero or absurd.
     #[error("--workers / HELPCENTER_WORKERS: {value} is not between 1 and 256")]
@@ -130,7 +177,20 @@ impl Config {
             Some(value) => value,
             None => std::thread::available_parallelism().map_or(2, |n| n.get()),
         };
+        if !(1..=3650).contains(&args.retention_days) {
+            return Err(ConfigError::RetentionDays {
+                value: args.retention_days,
+            });
+        }
+        if !(1..=100_000).contains(&args.feedback_per_minute) {
+            return Err(ConfigError::FeedbackPerMinute {
+                value: args.feedback_per_minute,
+            });
+        }
         Ok(Config {
+            feedback_per_minute: args.feedback_per_minute,
+            database: crate::store::Location::parse(&args.database)?,
+            retention_days: args.retention_days,
             addr,
             content_dir: args.content.clone(),
             watch: args.watch,
@@ -153,7 +213,48 @@ mod tests {
             workers: None,
             hsts: false,
             index_dir: None,
+            database: crate::store::DEFAULT_DATABASE.into(),
+            retention_days: 90,
+            feedback_per_minute: 10,
         }
+    }
+
+    #[test]
+    fn database_defaults_to_sqlite_and_takes_postgres_urls() {
+        let args = Args::parse_from(["helpcenter", "--content", "."]);
+        let config = Config::from_args(&args.serve).expect("valid");
+        assert_eq!(
+            config.database,
+            crate::store::Location::Sqlite(crate::store::DEFAULT_DATABASE.into())
+        );
+        assert_eq!(config.retention_days, 90);
+        let args = Args::parse_from([
+            "helpcenter",
+            "--content",
+            ".",
+            "--database",
+            "postgres://u@h/db",
+            "--retention-days",
+            "30",
+        ]);
+        let config = Config::from_args(&args.serve).expect("valid");
+        assert_eq!(
+            config.database,
+            crate::store::Location::Postgres("postgres://u@h/db".into())
+        );
+        assert_eq!(config.retention_days, 30);
+        let mut bad = serve_args("127.0.0.1:0", ".");
+        bad.database = "mysql://h/db".into();
+        assert!(matches!(
+            Config::from_args(&bad),
+            Err(ConfigError::Database(_))
+        ));
+        let mut bad = serve_args("127.0.0.1:0", ".");
+        bad.retention_days = 0;
+        assert!(matches!(
+            Config::from_args(&bad),
+            Err(ConfigError::RetentionDays { .. })
+        ));
     }
 
     #[test]

@@ -9,7 +9,9 @@ pub mod content;
 pub mod digest;
 pub mod markdown;
 pub mod phone;
+pub mod redact;
 pub mod search;
+pub mod store;
 pub mod watch;
 pub mod web;
 
@@ -100,7 +102,14 @@ pub fn check(dir: &Path, guides: Option<&Path>) -> Result<Site, ContentError> {
 /// `helpcenter serve`: build everything, then serve until SIGINT/SIGTERM (graceful, exit 0).
 pub async fn serve(config: Config) -> Result<(), StartupError> {
     let snapshot = build_snapshot_with(&config.content_dir, config.index_dir.as_deref(), 1)?;
-    let state = Arc::new(AppState::new(snapshot));
+    let (recorder, writer) = store::Writer::start(store::WriterSettings::new(
+        config.database.clone(),
+        config.retention_days,
+    ))
+    .await;
+    let state = Arc::new(
+        AppState::with_recorder(snapshot, recorder).with_feedback_limit(config.feedback_per_minute),
+    );
     // Keep the watcher alive for as long as the server runs.
     let _watcher = if config.watch {
         Some(
@@ -117,12 +126,15 @@ pub async fn serve(config: Config) -> Result<(), StartupError> {
     } else {
         None
     };
-    web::serve(state, &config)
-        .await
-        .map_err(|source| StartupError::Io {
-            context: format!("serving on {}", config.addr),
-            source,
-        })?;
+    let served = web::serve(state, &config).await;
+    // Write what is queued before exiting, whether serving ended well or not.
+    if let Some(writer) = writer {
+        writer.stop().await;
+    }
+    served.map_err(|source| StartupError::Io {
+        context: format!("serving on {}", config.addr),
+        source,
+    })?;
     tracing::info!("shut down cleanly");
     Ok(())
 }

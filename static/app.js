@@ -6,6 +6,7 @@
  * - Call notes on a plan (`#notes-fields`): kept in this browser's localStorage under the plan's
  *   address, never sent anywhere; print and clear buttons.
  * - Registers the service worker (`/sw.js`) that keeps the numbers available offline.
+ * - A picked suggestion is reported with feedback.js's beacon (query, address, position).
  *
  * Plain ES2019, no dependencies. Obeys a strict CSP: no inline styles (classes and `hidden` only),
  * no eval, no innerHTML (nodes are built with textContent).
@@ -369,8 +370,26 @@
     }
     this.cancelPending();
     this.close();
+    reportPick(this.query(), item.url, index + 1, this.items.length);
     window.location.assign(item.url);
   };
+
+  /** Tells the server which suggestion was picked for which query (a beacon, sent by feedback.js;
+   *  the visit itself goes straight to the page). */
+  function reportPick(query, url, position, count) {
+    if (typeof window.helpcenterBeacon !== 'function') {
+      return;
+    }
+    var target = new URL(url, window.location.href);
+    window.helpcenterBeacon({
+      event: 'click',
+      from: 'suggest',
+      q: query,
+      url: target.pathname + target.search + target.hash,
+      position: position,
+      count: count
+    });
+  }
 
   Combobox.prototype.onKeyDown = function (event) {
     if (event.isComposing || event.keyCode === 229 || event.altKey || event.ctrlKey || event.metaKey) {

@@ -78,7 +78,7 @@ impl SearchIndex {
         let mut ranked = match self.rank(&searcher, &plan, request.kind, limit) {
             Ok(ranked) => ranked,
             Err(error) => {
-                tracing::warn!(%error, query = %results.query, "search failed");
+                tracing::warn!(%error, query = %crate::redact::mask(&results.query), "search failed");
                 return results;
             }
         };
@@ -142,7 +142,7 @@ impl SearchIndex {
         let ranked = match outcome {
             Ok(ranked) => ranked,
             Err(error) => {
-                tracing::warn!(%error, query = %normalised.text, "suggest failed");
+                tracing::warn!(%error, query = %crate::redact::mask(&normalised.text), "suggest failed");
                 return Vec::new();
             }
         };

@@ -1,4 +1,4 @@
-//! Static assets (CSS, script, icon) embedded in the binary, fingerprinted by content hash so they can
+//! Static assets (CSS, scripts, icon) embedded in the binary, fingerprinted by content hash so they can
 //! be cached forever, with precompressed variants.
 
 use std::collections::HashMap;
@@ -23,6 +23,11 @@ const FILES: &[Embedded] = &[
         name: "app.js",
         content_type: "text/javascript; charset=utf-8",
         bytes: include_bytes!("../../static/app.js"),
+    },
+    Embedded {
+        name: "feedback.js",
+        content_type: "text/javascript; charset=utf-8",
+        bytes: include_bytes!("../../static/feedback.js"),
     },
     Embedded {
         name: "icon.svg",

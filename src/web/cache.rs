@@ -259,6 +259,15 @@ impl Choice {
     }
 }
 
+/// A search answer kept in the [`ResponseCache`]: the response, and what the search found (when it
+/// is one to record), so a search answered from the cache is recorded like any other.
+pub(crate) struct CachedAnswer {
+    /// The answer.
+    pub response: CachedResponse,
+    /// What to record each time it is served.
+    pub outcome: Option<Arc<crate::store::SearchOutcome>>,
+}
+
 /// A bounded cache of recent answers (search results pages, API answers), keyed by path and query
 /// string. It lives in the `Snapshot`, so a reload starts it empty. Least recently used answers go
 /// first, so popular queries stay while one-off ones cycle out; one mutex held for a hash lookup is
@@ -268,7 +277,7 @@ pub(crate) struct ResponseCache {
 }
 
 /// The cache's table; `None` when the capacity is 0.
-type Entries = Option<LruCache<Box<str>, Arc<CachedResponse>>>;
+type Entries = Option<LruCache<Box<str>, Arc<CachedAnswer>>>;
 
 impl ResponseCache {
     /// An empty cache holding at most `capacity` answers (none when 0).
@@ -284,12 +293,12 @@ impl ResponseCache {
     }
 
     /// The cached answer for `key`, marking it recently used.
-    pub(crate) fn get(&self, key: &str) -> Option<Arc<CachedResponse>> {
+    pub(crate) fn get(&self, key: &str) -> Option<Arc<CachedAnswer>> {
         self.lock().as_mut()?.get(key).cloned()
     }
 
     /// Keeps `response` for `key`, evicting the least recently used answer when full.
-    pub(crate) fn insert(&self, key: &str, response: Arc<CachedResponse>) {
+    pub(crate) fn insert(&self, key: &str, response: Arc<CachedAnswer>) {
         if let Some(entries) = self.lock().as_mut() {
             entries.put(Box::from(key), response);
         }

@@ -17,6 +17,9 @@ use super::json;
 use super::pages;
 use super::state::AppState;
 
+/// The addresses that answer only `POST` (the requests that write); a 405 there says so.
+pub(crate) const POST_ONLY: [&str; 2] = ["/feedback", "/api/event"];
+
 /// A failure, as the visitor will be told of it.
 #[derive(Debug, thiserror::Error)]
 pub(crate) enum WebError {
@@ -35,6 +38,25 @@ pub(crate) enum WebError {
     /// The header fields are over `MAX_HEADER_BYTES`.
     #[error("The request carried more header data than this site accepts.")]
     HeaderFieldsTooLarge,
+    /// A request that writes was not sent from a page of this site.
+    #[error("This form only accepts answers sent from a page of this help center.")]
+    CrossOrigin,
+    /// A posted body over the size limit.
+    #[error("That answer is larger than this form accepts.")]
+    PayloadTooLarge,
+    /// A posted body in a format the form does not read.
+    #[error("This form accepts only ordinary form submissions.")]
+    UnsupportedMediaType,
+    /// The client is over its rate limit (or the recorder's queue is full): try again later.
+    #[error(
+        "Too many answers were sent from your connection in a short time. Please wait a minute and try again."
+    )]
+    TooManyRequests(std::time::Duration),
+    /// The store is down or off: feedback cannot be recorded now.
+    #[error(
+        "Feedback cannot be recorded right now; the pages and numbers work as usual. If you need a person, call the number on the back of your card."
+    )]
+    FeedbackUnavailable,
     /// Any other client error actix answered by itself (a malformed request).
     #[error("{0}")]
     OtherClient(StatusCode),
@@ -75,9 +97,14 @@ impl WebError {
     /// What the visitor is told when the prerendered page's general wording is not enough.
     fn message(&self) -> Option<String> {
         match self {
-            WebError::BadRequest(_) | WebError::UriTooLong | WebError::HeaderFieldsTooLarge => {
-                Some(self.to_string())
-            }
+            WebError::BadRequest(_)
+            | WebError::UriTooLong
+            | WebError::HeaderFieldsTooLarge
+            | WebError::CrossOrigin
+            | WebError::PayloadTooLarge
+            | WebError::UnsupportedMediaType
+            | WebError::TooManyRequests(_)
+            | WebError::FeedbackUnavailable => Some(self.to_string()),
             _ => None,
         }
     }
@@ -86,7 +113,7 @@ impl WebError {
     pub(crate) fn respond(&self, request: &HttpRequest) -> HttpResponse {
         let status = self.status_code();
         if status.is_server_error() {
-            tracing::error!(path = %request.path(), error = %self, "server error");
+            tracing::error!(path = %crate::redact::loggable_path(request.path(), 200), error = %self, "server error");
         }
         let message = self.message();
         let mut response = if request.path().starts_with("/api/") {
@@ -103,9 +130,20 @@ impl WebError {
             html_page(request, status, message.as_deref())
         };
         if status == StatusCode::METHOD_NOT_ALLOWED {
+            let allowed = if POST_ONLY.contains(&request.path()) {
+                "POST"
+            } else {
+                "GET, HEAD"
+            };
             response
                 .headers_mut()
-                .insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
+                .insert(header::ALLOW, HeaderValue::from_static(allowed));
+        }
+        if let WebError::TooManyRequests(wait) = self {
+            let seconds = wait.as_secs().clamp(1, 3600);
+            if let Ok(value) = HeaderValue::from_str(&seconds.to_string()) {
+                response.headers_mut().insert(header::RETRY_AFTER, value);
+            }
         }
         response
     }
@@ -125,6 +163,11 @@ impl ResponseError for WebError {
             WebError::BadRequest(_) => StatusCode::BAD_REQUEST,
             WebError::UriTooLong => StatusCode::URI_TOO_LONG,
             WebError::HeaderFieldsTooLarge => StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+            WebError::CrossOrigin => StatusCode::FORBIDDEN,
+            WebError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            WebError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            WebError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
+            WebError::FeedbackUnavailable => StatusCode::SERVICE_UNAVAILABLE,
             WebError::OtherClient(status) => *status,
             WebError::Internal { .. } | WebError::Panic(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }

@@ -51,9 +51,12 @@ pub(crate) fn prerendered(request: ServiceRequest) -> Result<ServiceResponse, Se
     Ok(request.into_response(response))
 }
 
-/// `/healthz`: liveness plus the content version being served.
+/// `/healthz`: liveness, the content version being served, and whether events are being recorded
+/// (`store.up`) with the count of events dropped since start. Always 200 while the process serves:
+/// the site works without its store.
 pub(crate) async fn healthz(state: web::Data<AppState>) -> HttpResponse {
     let snapshot = state.snapshot();
+    let store = state.recorder.status();
     HttpResponse::Ok()
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .json(serde_json::json!({
@@ -61,6 +64,12 @@ pub(crate) async fn healthz(state: web::Data<AppState>) -> HttpResponse {
             "content_version": snapshot.version,
             "articles": snapshot.site.articles.len(),
             "pages": snapshot.page_count(),
+            "store": {
+                "backend": store.backend,
+                "up": store.up,
+                "dropped": store.dropped,
+                "queued": store.queued,
+            },
         }))
 }
 

@@ -15,6 +15,7 @@ use futures_util::FutureExt;
 
 use super::error::{self, WebError, panic_message};
 use super::handlers::prerendered;
+use crate::redact;
 
 /// Content-Security-Policy: everything from this origin, nothing inline, no framing.
 pub(crate) const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
@@ -92,22 +93,17 @@ pub(crate) async fn edge(
 }
 
 /// One line per request; the request is read from the response, so nothing is copied up front.
+/// The path is masked first (`redact::loggable_path`): a card number typed into an address never
+/// reaches the log. The query string is not logged.
 fn log_line(request: Option<&actix_web::HttpRequest>, status: u16, started: Instant) {
     let (method, path) = request.map_or(("-", "-"), |r| (r.method().as_str(), r.path()));
     tracing::info!(
         target: "helpcenter::request",
         method,
-        path = %truncate(path, 200),
+        path = %redact::loggable_path(path, 200),
         status,
         micros = started.elapsed().as_micros() as u64,
     );
-}
-
-fn truncate(text: &str, max: usize) -> &str {
-    match text.char_indices().nth(max) {
-        Some((index, _)) => &text[..index],
-        None => text,
-    }
 }
 
 /// Longest request target (path and query) answered normally; longer gets 414 URI Too Long.

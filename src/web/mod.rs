@@ -2,9 +2,13 @@
 //! request is answered is told once, in `routes.rs`.
 
 mod assets;
+mod beacon;
 mod cache;
 mod directory_json;
 mod error;
+mod feedback;
+mod form_body;
+mod form_guard;
 mod handlers;
 mod json;
 mod llms;

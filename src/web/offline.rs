@@ -22,7 +22,7 @@ const WORKER: &str = include_str!("../../static/sw.js");
 /// The name of this version's cache: the content digest and the assets' fingerprinted URLs.
 pub(crate) fn cache_name(site: &Site) -> String {
     let mut material = crate::digest::hex(&site.source_digest);
-    for name in ["app.css", "app.js", "icon.svg"] {
+    for name in ["app.css", "app.js", "feedback.js", "icon.svg"] {
         material.push_str(ASSETS.url(name));
     }
     format!(
@@ -38,7 +38,7 @@ pub(crate) fn service_worker(site: &Site) -> serde_json::Result<String> {
         keep.push("/plan".to_string());
     }
     keep.extend(
-        ["app.css", "app.js", "icon.svg"]
+        ["app.css", "app.js", "feedback.js", "icon.svg"]
             .iter()
             .map(|name| ASSETS.url(name).to_string()),
     );

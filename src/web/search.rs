@@ -11,10 +11,13 @@ use serde::Serialize;
 use super::error::WebError;
 use super::json::{self, JSON};
 use super::pages;
+use super::search_cache;
+use super::snapshot::Snapshot;
 use super::state::AppState;
 use crate::content::Site;
 use crate::search::{
     Answer, DEFAULT_PER_PAGE, HitKind, MAX_PER_PAGE, MAX_RESULT_DEPTH, NumberCheck, SearchRequest,
+    SearchResults,
 };
 
 /// Suggestions returned by `/api/suggest` (the typeahead's list; the search caps any request at
@@ -123,10 +126,26 @@ pub(crate) async fn search_page(
         params.limit,
     )
     .map_err(|error| WebError::internal("rendering the search page", error))?;
-    Ok(HttpResponse::Ok()
+    let response = HttpResponse::Ok()
         .insert_header((header::CACHE_CONTROL, "no-cache"))
         .content_type("text/html; charset=utf-8")
-        .body(html))
+        .body(html);
+    Ok(with_outcome(response, &params, &results, &snapshot))
+}
+
+/// Attaches what the search found to its response, for `search_cache::cached` to record.
+fn with_outcome(
+    mut response: HttpResponse,
+    params: &Params,
+    results: &SearchResults,
+    snapshot: &Snapshot,
+) -> HttpResponse {
+    if let Some(outcome) =
+        search_cache::outcome(&params.query, params.page, results, &snapshot.event_version)
+    {
+        response.extensions_mut().insert(outcome);
+    }
+    response
 }
 
 /// One phone of a result.
@@ -267,7 +286,8 @@ pub(crate) async fn api_search(
             })
             .collect(),
     };
-    Ok(json::response(StatusCode::OK, JSON, &body)?)
+    let response = json::response(StatusCode::OK, JSON, &body)?;
+    Ok(with_outcome(response, &params, &results, &snapshot))
 }
 
 /// One typeahead suggestion.

@@ -1,6 +1,8 @@
-//! The cache of recent search answers in front of the search handlers: an answer depends only on
-//! the path and query string, so a `200` is kept per content version with its ETag and compressed
-//! variants, and the same request is answered from it.
+//! The answer cache in front of the search endpoints, which also records every completed search
+//! it serves, from the cache or not: the handler attaches what its search found to its response
+//! (an `Arc<SearchOutcome>` extension, computed and masked once per answer), the cache keeps it
+//! with the answer, and each serving hands the recorder a timestamp and that `Arc` — a `try_send`
+//! of a small struct, nothing else on the request path.
 
 use std::future::Future;
 use std::sync::Arc;
@@ -12,20 +14,67 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use futures_util::FutureExt;
 use futures_util::future::LocalBoxFuture;
 
-use super::cache::CachedResponse;
+use super::cache::{CachedAnswer, CachedResponse};
 use super::error::WebError;
 use super::state::AppState;
+use crate::redact;
+use crate::search::SearchResults;
+use crate::store::{Event, SearchEvent, SearchOutcome, SearchSource, now};
 
 /// Longest query string whose answer is cached; longer ones are answered afresh every time (they
 /// are rare, and would let one visitor fill the cache with large keys).
 const MAX_CACHED_QUERY_BYTES: usize = 512;
 
+/// What a search found, for the record: `None` for an empty query and for pages after the first
+/// (paging through results is not another search).
+pub(crate) fn outcome(
+    query: &str,
+    page: usize,
+    results: &SearchResults,
+    content_version: &Arc<str>,
+) -> Option<Arc<SearchOutcome>> {
+    if page > 1 || query.trim().is_empty() {
+        return None;
+    }
+    let answer = results
+        .answer
+        .as_ref()
+        .map(|answer| match answer.contacts.first() {
+            Some(contact) => format!("{}:{}", answer.kind.as_str(), contact.id),
+            None => answer.kind.as_str().to_string(),
+        });
+    let check = results.number_check.as_ref();
+    let query = redact::normalise_query(query);
+    Some(Arc::new(SearchOutcome {
+        number: check.and_then(|check| redact::checked_number(&query, &check.number)),
+        query,
+        results: i64::try_from(results.total).unwrap_or(i64::MAX),
+        answer,
+        verdict: check.map(|check| if check.is_known() { "known" } else { "unknown" }),
+        content_version: Arc::clone(content_version),
+    }))
+}
+
+/// Hands a served search to the recorder (never waits; dropped and counted when the queue is
+/// full).
+fn record(state: &AppState, source: Option<SearchSource>, outcome: Option<&Arc<SearchOutcome>>) {
+    if let (Some(source), Some(outcome)) = (source, outcome) {
+        state.recorder.record(Event::Search(SearchEvent {
+            at: now(),
+            source,
+            outcome: Arc::clone(outcome),
+        }));
+    }
+}
+
 /// Wraps a search handler, whose answer depends only on the path and query string: a `200`
 /// answer is kept in the current snapshot's answer cache with its ETag and compressed variants,
 /// and later requests for the same path and query string are answered from it (304 on a matching
-/// `If-None-Match`). Errors and other statuses pass through untouched.
+/// `If-None-Match`). Errors and other statuses pass through untouched. Every answer carrying an
+/// outcome is recorded as a search from `source` (`None`: never recorded, as for suggestions).
 pub(crate) fn cached<F, Fut>(
     handler: F,
+    source: Option<SearchSource>,
 ) -> impl Fn(web::Data<AppState>, HttpRequest) -> LocalBoxFuture<'static, Result<HttpResponse, WebError>>
 + Clone
 + 'static
@@ -39,13 +88,18 @@ where
             let snapshot = state.snapshot();
             let query = request.query_string();
             if query.len() > MAX_CACHED_QUERY_BYTES {
-                return handler(state, request).await;
+                let response = handler(state.clone(), request).await?;
+                record(&state, source, response.extensions().get());
+                return Ok(response);
             }
             let key = format!("{}?{query}", request.path());
             if let Some(hit) = snapshot.search_cache.get(&key) {
-                return Ok(hit.respond(&request, StatusCode::OK));
+                record(&state, source, hit.outcome.as_ref());
+                return Ok(hit.response.respond(&request, StatusCode::OK));
             }
-            let response = handler(state, request.clone()).await?;
+            let response = handler(state.clone(), request.clone()).await?;
+            let outcome: Option<Arc<SearchOutcome>> = response.extensions().get().cloned();
+            record(&state, source, outcome.as_ref());
             if response.status() != StatusCode::OK {
                 return Ok(response);
             }
@@ -55,14 +109,17 @@ where
                 Err(body) => return Ok(head.set_body(body)),
             };
             let header = |name| head.headers().get(name).cloned();
-            let response = Arc::new(CachedResponse::from_parts(
-                body,
-                header(header::CONTENT_TYPE)
-                    .unwrap_or(HeaderValue::from_static("application/octet-stream")),
-                header(header::CACHE_CONTROL).unwrap_or(HeaderValue::from_static("no-cache")),
-            ));
-            snapshot.search_cache.insert(&key, Arc::clone(&response));
-            Ok(response.respond(&request, StatusCode::OK))
+            let answer = Arc::new(CachedAnswer {
+                response: CachedResponse::from_parts(
+                    body,
+                    header(header::CONTENT_TYPE)
+                        .unwrap_or(HeaderValue::from_static("application/octet-stream")),
+                    header(header::CACHE_CONTROL).unwrap_or(HeaderValue::from_static("no-cache")),
+                ),
+                outcome,
+            });
+            snapshot.search_cache.insert(&key, Arc::clone(&answer));
+            Ok(answer.response.respond(&request, StatusCode::OK))
         }
         .boxed_local()
     }

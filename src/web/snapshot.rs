@@ -99,6 +99,9 @@ pub struct Snapshot {
     budget_warned: AtomicBool,
     /// Counts from 1 at startup, +1 per successful reload.
     pub version: u64,
+    /// The content version recorded with events: the first 16 hex digits of the content digest,
+    /// the same in every replica and across restarts.
+    pub(crate) event_version: Arc<str>,
     /// How long indexing took.
     pub index_time: Duration,
     /// How long rendering the pages rendered up front took.
@@ -204,7 +207,9 @@ impl Snapshot {
                 Ok((code, Arc::new(response)))
             })
             .collect::<Result<HashMap<_, _>, SnapshotError>>()?;
+        let event_version = Arc::from(&crate::digest::hex(&site.source_digest)[..16]);
         Ok(Snapshot {
+            event_version,
             site,
             search,
             pages,
@@ -410,15 +415,20 @@ mod tests {
         let snapshot = Snapshot::build(fixture_site(), 1).expect("builds");
         let cache = &snapshot.search_cache;
         let answer = |text: &str| {
-            Arc::new(CachedResponse::lazy(
-                text.as_bytes().to_vec(),
-                "application/json",
-                "no-cache",
-            ))
+            Arc::new(super::super::cache::CachedAnswer {
+                response: CachedResponse::lazy(
+                    text.as_bytes().to_vec(),
+                    "application/json",
+                    "no-cache",
+                ),
+                outcome: None,
+            })
         };
         cache.insert("/api/search?q=lost", answer("lost"));
         assert_eq!(
-            cache.get("/api/search?q=lost").map(|a| a.body().to_vec()),
+            cache
+                .get("/api/search?q=lost")
+                .map(|a| a.response.body().to_vec()),
             Some(b"lost".to_vec())
         );
         for index in 0..SEARCH_CACHE_ENTRIES + 10 {

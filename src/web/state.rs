@@ -1,22 +1,44 @@
-//! The application state every handler sees: the content version being served, swappable whole.
+//! The application state every handler sees: the content version being served (swappable whole)
+//! and the recorder events are sent to.
 
 use std::sync::Arc;
 
 use arc_swap::ArcSwap;
 
+use super::form_guard::Limits;
 use super::snapshot::Snapshot;
+use crate::store::Recorder;
 
-/// Shared state: the current snapshot. Readers never block; a reload swaps in a new one atomically.
+/// Shared state: the current snapshot and the recorder. Readers never block; a reload swaps in a
+/// new snapshot atomically.
 pub struct AppState {
     current: ArcSwap<Snapshot>,
+    /// Where searches and feedback are recorded (off when there is no store).
+    pub recorder: Recorder,
+    /// Per-client rate limits on the requests that write.
+    pub(crate) limits: Limits,
 }
 
 impl AppState {
-    /// State serving `snapshot`.
+    /// State serving `snapshot`, recording nothing (the feedback form answers that it is
+    /// unavailable).
     pub fn new(snapshot: Snapshot) -> AppState {
+        AppState::with_recorder(snapshot, Recorder::off())
+    }
+
+    /// State serving `snapshot`, recording through `recorder`.
+    pub fn with_recorder(snapshot: Snapshot, recorder: Recorder) -> AppState {
         AppState {
             current: ArcSwap::from_pointee(snapshot),
+            recorder,
+            limits: Limits::new(),
         }
+    }
+
+    /// Accepts at most `per_minute` feedback answers per client and minute (default 10).
+    pub fn with_feedback_limit(mut self, per_minute: u32) -> AppState {
+        self.limits = Limits::with_feedback_per_minute(per_minute);
+        self
     }
 
     /// The snapshot to answer the current request from (kept alive for the whole request).

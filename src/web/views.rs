@@ -23,6 +23,8 @@ pub(crate) struct Layout {
     pub css_url: String,
     /// Fingerprinted script URL.
     pub js_url: String,
+    /// The fingerprinted feedback and analytics script.
+    pub feedback_js_url: String,
     /// Fingerprinted icon URL.
     pub icon_url: String,
     /// Footer notice.
@@ -58,6 +60,7 @@ impl Layout {
             og_locale: site.settings.language.replace('-', "_"),
             css_url: ASSETS.url("app.css").to_string(),
             js_url: ASSETS.url("app.js").to_string(),
+            feedback_js_url: ASSETS.url("feedback.js").to_string(),
             icon_url: ASSETS.url("icon.svg").to_string(),
             notice: site.settings.notice.clone(),
             query: String::new(),

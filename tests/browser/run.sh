@@ -32,9 +32,13 @@ cargo build --quiet
 port="$(free_port)"
 export BASE_URL="http://127.0.0.1:$port"
 server_log="$(mktemp -t helpcenter-browser.XXXXXX.log)"
+# Feedback and searches go to a throwaway SQLite file; the suite answers "was this helpful?" more
+# often than a person would, so the per-client limit is raised.
+data_dir="$(mktemp -d -t helpcenter-browser-data.XXXXXX)"
 
 # CARGO_TARGET_DIR, when set, moves the build.
 HELPCENTER_LOG="${HELPCENTER_LOG:-warn}" "${CARGO_TARGET_DIR:-target}/debug/helpcenter" --addr "127.0.0.1:$port" --content content \
+  --database "$data_dir/helpcenter.db" --feedback-per-minute 1000 \
   >"$server_log" 2>&1 &
 server_pid=$!
 
@@ -55,6 +59,7 @@ stop_server() {
     tail -n 40 "$server_log" >&2 || true
   fi
   rm -f "$server_log"
+  rm -rf "$data_dir"
   exit "$status"
 }
 trap stop_server EXIT

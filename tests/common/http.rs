@@ -41,6 +41,35 @@ pub(crate) fn get(addr: SocketAddr, path: &str) -> io::Result<Response> {
     read_response(&mut stream)
 }
 
+/// POSTs `body` to `path` as a form (`application/x-www-form-urlencoded`) from this server's own
+/// origin, with `headers` added (`Accept: application/json`, another `Origin`).
+pub(crate) fn post_form(
+    addr: SocketAddr,
+    path: &str,
+    body: &str,
+    headers: &[(&str, &str)],
+) -> io::Result<Response> {
+    let mut stream = connect(addr)?;
+    let mut head = format!(
+        "POST {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\
+         Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n",
+        body.len()
+    );
+    if !headers
+        .iter()
+        .any(|(name, _)| name.eq_ignore_ascii_case("origin"))
+    {
+        head.push_str(&format!("Origin: http://{addr}\r\n"));
+    }
+    for (name, value) in headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    head.push_str("\r\n");
+    stream.write_all(head.as_bytes())?;
+    stream.write_all(body.as_bytes())?;
+    read_response(&mut stream)
+}
+
 /// Reads to the end of the stream and checks the response is complete.
 pub(crate) fn read_response(stream: &mut TcpStream) -> io::Result<Response> {
     let mut bytes = Vec::new();

@@ -1,6 +1,7 @@
 //! Shared test harness: the content folders, the real app built in-process on one of them, and
 //! fetching its pages; `server` runs the real binary and `http` talks to it over a socket.
 
+pub(crate) mod database;
 pub(crate) mod http;
 pub(crate) mod server;
 

@@ -25,6 +25,8 @@ pub(crate) fn command() -> Command {
         "HELPCENTER_WORKERS",
         "HELPCENTER_INDEX_DIR",
         "HELPCENTER_HSTS",
+        "HELPCENTER_DATABASE",
+        "HELPCENTER_RETENTION_DAYS",
     ] {
         command.env_remove(variable);
     }
@@ -36,24 +38,40 @@ pub(crate) struct Server {
     child: Child,
     pub addr: SocketAddr,
     log: Arc<Mutex<String>>,
+    /// The folder of its SQLite database, when the test gave no `--database`.
+    _data: Option<tempfile::TempDir>,
 }
 
 impl Server {
     /// Starts `helpcenter serve [extra] --addr <free port> --content <content>` and waits until
-    /// `/healthz` answers. Retries on another port if the one picked was taken in between.
+    /// `/healthz` answers. Retries on another port if the one picked was taken in between. Unless
+    /// `extra` names a `--database`, the server records to a SQLite file of its own in a temporary
+    /// folder (never to `data/` in the repository).
     pub(crate) fn start(content: &Path, extra: &[&str]) -> Server {
+        Server::start_with_log(content, extra, "info,helpcenter::request=warn")
+    }
+
+    /// [`Server::start`] with the log filter `HELPCENTER_LOG` set to `filter` (`"info"` keeps the
+    /// one line per request).
+    pub(crate) fn start_with_log(content: &Path, extra: &[&str], filter: &str) -> Server {
         let mut last_log = String::new();
         for _ in 0..3 {
             let addr = free_addr();
             let mut command = command();
+            command.arg("serve").args(extra);
+            let data = (!extra.contains(&"--database")).then(|| {
+                let folder = tempfile::tempdir().expect("temp dir");
+                command
+                    .arg("--database")
+                    .arg(folder.path().join("helpcenter.db"));
+                folder
+            });
             command
-                .arg("serve")
-                .args(extra)
                 .arg("--addr")
                 .arg(addr.to_string())
                 .arg("--content")
                 .arg(content)
-                .env("HELPCENTER_LOG", "info,helpcenter::request=warn")
+                .env("HELPCENTER_LOG", filter)
                 .stdin(Stdio::null())
                 .stdout(Stdio::null())
                 .stderr(Stdio::piped());
@@ -70,7 +88,12 @@ impl Server {
                         .push_str(&text);
                 }
             });
-            let mut server = Server { child, addr, log };
+            let mut server = Server {
+                child,
+                addr,
+                log,
+                _data: data,
+            };
             if server.wait_until_ready() {
                 return server;
             }

@@ -5,10 +5,12 @@
 mod common;
 
 mod answers;
+mod card_data;
 mod content_cache;
 mod content_errors;
 mod content_grounding;
 mod content_real;
+mod feedback;
 mod hostile;
 mod index_dir;
 mod layout;
@@ -19,3 +21,5 @@ mod search_hostile;
 mod search_relevance;
 mod seo;
 mod site_http;
+mod store;
+mod store_server;

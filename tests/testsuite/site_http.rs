@@ -303,6 +303,7 @@ async fn static_assets_are_fingerprinted_and_immutable() {
     );
     let script = home.attrs("script[src]", "src");
     assert!(script[0].starts_with("/static/app.") && script[0].ends_with(".js"));
+    assert!(script[1].starts_with("/static/feedback.") && script[1].ends_with(".js"));
 }
 
 #[actix_web::test]

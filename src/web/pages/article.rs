@@ -5,6 +5,7 @@ use askama::Template;
 
 use crate::content::{Article, Site, plan_url};
 use crate::markdown::Heading;
+use crate::web::pages::feedback::FeedbackView;
 use crate::web::seo;
 use crate::web::views::Crumb;
 use crate::web::views::{ArticleLink, ContactView, Layout, human_date, part_names};
@@ -30,6 +31,8 @@ pub(crate) struct ArticlePage<'a> {
     pub category_title: &'a str,
     /// The planner for the need this article is about, when the planner names one.
     pub plan_url: Option<String>,
+    /// The "was this helpful?" block.
+    pub feedback: FeedbackView,
 }
 
 /// One guide in an article's sources list, with the parts the article draws on.
@@ -94,6 +97,7 @@ pub(crate) fn render(site: &Site, article: &Article) -> askama::Result<String> {
             })
             .collect(),
         category_title,
+        feedback: FeedbackView::article(site, &article.slug, &article.contacts),
         plan_url: site.planner.as_ref().and_then(|planner| {
             let need = planner
                 .needs

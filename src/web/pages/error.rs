@@ -30,6 +30,18 @@ pub(crate) fn render(
             "That kind of request is not allowed here",
             "This address only answers ordinary page visits.",
         ),
+        403 => (
+            "This form only takes answers from this site",
+            "Answers can only be sent from a page of this help center.",
+        ),
+        429 => (
+            "Too many answers at once",
+            "Please wait a minute and try again.",
+        ),
+        503 => (
+            "Feedback is unavailable right now",
+            "The pages and numbers work as usual; only answers to \"was this helpful?\" cannot be recorded now.",
+        ),
         400..=499 => (
             "We could not understand that request",
             "Something in the address was not in a form we accept.",

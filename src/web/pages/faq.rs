@@ -3,6 +3,7 @@
 use askama::Template;
 
 use crate::content::Site;
+use crate::web::pages::feedback::FeedbackView;
 use crate::web::seo;
 use crate::web::views::Crumb;
 use crate::web::views::{ContactView, Layout};
@@ -13,6 +14,8 @@ pub(crate) struct FaqView {
     pub question: String,
     pub answer_html: String,
     pub contacts: Vec<ContactView>,
+    /// Its "was this helpful?" block.
+    pub feedback: FeedbackView,
 }
 
 /// The FAQs of one category.
@@ -46,6 +49,7 @@ pub(crate) fn render(site: &Site) -> askama::Result<String> {
                     question: faq.question.clone(),
                     answer_html: faq.answer_html.clone(),
                     contacts: ContactView::list(site, &faq.contacts),
+                    feedback: FeedbackView::faq(site, &faq.id, &faq.contacts),
                 })
                 .collect(),
         })

@@ -5,6 +5,7 @@ pub(crate) mod category;
 pub(crate) mod contact;
 pub(crate) mod error;
 pub(crate) mod faq;
+pub(crate) mod feedback;
 pub(crate) mod home;
 pub(crate) mod plan;
 pub(crate) mod search;

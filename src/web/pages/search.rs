@@ -4,6 +4,7 @@
 
 use askama::Template;
 
+use super::feedback::FeedbackView;
 use super::search_answer::{AnswerView, VerdictView};
 use crate::content::Site;
 use crate::search::{Fragment, HitKind, MAX_QUERY_CHARS, PhoneLink, SearchResults};
@@ -65,6 +66,8 @@ pub(crate) struct SearchPage {
     pub next_url: Option<String>,
     pub page_links: Vec<PageLink>,
     pub did_you_mean: Option<Suggestion>,
+    /// The "was this helpful?" block, under the results of a query.
+    pub feedback: Option<FeedbackView>,
 }
 
 /// Builds `/search?…` for a query, kind and page.
@@ -163,7 +166,17 @@ pub(crate) fn render(
         .as_ref()
         .filter(|_| verdict.is_none())
         .and_then(|answer| AnswerView::new(site, answer));
+    let feedback = (!query.is_empty()).then(|| {
+        // The numbers that fit: the verdict's entries, else the instant answer's.
+        let contacts: Vec<String> = match (&results.number_check, &results.answer) {
+            (Some(check), _) => check.contacts.clone(),
+            (None, Some(answer)) => answer.contacts.iter().map(|c| c.id.clone()).collect(),
+            (None, None) => Vec::new(),
+        };
+        FeedbackView::search(site, &query, &contacts)
+    });
     SearchPage {
+        feedback,
         layout,
         truncated: results.truncated,
         max_chars: MAX_QUERY_CHARS,

@@ -1,0 +1,28 @@
+//! The only module that talks to the database: one [`Store`] with a SQLite and a PostgreSQL
+//! backend behind it (the same SQL for both, written once: `backend::on_pool!`), versioned
+//! migrations applied when it opens, and the background writer that records events off the
+//! request path.
+//!
+//! - `location.rs`: `--database` → SQLite file, PostgreSQL URL or off;
+//! - `backend.rs`: opening either backend and running its migrations (`migrations/<backend>/`);
+//! - `events.rs`: what is recorded;
+//! - `write.rs`: inserting a batch of events in one transaction, pruning old ones;
+//! - `read.rs`: reading events back (tests, and the rows the dashboard aggregates);
+//! - `writer.rs`: the bounded queue, the [`Recorder`] handlers send to, and the background writer
+//!   (batching, reconnecting with backoff, retention).
+
+mod backend;
+mod events;
+mod location;
+mod read;
+mod write;
+mod writer;
+
+pub use backend::{Backend, Store, StoreError};
+pub use events::{
+    ClickEvent, Event, FeedbackEvent, FormViewEvent, MAX_COMMENT_CHARS, Reason, SearchEvent,
+    SearchOutcome, SearchSource, now,
+};
+pub use location::{DEFAULT_DATABASE, Location, LocationError};
+pub use read::{PageFeedback, StoredClick, StoredFeedback, StoredSearch};
+pub use writer::{QUEUE_CAPACITY, Recorder, Refused, StoreStatus, Writer, WriterSettings};

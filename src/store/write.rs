@@ -1,0 +1,105 @@
+//! Writing: a batch of events in one transaction, and pruning events older than the retention
+//! period.
+
+use super::backend::{Store, StoreError, on_pool};
+use super::events::{Event, SearchEvent};
+
+/// Executes the insert of one event on `$executor` (a transaction of either backend).
+macro_rules! insert_one {
+    ($event:expr, $executor:expr) => {
+        match $event {
+            Event::Search(SearchEvent { at, source, outcome: search }) => sqlx::query(
+                "INSERT INTO searches (at, source, query, results, answer, verdict, number, content_version) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            )
+            .bind(at)
+            .bind(source.as_str())
+            .bind(search.query.as_str())
+            .bind(search.results)
+            .bind(search.answer.as_deref())
+            .bind(search.verdict)
+            .bind(search.number.as_ref().map(|number| number.as_str()))
+            .bind(&*search.content_version)
+            .execute($executor)
+            .await,
+            Event::Click(click) => sqlx::query(
+                "INSERT INTO clicks (at, source, query, url, result_position, content_version) \
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(click.at)
+            .bind(click.source.as_str())
+            .bind(click.query.as_str())
+            .bind(click.url.as_str())
+            .bind(click.position)
+            .bind(&*click.content_version)
+            .execute($executor)
+            .await,
+            Event::Feedback(feedback) => sqlx::query(
+                "INSERT INTO feedback (at, page, helpful, reason, comment, query, content_version) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            )
+            .bind(feedback.at)
+            .bind(feedback.page.as_str())
+            .bind(feedback.helpful)
+            .bind(feedback.reason.map(|reason| reason.as_str()))
+            .bind(feedback.comment.as_ref().map(|comment| comment.as_str()))
+            .bind(feedback.query.as_ref().map(|query| query.as_str()))
+            .bind(&*feedback.content_version)
+            .execute($executor)
+            .await,
+            Event::FormView(view) => sqlx::query(
+                "INSERT INTO form_views (at, page, content_version) VALUES ($1, $2, $3)",
+            )
+            .bind(view.at)
+            .bind(view.page.as_str())
+            .bind(&*view.content_version)
+            .execute($executor)
+            .await,
+        }
+    };
+}
+
+/// Every table holding events, with its time column `at` (pruning visits each).
+const PRUNE: [&str; 4] = [
+    "DELETE FROM searches WHERE at < $1",
+    "DELETE FROM clicks WHERE at < $1",
+    "DELETE FROM feedback WHERE at < $1",
+    "DELETE FROM form_views WHERE at < $1",
+];
+
+impl Store {
+    /// Inserts `events` in one transaction: all are stored, or none.
+    pub async fn insert(&self, events: &[Event]) -> Result<(), StoreError> {
+        if events.is_empty() {
+            return Ok(());
+        }
+        on_pool!(self, |pool| {
+            let mut transaction = pool
+                .begin()
+                .await
+                .map_err(StoreError::query("starting a transaction"))?;
+            for event in events {
+                insert_one!(event, &mut *transaction)
+                    .map_err(StoreError::query("inserting an event"))?;
+            }
+            transaction
+                .commit()
+                .await
+                .map_err(StoreError::query("committing events"))
+        })
+    }
+
+    /// Deletes every event recorded before `before` (Unix seconds); returns how many.
+    pub async fn prune(&self, before: i64) -> Result<u64, StoreError> {
+        let mut deleted = 0;
+        for statement in PRUNE {
+            deleted += on_pool!(self, |pool| sqlx::query(statement)
+                .bind(before)
+                .execute(pool)
+                .await
+                .map(|done| done.rows_affected()))
+            .map_err(StoreError::query("pruning old events"))?;
+        }
+        Ok(deleted)
+    }
+}
