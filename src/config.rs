@@ -42,6 +42,8 @@ pub enum Command {
         #[arg(long, value_name = "DIR")]
         guides: Option<PathBuf>,
     },
+    /// Print the editors' dashboard figures (searches, queries, feedback) for a period.
+    Report(crate::report::ReportArgs),
 }
 
 /// Options of `helpcenter serve`.

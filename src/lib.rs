@@ -10,6 +10,7 @@ pub mod digest;
 pub mod markdown;
 pub mod phone;
 pub mod redact;
+pub mod report;
 pub mod search;
 pub mod store;
 pub mod watch;

@@ -29,6 +29,6 @@ pub use location::{DEFAULT_DATABASE, Location, LocationError};
 pub use read::{PageFeedback, StoredClick, StoredFeedback, StoredSearch};
 pub use report::{
     DAY_SECONDS, DaySearches, PageSummary, Period, Queries, QueryCount, ReasonCount, RecentComment,
-    Report,
+    Report, date_of_day,
 };
 pub use writer::{QUEUE_CAPACITY, Recorder, Refused, StoreStatus, Writer, WriterSettings};

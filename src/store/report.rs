@@ -28,6 +28,8 @@ pub struct Period {
 pub struct DaySearches {
     /// Days since 1970-01-01 (UTC).
     pub day: i64,
+    /// The same day as `YYYY-MM-DD`.
+    pub date: String,
     /// Searches completed that day.
     pub searches: i64,
     /// Of which found no result.
@@ -153,6 +155,7 @@ impl Store {
                             day,
                             DaySearches {
                                 day,
+                                date: date_of_day(day),
                                 searches: row.try_get("searches")?,
                                 no_results: sum(row.try_get("no_results"))?,
                                 no_answer: sum(row.try_get("no_answer"))?,
@@ -167,8 +170,9 @@ impl Store {
         let last = (period.until - 1).div_euclid(DAY_SECONDS);
         Ok((first..=last)
             .map(|day| {
-                found.get(&day).cloned().unwrap_or(DaySearches {
+                found.get(&day).cloned().unwrap_or_else(|| DaySearches {
                     day,
+                    date: date_of_day(day),
                     searches: 0,
                     no_results: 0,
                     no_answer: 0,
@@ -359,6 +363,13 @@ impl Queries {
             Queries::UnknownNumbers => "counting unknown numbers",
         }
     }
+}
+
+/// Day `day` (days since 1970-01-01) as `YYYY-MM-DD` (UTC); out-of-range days as their number.
+pub fn date_of_day(day: i64) -> String {
+    time::OffsetDateTime::from_unix_timestamp(day.saturating_mul(DAY_SECONDS))
+        .map(|moment| moment.date().to_string())
+        .unwrap_or_else(|_| day.to_string())
 }
 
 /// The summary of `page` in `pages`, added with zeros when missing.
