@@ -107,6 +107,37 @@ pub struct Config {
     pub database: crate::store::Location,
     /// Days events are kept.
     pub retention_days: u32,
+    /// The editors' dashboard's token (`HELPCENTER_ADMIN_TOKEN`); `None` keeps `/admin` off.
+    pub admin_token: Option<AdminToken>,
+}
+
+/// The variable holding the editors' dashboard token. Only an environment variable, never a flag:
+/// a command line is visible to every user of the machine.
+pub const ADMIN_TOKEN_VARIABLE: &str = "HELPCENTER_ADMIN_TOKEN";
+/// The shortest token accepted: long enough that guessing it at the login's rate limit is hopeless.
+pub const ADMIN_TOKEN_MIN_CHARS: usize = 16;
+
+/// The dashboard token; never printed (`Debug` hides it).
+#[derive(Clone, PartialEq, Eq)]
+pub struct AdminToken(pub String);
+
+impl std::fmt::Debug for AdminToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("AdminToken(hidden)")
+    }
+}
+
+impl AdminToken {
+    /// The token in `value` (an unset or empty variable keeps the dashboard off).
+    pub fn from_variable(value: Option<String>) -> Result<Option<AdminToken>, ConfigError> {
+        match value.filter(|token| !token.is_empty()) {
+            None => Ok(None),
+            Some(token) if token.trim().chars().count() < ADMIN_TOKEN_MIN_CHARS => {
+                Err(ConfigError::AdminToken)
+            }
+            Some(token) => Ok(Some(AdminToken(token))),
+        }
+    }
 }
 
 /// Why the command line could not become a `Config`.
@@ -133,6 +164,11 @@ pub enum ConfigError {
         /// The value given.
         value: u32,
     },
+    /// `HELPCENTER_ADMIN_TOKEN` is too short to be safe.
+    #[error(
+        "{ADMIN_TOKEN_VARIABLE}: the token must be at least {ADMIN_TOKEN_MIN_CHARS} characters (e.g. `openssl rand -hex 24`)"
+    )]
+    AdminToken,
     /// `--workers` is zero or absurd.
     #[error("--workers / HELPCENTER_WORKERS: {value} is not between 1 and 256")]
     Workers {
@@ -167,6 +203,7 @@ impl Config {
         Ok(Config {
             database: crate::store::Location::parse(&args.database)?,
             retention_days: args.retention_days,
+            admin_token: AdminToken::from_variable(std::env::var(ADMIN_TOKEN_VARIABLE).ok())?,
             addr,
             content_dir: args.content.clone(),
             watch: args.watch,

@@ -108,7 +108,17 @@ pub async fn serve(config: Config) -> Result<(), StartupError> {
         config.retention_days,
     ))
     .await;
-    let state = Arc::new(AppState::with_recorder(snapshot, recorder));
+    let admin = config
+        .admin_token
+        .as_ref()
+        .map(|token| web::Admin::new(&token.0, config.database.clone()));
+    if admin.is_some() {
+        tracing::info!(
+            "editors' dashboard on at /admin ({})",
+            config::ADMIN_TOKEN_VARIABLE
+        );
+    }
+    let state = Arc::new(AppState::with_recorder(snapshot, recorder).with_admin(admin));
     // Keep the watcher alive for as long as the server runs.
     let _watcher = if config.watch {
         Some(

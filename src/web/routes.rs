@@ -7,7 +7,7 @@
 //! 3. otherwise hands the request to the route table below: the search endpoints (answered from
 //!    the recent-answers cache when they can be), planner addresses that are not exactly one of
 //!    its pages (`planner::answer`: a redirect to the canonical order, a two-answer form, or 400),
-//!    `/healthz`, and the fallback, which redirects
+//!    `/healthz`, the editors' dashboard under `/admin` (only while it is on), and the fallback, which redirects
 //!    aliases and non-canonical forms of a page, answers 405 to other methods on page addresses,
 //!    and 404 to everything else;
 //! 4. gives every error answer its final form through `error::finish` (HTML page, or JSON under
@@ -16,7 +16,7 @@
 use actix_web::middleware::from_fn;
 use actix_web::{guard, web};
 
-use super::{handlers, middleware, planner, search};
+use super::{admin, handlers, middleware, planner, search};
 
 /// The route table for everything that is not a page or an asset (those never reach it as `GET`
 /// or `HEAD`: see the module documentation). `GET` routes also answer `HEAD`; other methods get
@@ -30,6 +30,8 @@ pub fn routes(config: &mut web::ServiceConfig) {
         // Planner addresses that are not exactly a prerendered page: redirect, form or 400.
         .service(read("/plan", planner::answer))
         .service(read("/healthz", handlers::healthz))
+        // The editors' dashboard: unrouted (404) unless HELPCENTER_ADMIN_TOKEN is set.
+        .configure(admin::routes)
         .default_service(web::route().to(handlers::fallback));
 }
 

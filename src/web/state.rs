@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use arc_swap::ArcSwap;
 
+use super::admin::Admin;
 use super::snapshot::Snapshot;
 use crate::store::Recorder;
 
@@ -14,6 +15,8 @@ pub struct AppState {
     current: ArcSwap<Snapshot>,
     /// Where searches and feedback are recorded (off when there is no store).
     pub recorder: Recorder,
+    /// The editors' dashboard, when `HELPCENTER_ADMIN_TOKEN` is set (`/admin` is a 404 otherwise).
+    pub admin: Option<Admin>,
 }
 
 impl AppState {
@@ -28,7 +31,13 @@ impl AppState {
         AppState {
             current: ArcSwap::from_pointee(snapshot),
             recorder,
+            admin: None,
         }
+    }
+
+    /// This state with the editors' dashboard on (`Some`) or off.
+    pub fn with_admin(self, admin: Option<Admin>) -> AppState {
+        AppState { admin, ..self }
     }
 
     /// The snapshot to answer the current request from (kept alive for the whole request).

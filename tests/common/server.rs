@@ -27,6 +27,7 @@ pub(crate) fn command() -> Command {
         "HELPCENTER_HSTS",
         "HELPCENTER_DATABASE",
         "HELPCENTER_RETENTION_DAYS",
+        "HELPCENTER_ADMIN_TOKEN",
     ] {
         command.env_remove(variable);
     }
