@@ -185,20 +185,15 @@ fn aligned(table: &tables::Table) -> String {
                 .unwrap_or(0)
         })
         .collect();
-    let numeric = |column: usize| {
-        table
-            .rows
-            .iter()
-            .all(|row| row[column].parse::<i64>().is_ok())
-    };
+    let numeric = |column: usize| tables::is_count_column(&table.rows, column);
     let line = |cells: Vec<String>| {
-        let mut line = String::from(" ");
+        let mut line = String::new();
         for (column, cell) in cells.iter().enumerate() {
             let width = widths[column];
             let _ = if numeric(column) {
-                write!(line, " {cell:>width$}")
+                write!(line, "  {cell:>width$}")
             } else {
-                write!(line, " {cell:<width$}")
+                write!(line, "  {cell:<width$}")
             };
         }
         line.truncate(line.trim_end().len());

@@ -148,6 +148,16 @@ pub fn table(report: &Report, name: &str) -> Option<Table> {
     })
 }
 
+/// Whether a column of cells holds counts (right-aligned wherever a table is shown): every cell
+/// is digits only. A phone number such as `+18005550199` is not a count.
+pub fn is_count_column(rows: &[Vec<String>], column: usize) -> bool {
+    !rows.is_empty()
+        && rows.iter().all(|row| {
+            row.get(column)
+                .is_some_and(|cell| !cell.is_empty() && cell.bytes().all(|b| b.is_ascii_digit()))
+        })
+}
+
 /// What the form called a stored reason (an unknown stored name is shown as stored).
 pub fn reason_label(reason: Option<&str>) -> String {
     match reason {

@@ -4,6 +4,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod admin;
 mod answers;
 mod content_cache;
 mod content_errors;
@@ -13,6 +14,7 @@ mod hostile;
 mod index_dir;
 mod layout;
 mod planner;
+mod report;
 mod resilience;
 mod search_hostile;
 mod search_relevance;

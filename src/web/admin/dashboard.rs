@@ -179,13 +179,7 @@ fn totals(report: &Report) -> Totals {
 /// `table` as shown: numbers marked for right alignment, the export link for the same period.
 fn view(table: Table, query: &str) -> TableView {
     let numeric: Vec<bool> = (0..table.headers.len())
-        .map(|column| {
-            !table.rows.is_empty()
-                && table
-                    .rows
-                    .iter()
-                    .all(|row| row[column].parse::<i64>().is_ok())
-        })
+        .map(|column| tables::is_count_column(&table.rows, column))
         .collect();
     TableView {
         name: table.name,

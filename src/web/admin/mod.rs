@@ -23,8 +23,11 @@ pub use state::Admin;
 
 use super::state::AppState;
 
-/// The `/admin` routes, mounted only while the dashboard is on.
+/// The `/admin` routes, mounted only while the dashboard is on. Each resource catches its
+/// handler's panics after routing, as `routes::guarded_resource` does (catching before routing
+/// would need a clone of the request, which routing forbids).
 pub(crate) fn routes(config: &mut web::ServiceConfig) {
+    let resource = |path: &str| web::resource(path).wrap(from_fn(super::middleware::catch_panics));
     config.service(
         web::scope("/admin")
             .guard(guard::fn_guard(|context| {
@@ -32,11 +35,13 @@ pub(crate) fn routes(config: &mut web::ServiceConfig) {
                     .app_data::<web::Data<AppState>>()
                     .is_some_and(|state| state.admin.is_some())
             }))
-            .wrap(from_fn(super::middleware::catch_panics))
-            .route("", web::get().to(dashboard::dashboard))
-            .route("/login", web::get().to(login::form))
-            .route("/login", web::post().to(login::login))
-            .route("/logout", web::post().to(login::logout))
-            .route("/export/{file}", web::get().to(export::export)),
+            .service(resource("").route(web::get().to(dashboard::dashboard)))
+            .service(
+                resource("/login")
+                    .route(web::get().to(login::form))
+                    .route(web::post().to(login::login)),
+            )
+            .service(resource("/logout").route(web::post().to(login::logout)))
+            .service(resource("/export/{file}").route(web::get().to(export::export))),
     );
 }
