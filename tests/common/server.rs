@@ -49,6 +49,12 @@ impl Server {
     /// `extra` names a `--database`, the server records to a SQLite file of its own in a temporary
     /// folder (never to `data/` in the repository).
     pub(crate) fn start(content: &Path, extra: &[&str]) -> Server {
+        Server::start_with_env(content, extra, &[])
+    }
+
+    /// [`Server::start`] with environment variables set for the server (settings that are not
+    /// flags, such as `HELPCENTER_ADMIN_TOKEN`).
+    pub(crate) fn start_with_env(content: &Path, extra: &[&str], env: &[(&str, &str)]) -> Server {
         let mut last_log = String::new();
         for _ in 0..3 {
             let addr = free_addr();
@@ -67,6 +73,7 @@ impl Server {
                 .arg("--content")
                 .arg(content)
                 .env("HELPCENTER_LOG", "info,helpcenter::request=warn")
+                .envs(env.iter().copied())
                 .stdin(Stdio::null())
                 .stdout(Stdio::null())
                 .stderr(Stdio::piped());

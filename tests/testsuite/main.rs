@@ -5,6 +5,7 @@
 mod common;
 
 mod admin;
+mod admin_replicas;
 mod answers;
 mod content_cache;
 mod content_errors;
