@@ -270,6 +270,27 @@ mod tests {
     }
 
     #[test]
+    fn the_admin_token_is_optional_long_and_never_printed() {
+        assert_eq!(AdminToken::from_variable(None).expect("unset"), None);
+        assert_eq!(
+            AdminToken::from_variable(Some(String::new())).expect("empty"),
+            None
+        );
+        assert!(matches!(
+            AdminToken::from_variable(Some("short".into())),
+            Err(ConfigError::AdminToken)
+        ));
+        assert!(matches!(
+            AdminToken::from_variable(Some(format!("{:>20}", "x"))),
+            Err(ConfigError::AdminToken)
+        ));
+        let token = AdminToken::from_variable(Some("a long enough token value".into()))
+            .expect("valid")
+            .expect("set");
+        assert!(!format!("{token:?}").contains("long enough"));
+    }
+
+    #[test]
     fn rejects_bad_addr_and_missing_content() {
         assert!(matches!(
             Config::from_args(&serve_args("localhost", ".")),

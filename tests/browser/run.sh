@@ -32,6 +32,9 @@ cargo build --quiet
 port="$(free_port)"
 export BASE_URL="http://127.0.0.1:$port"
 server_log="$(mktemp -t helpcenter-browser.XXXXXX.log)"
+# The editors' dashboard is on, with a token made for this run (the admin tests read it too).
+HELPCENTER_ADMIN_TOKEN="browser-suite-$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
+export HELPCENTER_ADMIN_TOKEN
 
 # CARGO_TARGET_DIR, when set, moves the build.
 HELPCENTER_LOG="${HELPCENTER_LOG:-warn}" "${CARGO_TARGET_DIR:-target}/debug/helpcenter" --addr "127.0.0.1:$port" --content content \

@@ -36,7 +36,7 @@ pub(crate) struct DashboardPage {
 
 /// The store as the dashboard reports it.
 pub(crate) struct StatusView {
-    pub backend: &'static str,
+    /// The store's location, without secrets (`SQLite data/helpcenter.db`, `off`).
     pub location: String,
     pub up: bool,
     pub dropped: u64,
@@ -77,7 +77,6 @@ pub(crate) async fn dashboard(
     let chosen = params::chosen(&query, crate::store::now())?;
     let recorder = state.recorder.status();
     let status = StatusView {
-        backend: recorder.backend,
         location: admin.describe_location(),
         up: recorder.up,
         dropped: recorder.dropped,
