@@ -113,6 +113,27 @@ pub struct Report {
 /// The `WHERE` clause of every aggregate: the period, bound as `$1` and `$2`.
 const IN_PERIOD: &str = "at >= $1 AND at < $2";
 
+/// Runs `$sql` on either backend with the period bound as `$1`, `$2` (and `$limit`, when `Some`,
+/// as `$3`) and maps every row with `|$row| $map` (a `Result<_, sqlx::Error>`); a failure says
+/// `$what`.
+macro_rules! period_rows {
+    ($store:expr, $sql:expr, $period:expr, $limit:expr, $what:expr, |$row:ident| $map:expr) => {
+        on_pool!($store, |pool| {
+            let mut query = sqlx::query(sqlx::AssertSqlSafe($sql))
+                .bind($period.since)
+                .bind($period.until);
+            if let Some(limit) = $limit {
+                query = query.bind(limit);
+            }
+            query
+                .fetch_all(pool)
+                .await
+                .and_then(|rows| rows.iter().map(|$row| $map).collect())
+        })
+        .map_err(StoreError::query($what))
+    };
+}
+
 impl Store {
     /// Every figure of `period`; each list of queries and comments holds at most `limit` rows.
     pub async fn report(&self, period: Period, limit: i64) -> Result<Report, StoreError> {
@@ -141,31 +162,26 @@ impl Store {
              SUM(CASE WHEN answer IS NULL AND verdict IS NULL THEN 1 ELSE 0 END) AS no_answer \
              FROM searches WHERE {IN_PERIOD} GROUP BY at / {DAY_SECONDS} ORDER BY day"
         );
-        let found: BTreeMap<i64, DaySearches> = on_pool!(self, |pool| {
-            let rows = sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
-                .bind(period.since)
-                .bind(period.until)
-                .fetch_all(pool)
-                .await;
-            rows.and_then(|rows| {
-                rows.iter()
-                    .map(|row| {
-                        let day: i64 = row.try_get("day")?;
-                        Ok((
-                            day,
-                            DaySearches {
-                                day,
-                                date: date_of_day(day),
-                                searches: row.try_get("searches")?,
-                                no_results: sum(row.try_get("no_results"))?,
-                                no_answer: sum(row.try_get("no_answer"))?,
-                            },
-                        ))
-                    })
-                    .collect()
-            })
-        })
-        .map_err(StoreError::query("counting searches per day"))?;
+        let found: BTreeMap<i64, DaySearches> = period_rows!(
+            self,
+            sql.as_str(),
+            period,
+            None::<i64>,
+            "counting searches per day",
+            |row| {
+                let day: i64 = row.try_get("day")?;
+                Ok((
+                    day,
+                    DaySearches {
+                        day,
+                        date: date_of_day(day),
+                        searches: row.try_get("searches")?,
+                        no_results: sum(row.try_get("no_results"))?,
+                        no_answer: sum(row.try_get("no_answer"))?,
+                    },
+                ))
+            }
+        )?;
         let first = period.since.div_euclid(DAY_SECONDS);
         let last = (period.until - 1).div_euclid(DAY_SECONDS);
         Ok((first..=last)
@@ -203,25 +219,19 @@ impl Store {
             "SELECT {column} AS item, COUNT(*) AS n FROM searches \
              WHERE {IN_PERIOD} AND {condition} GROUP BY {column} ORDER BY n DESC, item LIMIT $3"
         );
-        on_pool!(self, |pool| {
-            let rows = sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
-                .bind(period.since)
-                .bind(period.until)
-                .bind(limit)
-                .fetch_all(pool)
-                .await;
-            rows.and_then(|rows| {
-                rows.iter()
-                    .map(|row| {
-                        Ok(QueryCount {
-                            query: row.try_get("item")?,
-                            count: row.try_get("n")?,
-                        })
-                    })
-                    .collect()
-            })
-        })
-        .map_err(StoreError::query(kind.what()))
+        period_rows!(
+            self,
+            sql.as_str(),
+            period,
+            Some(limit),
+            kind.what(),
+            |row| {
+                Ok(QueryCount {
+                    query: row.try_get("item")?,
+                    count: row.try_get("n")?,
+                })
+            }
+        )
     }
 
     /// Form views, yes and no per page over `period`, by page.
@@ -234,41 +244,31 @@ impl Store {
              FROM feedback WHERE {IN_PERIOD} GROUP BY page"
         );
         let mut pages: BTreeMap<String, PageSummary> = BTreeMap::new();
-        let views: Vec<(String, i64)> = on_pool!(self, |pool| {
-            let rows = sqlx::query(sqlx::AssertSqlSafe(views_sql.as_str()))
-                .bind(period.since)
-                .bind(period.until)
-                .fetch_all(pool)
-                .await;
-            rows.and_then(|rows| {
-                rows.iter()
-                    .map(|row| Ok((row.try_get("page")?, row.try_get("n")?)))
-                    .collect()
-            })
-        })
-        .map_err(StoreError::query("counting form views per page"))?;
+        let views: Vec<(String, i64)> = period_rows!(
+            self,
+            views_sql.as_str(),
+            period,
+            None::<i64>,
+            "counting form views per page",
+            |row| Ok((row.try_get("page")?, row.try_get("n")?))
+        )?;
         for (page, count) in views {
             entry(&mut pages, page).views = count;
         }
-        let answers: Vec<(String, i64, i64)> = on_pool!(self, |pool| {
-            let rows = sqlx::query(sqlx::AssertSqlSafe(answers_sql.as_str()))
-                .bind(period.since)
-                .bind(period.until)
-                .fetch_all(pool)
-                .await;
-            rows.and_then(|rows| {
-                rows.iter()
-                    .map(|row| {
-                        Ok((
-                            row.try_get("page")?,
-                            sum(row.try_get("yes"))?,
-                            sum(row.try_get("no"))?,
-                        ))
-                    })
-                    .collect()
-            })
-        })
-        .map_err(StoreError::query("counting answers per page"))?;
+        let answers: Vec<(String, i64, i64)> = period_rows!(
+            self,
+            answers_sql.as_str(),
+            period,
+            None::<i64>,
+            "counting answers per page",
+            |row| {
+                Ok((
+                    row.try_get("page")?,
+                    sum(row.try_get("yes"))?,
+                    sum(row.try_get("no"))?,
+                ))
+            }
+        )?;
         for (page, yes, no) in answers {
             let summary = entry(&mut pages, page);
             summary.yes = yes;
@@ -283,25 +283,20 @@ impl Store {
             "SELECT page, reason, COUNT(*) AS n FROM feedback \
              WHERE {IN_PERIOD} AND reason IS NOT NULL GROUP BY page, reason ORDER BY page, reason"
         );
-        on_pool!(self, |pool| {
-            let rows = sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
-                .bind(period.since)
-                .bind(period.until)
-                .fetch_all(pool)
-                .await;
-            rows.and_then(|rows| {
-                rows.iter()
-                    .map(|row| {
-                        Ok(ReasonCount {
-                            page: row.try_get("page")?,
-                            reason: row.try_get("reason")?,
-                            count: row.try_get("n")?,
-                        })
-                    })
-                    .collect()
-            })
-        })
-        .map_err(StoreError::query("counting reasons per page"))
+        period_rows!(
+            self,
+            sql.as_str(),
+            period,
+            None::<i64>,
+            "counting reasons per page",
+            |row| {
+                Ok(ReasonCount {
+                    page: row.try_get("page")?,
+                    reason: row.try_get("reason")?,
+                    count: row.try_get("n")?,
+                })
+            }
+        )
     }
 
     /// The `limit` most recent comments of `period`, newest first.
@@ -315,28 +310,22 @@ impl Store {
              WHERE {IN_PERIOD} AND comment IS NOT NULL AND comment <> '' \
              ORDER BY at DESC, id DESC LIMIT $3"
         );
-        on_pool!(self, |pool| {
-            let rows = sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
-                .bind(period.since)
-                .bind(period.until)
-                .bind(limit)
-                .fetch_all(pool)
-                .await;
-            rows.and_then(|rows| {
-                rows.iter()
-                    .map(|row| {
-                        Ok(RecentComment {
-                            at: row.try_get("at")?,
-                            page: row.try_get("page")?,
-                            helpful: row.try_get("helpful")?,
-                            reason: row.try_get("reason")?,
-                            comment: row.try_get("comment")?,
-                        })
-                    })
-                    .collect()
-            })
-        })
-        .map_err(StoreError::query("reading recent comments"))
+        period_rows!(
+            self,
+            sql.as_str(),
+            period,
+            Some(limit),
+            "reading recent comments",
+            |row| {
+                Ok(RecentComment {
+                    at: row.try_get("at")?,
+                    page: row.try_get("page")?,
+                    helpful: row.try_get("helpful")?,
+                    reason: row.try_get("reason")?,
+                    comment: row.try_get("comment")?,
+                })
+            }
+        )
     }
 }
 

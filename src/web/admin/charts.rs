@@ -23,9 +23,13 @@ pub(crate) struct Bar {
     pub title: String,
 }
 
-/// A chart: its bars, and the value at the top of its scale.
+/// A chart: its name in ids, its caption and legend (CSS class suffix and label of each colour),
+/// its bars, and the value at the top of its scale.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Chart {
+    pub id: &'static str,
+    pub caption: &'static str,
+    pub legend: [(&'static str, &'static str); 2],
     pub bars: Vec<Bar>,
     pub top: String,
 }
@@ -85,6 +89,12 @@ pub(crate) fn searches(days: &[DaySearches]) -> Chart {
         }
     }
     Chart {
+        id: "searches",
+        caption: "Searches per day",
+        legend: [
+            ("searches", "all searches"),
+            ("no-results", "with no results"),
+        ],
         bars,
         top: top.to_string(),
     }
@@ -117,6 +127,12 @@ pub(crate) fn shares(days: &[DaySearches]) -> Chart {
         }
     }
     Chart {
+        id: "shares",
+        caption: "Share of each day's searches",
+        legend: [
+            ("no-results", "with no results"),
+            ("no-answer", "with no instant answer"),
+        ],
         bars,
         top: "100%".into(),
     }

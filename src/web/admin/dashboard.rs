@@ -29,8 +29,8 @@ pub(crate) struct DashboardPage {
     /// Why there are no figures (the store cannot be read), when there are none.
     pub unavailable: Option<String>,
     pub totals: Totals,
-    pub searches_chart: Chart,
-    pub shares_chart: Chart,
+    /// Searches per day, and the shares with no results and no instant answer.
+    pub charts: [Chart; 2],
     pub tables: Vec<TableView>,
 }
 
@@ -150,8 +150,7 @@ fn render(
         status,
         unavailable,
         totals,
-        searches_chart: charts::searches(days),
-        shares_chart: charts::shares(days),
+        charts: [charts::searches(days), charts::shares(days)],
         tables,
     }
     .render()
