@@ -42,6 +42,8 @@ pub enum Command {
         #[arg(long, value_name = "DIR")]
         guides: Option<PathBuf>,
     },
+    /// Print the editors' dashboard figures (searches, queries, feedback) for a period.
+    Report(crate::report::ReportArgs),
 }
 
 /// Options of `helpcenter serve`.
@@ -117,6 +119,37 @@ pub struct Config {
     pub retention_days: u32,
     /// Feedback answers per client and minute.
     pub feedback_per_minute: u32,
+    /// The editors' dashboard's token (`HELPCENTER_ADMIN_TOKEN`); `None` keeps `/admin` off.
+    pub admin_token: Option<AdminToken>,
+}
+
+/// The variable holding the editors' dashboard token. Only an environment variable, never a flag:
+/// a command line is visible to every user of the machine.
+pub const ADMIN_TOKEN_VARIABLE: &str = "HELPCENTER_ADMIN_TOKEN";
+/// The shortest token accepted: long enough that guessing it at the login's rate limit is hopeless.
+pub const ADMIN_TOKEN_MIN_CHARS: usize = 16;
+
+/// The dashboard token; never printed (`Debug` hides it).
+#[derive(Clone, PartialEq, Eq)]
+pub struct AdminToken(pub String);
+
+impl std::fmt::Debug for AdminToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("AdminToken(hidden)")
+    }
+}
+
+impl AdminToken {
+    /// The token in `value` (an unset or empty variable keeps the dashboard off).
+    pub fn from_variable(value: Option<String>) -> Result<Option<AdminToken>, ConfigError> {
+        match value.filter(|token| !token.is_empty()) {
+            None => Ok(None),
+            Some(token) if token.trim().chars().count() < ADMIN_TOKEN_MIN_CHARS => {
+                Err(ConfigError::AdminToken)
+            }
+            Some(token) => Ok(Some(AdminToken(token))),
+        }
+    }
 }
 
 /// Why the command line could not become a `Config`.
@@ -151,6 +184,11 @@ pub enum ConfigError {
         /// The value given.
         value: u32,
     },
+    /// `HELPCENTER_ADMIN_TOKEN` is too short to be safe.
+    #[error(
+        "{ADMIN_TOKEN_VARIABLE}: the token must be at least {ADMIN_TOKEN_MIN_CHARS} characters (e.g. `openssl rand -hex 24`)"
+    )]
+    AdminToken,
     /// `--workers` is zero or absurd.
     #[error("--workers / HELPCENTER_WORKERS: {value} is not between 1 and 256")]
     Workers {
@@ -191,6 +229,7 @@ impl Config {
             feedback_per_minute: args.feedback_per_minute,
             database: crate::store::Location::parse(&args.database)?,
             retention_days: args.retention_days,
+            admin_token: AdminToken::from_variable(std::env::var(ADMIN_TOKEN_VARIABLE).ok())?,
             addr,
             content_dir: args.content.clone(),
             watch: args.watch,
@@ -255,6 +294,27 @@ mod tests {
             Config::from_args(&bad),
             Err(ConfigError::RetentionDays { .. })
         ));
+    }
+
+    #[test]
+    fn the_admin_token_is_optional_long_and_never_printed() {
+        assert_eq!(AdminToken::from_variable(None).expect("unset"), None);
+        assert_eq!(
+            AdminToken::from_variable(Some(String::new())).expect("empty"),
+            None
+        );
+        assert!(matches!(
+            AdminToken::from_variable(Some("short".into())),
+            Err(ConfigError::AdminToken)
+        ));
+        assert!(matches!(
+            AdminToken::from_variable(Some(format!("{:>20}", "x"))),
+            Err(ConfigError::AdminToken)
+        ));
+        let token = AdminToken::from_variable(Some("a long enough token value".into()))
+            .expect("valid")
+            .expect("set");
+        assert!(!format!("{token:?}").contains("long enough"));
     }
 
     #[test]

@@ -10,6 +10,7 @@ pub mod digest;
 pub mod markdown;
 pub mod phone;
 pub mod redact;
+pub mod report;
 pub mod search;
 pub mod store;
 pub mod watch;
@@ -107,8 +108,20 @@ pub async fn serve(config: Config) -> Result<(), StartupError> {
         config.retention_days,
     ))
     .await;
+    let admin = config
+        .admin_token
+        .as_ref()
+        .map(|token| web::Admin::new(&token.0, config.database.clone()));
+    if admin.is_some() {
+        tracing::info!(
+            "editors' dashboard on at /admin ({})",
+            config::ADMIN_TOKEN_VARIABLE
+        );
+    }
     let state = Arc::new(
-        AppState::with_recorder(snapshot, recorder).with_feedback_limit(config.feedback_per_minute),
+        AppState::with_recorder(snapshot, recorder)
+            .with_feedback_limit(config.feedback_per_minute)
+            .with_admin(admin),
     );
     // Keep the watcher alive for as long as the server runs.
     let _watcher = if config.watch {

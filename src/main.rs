@@ -25,6 +25,7 @@ fn main() -> ExitCode {
     match args.command {
         Some(Command::Check { dir, guides }) => check(&dir, guides.as_deref()),
         Some(Command::Serve(serve_args)) => serve(&serve_args),
+        Some(Command::Report(report_args)) => report(&report_args),
         None => serve(&args.serve),
     }
 }
@@ -60,6 +61,19 @@ fn check(dir: &std::path::Path, guides: Option<&std::path::Path>) -> ExitCode {
         }
         Err(error) => {
             eprintln!("{error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn report(report_args: &helpcenter::report::ReportArgs) -> ExitCode {
+    match actix_web::rt::System::new().block_on(helpcenter::report::run(report_args)) {
+        Ok(text) => {
+            print!("{text}");
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("error: {error}");
             ExitCode::FAILURE
         }
     }

@@ -8,6 +8,7 @@
 //! - `events.rs`: what is recorded;
 //! - `write.rs`: inserting a batch of events in one transaction, pruning old ones;
 //! - `read.rs`: reading events back (tests, and the rows the dashboard aggregates);
+//! - `report.rs`: the dashboard's and `helpcenter report`'s figures, aggregated over a period;
 //! - `writer.rs`: the bounded queue, the [`Recorder`] handlers send to, and the background writer
 //!   (batching, reconnecting with backoff, retention).
 
@@ -15,6 +16,7 @@ mod backend;
 mod events;
 mod location;
 mod read;
+mod report;
 mod write;
 mod writer;
 
@@ -25,4 +27,8 @@ pub use events::{
 };
 pub use location::{DEFAULT_DATABASE, Location, LocationError};
 pub use read::{PageFeedback, StoredClick, StoredFeedback, StoredSearch};
+pub use report::{
+    DAY_SECONDS, DaySearches, PageSummary, Period, Queries, QueryCount, ReasonCount, RecentComment,
+    Report, date_of_day,
+};
 pub use writer::{QUEUE_CAPACITY, Recorder, Refused, StoreStatus, Writer, WriterSettings};

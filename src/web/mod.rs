@@ -1,6 +1,7 @@
 //! The only module that imports actix-web and askama: the application and the HTTP server. How a
 //! request is answered is told once, in `routes.rs`.
 
+mod admin;
 mod assets;
 mod beacon;
 mod cache;
@@ -31,6 +32,7 @@ use std::sync::Arc;
 use actix_web::middleware::from_fn;
 use actix_web::{App, HttpServer, web};
 
+pub use admin::Admin;
 pub use middleware::{MAX_HEADER_BYTES, MAX_TARGET_BYTES};
 pub use routes::{guarded_resource, routes};
 pub use snapshot::{Snapshot, SnapshotError};

@@ -9,7 +9,8 @@
 //!    its pages (`planner::answer`: a redirect to the canonical order, or 400),
 //!    `/healthz`, the two addresses that take a `POST` (`/feedback`, "was this helpful?", and
 //!    `/api/event`, the script's beacons: origin, rate limit and size checked in
-//!    `form_body::read`), and the fallback, which redirects
+//!    `form_body::read`), the editors' dashboard under `/admin` (only while it is on), and the
+//!    fallback, which redirects
 //!    aliases and non-canonical forms of a page, answers 405 to other methods on page addresses,
 //!    and 404 to everything else;
 //! 4. gives every error answer its final form through `error::finish` (HTML page, or JSON under
@@ -19,7 +20,7 @@ use actix_web::middleware::from_fn;
 use actix_web::{guard, web};
 
 use super::search_cache::cached;
-use super::{beacon, feedback, handlers, middleware, planner, search};
+use super::{admin, beacon, feedback, handlers, middleware, planner, search};
 use crate::store::SearchSource;
 
 /// The route table for everything that is not a page or an asset (those never reach it as `GET`
@@ -44,6 +45,8 @@ pub fn routes(config: &mut web::ServiceConfig) {
         // The requests that write: "was this helpful?" answers and the script's beacons.
         .service(write("/feedback", feedback::post))
         .service(write("/api/event", beacon::post))
+        // The editors' dashboard: unrouted (404) unless HELPCENTER_ADMIN_TOKEN is set.
+        .configure(admin::routes)
         .default_service(web::route().to(handlers::fallback));
 }
 

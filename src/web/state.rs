@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use arc_swap::ArcSwap;
 
+use super::admin::Admin;
 use super::form_guard::Limits;
 use super::snapshot::Snapshot;
 use crate::store::Recorder;
@@ -17,6 +18,8 @@ pub struct AppState {
     pub recorder: Recorder,
     /// Per-client rate limits on the requests that write.
     pub(crate) limits: Limits,
+    /// The editors' dashboard, when `HELPCENTER_ADMIN_TOKEN` is set (`/admin` is a 404 otherwise).
+    pub admin: Option<Admin>,
 }
 
 impl AppState {
@@ -32,6 +35,7 @@ impl AppState {
             current: ArcSwap::from_pointee(snapshot),
             recorder,
             limits: Limits::new(),
+            admin: None,
         }
     }
 
@@ -39,6 +43,11 @@ impl AppState {
     pub fn with_feedback_limit(mut self, per_minute: u32) -> AppState {
         self.limits = Limits::with_feedback_per_minute(per_minute);
         self
+    }
+
+    /// This state with the editors' dashboard on (`Some`) or off.
+    pub fn with_admin(self, admin: Option<Admin>) -> AppState {
+        AppState { admin, ..self }
     }
 
     /// The snapshot to answer the current request from (kept alive for the whole request).

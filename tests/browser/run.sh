@@ -35,6 +35,9 @@ server_log="$(mktemp -t helpcenter-browser.XXXXXX.log)"
 # Feedback and searches go to a throwaway SQLite file; the suite answers "was this helpful?" more
 # often than a person would, so the per-client limit is raised.
 data_dir="$(mktemp -d -t helpcenter-browser-data.XXXXXX)"
+# The editors' dashboard is on, with a token made for this run (the admin tests read it too).
+HELPCENTER_ADMIN_TOKEN="browser-suite-$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
+export HELPCENTER_ADMIN_TOKEN
 
 # CARGO_TARGET_DIR, when set, moves the build.
 HELPCENTER_LOG="${HELPCENTER_LOG:-warn}" "${CARGO_TARGET_DIR:-target}/debug/helpcenter" --addr "127.0.0.1:$port" --content content \

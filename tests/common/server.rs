@@ -27,6 +27,7 @@ pub(crate) fn command() -> Command {
         "HELPCENTER_HSTS",
         "HELPCENTER_DATABASE",
         "HELPCENTER_RETENTION_DAYS",
+        "HELPCENTER_ADMIN_TOKEN",
     ] {
         command.env_remove(variable);
     }
@@ -48,12 +49,23 @@ impl Server {
     /// `extra` names a `--database`, the server records to a SQLite file of its own in a temporary
     /// folder (never to `data/` in the repository).
     pub(crate) fn start(content: &Path, extra: &[&str]) -> Server {
-        Server::start_with_log(content, extra, "info,helpcenter::request=warn")
+        Server::launch(content, extra, "info,helpcenter::request=warn", &[])
     }
 
     /// [`Server::start`] with the log filter `HELPCENTER_LOG` set to `filter` (`"info"` keeps the
     /// one line per request).
     pub(crate) fn start_with_log(content: &Path, extra: &[&str], filter: &str) -> Server {
+        Server::launch(content, extra, filter, &[])
+    }
+
+    /// [`Server::start`] with environment variables set for the server (settings that are not
+    /// flags, such as `HELPCENTER_ADMIN_TOKEN`).
+    pub(crate) fn start_with_env(content: &Path, extra: &[&str], env: &[(&str, &str)]) -> Server {
+        Server::launch(content, extra, "info,helpcenter::request=warn", env)
+    }
+
+    /// Starts the server with the log filter `filter` and the environment variables `env`.
+    fn launch(content: &Path, extra: &[&str], filter: &str, env: &[(&str, &str)]) -> Server {
         let mut last_log = String::new();
         for _ in 0..3 {
             let addr = free_addr();
@@ -72,6 +84,7 @@ impl Server {
                 .arg("--content")
                 .arg(content)
                 .env("HELPCENTER_LOG", filter)
+                .envs(env.iter().copied())
                 .stdin(Stdio::null())
                 .stdout(Stdio::null())
                 .stderr(Stdio::piped());

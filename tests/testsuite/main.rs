@@ -4,6 +4,8 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod admin;
+mod admin_replicas;
 mod answers;
 mod card_data;
 mod content_cache;
@@ -16,6 +18,7 @@ mod index_dir;
 mod layout;
 mod planner;
 mod planner_search;
+mod report;
 mod resilience;
 mod search_hostile;
 mod search_relevance;
