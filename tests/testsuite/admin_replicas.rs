@@ -14,7 +14,8 @@ use crate::common::fixture_dir;
 use crate::common::http::exchange;
 use crate::common::server::Server;
 
-const TOKEN: &str = "replica test token, long enough";
+/// The dashboard token both replicas share.
+pub(crate) const TOKEN: &str = "replica test token, long enough";
 
 fn block_on<T>(work: impl std::future::Future<Output = T>) -> T {
     tokio::runtime::Builder::new_current_thread()

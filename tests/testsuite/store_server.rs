@@ -1,12 +1,14 @@
 //! The real binary with its store: a database that cannot be opened leaves every page and search
 //! served, is logged once, makes the feedback form answer 503, and is written to once it comes
 //! back; and two replicas (two processes on two ports) sharing one PostgreSQL store each answer
-//! exactly once (skipped, with a message, without `HELPCENTER_TEST_POSTGRES`).
+//! exactly once, in the database and in the dashboard of either (skipped, with a message, without
+//! `HELPCENTER_TEST_POSTGRES`).
 
 use std::time::Duration;
 
 use helpcenter::store::{Location, Store};
 
+use crate::admin_replicas;
 use crate::common::database::TestDatabase;
 use crate::common::fixture_dir;
 use crate::common::http::{get, post_form};
@@ -113,10 +115,14 @@ fn two_replicas_sharing_postgresql_store_each_answer_exactly_once() {
     let Location::Postgres(url) = &database.location else {
         unreachable!("a PostgreSQL database");
     };
-    // Both start at once against a fresh database: the migration runs once, under its lock.
+    // Both start at once against a fresh database: the migration runs once, under its lock. The
+    // editors' dashboard is on in both.
+    let env = [("HELPCENTER_ADMIN_TOKEN", admin_replicas::TOKEN)];
     let (first, second) = std::thread::scope(|scope| {
-        let first = scope.spawn(|| Server::start(&fixture_dir(), &["--database", url]));
-        let second = scope.spawn(|| Server::start(&fixture_dir(), &["--database", url]));
+        let first =
+            scope.spawn(|| Server::start_with_env(&fixture_dir(), &["--database", url], &env));
+        let second =
+            scope.spawn(|| Server::start_with_env(&fixture_dir(), &["--database", url], &env));
         (
             first.join().expect("first replica"),
             second.join().expect("second replica"),
@@ -136,6 +142,26 @@ fn two_replicas_sharing_postgresql_store_each_answer_exactly_once() {
                 post_form(server.addr, "/feedback", &answer(page, helpful), &[]).expect("answers");
             assert_eq!(response.status, 303, "{}", response.text());
         }
+    }
+    // Each answer, whichever replica took it, appears exactly once in the dashboard of either
+    // (the writers batch in the background: wait for them, bounded).
+    let expected: Vec<Vec<String>> = [
+        ["/articles/lost-card", "0", "3", "4"],
+        ["/articles/points", "0", "1", "0"],
+        ["/faq#live-person", "0", "0", "2"],
+    ]
+    .iter()
+    .map(|row| row.iter().map(|cell| cell.to_string()).collect())
+    .collect();
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    for server in [&first, &second] {
+        let session = admin_replicas::log_in(server.addr);
+        let mut shown = admin_replicas::dashboard_pages(server.addr, &session);
+        while shown != expected && std::time::Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(100));
+            shown = admin_replicas::dashboard_pages(server.addr, &session);
+        }
+        assert_eq!(shown, expected, "the dashboard of {}", server.addr);
     }
     for server in [&first, &second] {
         server.signal("TERM");
