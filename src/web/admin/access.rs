@@ -9,6 +9,7 @@ use actix_web::{HttpRequest, HttpResponse, HttpResponseBuilder};
 
 use super::session;
 use super::state::Admin;
+use crate::web::form_guard;
 
 /// The login page's address.
 pub(crate) const LOGIN: &str = "/admin/login";
@@ -23,27 +24,11 @@ pub(crate) fn signed_in(request: &HttpRequest, admin: &Admin) -> bool {
         .any(|value| session::is_valid(admin.session_key(), value, crate::store::now()))
 }
 
-/// Whether a form post comes from a page of this site: its `Origin` (or, when a browser sent
-/// none, its `Referer`) names the host the request was sent to. A post with neither is refused:
-/// every browser that can show the dashboard sends `Origin` with a form post.
+/// Whether a form post comes from a page of this site: the same rule as the feedback form's
+/// (`form_guard::same_origin`: `Sec-Fetch-Site`, then `Origin` or `Referer` naming the host the
+/// request was sent to; a post with neither is refused).
 pub(crate) fn same_origin(request: &HttpRequest) -> bool {
-    let Some(host) = request
-        .headers()
-        .get(header::HOST)
-        .and_then(|value| value.to_str().ok())
-        .or_else(|| request.uri().authority().map(|a| a.as_str()))
-    else {
-        return false;
-    };
-    let origin = request
-        .headers()
-        .get(header::ORIGIN)
-        .or_else(|| request.headers().get(header::REFERER))
-        .and_then(|value| value.to_str().ok());
-    origin
-        .and_then(|origin| origin.split_once("://"))
-        .map(|(_, rest)| rest.split('/').next().unwrap_or(rest))
-        .is_some_and(|origin_host| origin_host.eq_ignore_ascii_case(host))
+    form_guard::same_origin(request).is_ok()
 }
 
 /// Whether the request came over HTTPS (the connection, or the proxy in front, says so): the
