@@ -9,6 +9,7 @@ pub mod content;
 pub mod digest;
 pub mod markdown;
 pub mod phone;
+pub mod progress;
 pub mod search;
 pub mod watch;
 pub mod web;

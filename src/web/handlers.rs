@@ -51,9 +51,11 @@ pub(crate) fn prerendered(request: ServiceRequest) -> Result<ServiceResponse, Se
     Ok(request.into_response(response))
 }
 
-/// `/healthz`: liveness plus the content version being served.
+/// `/healthz`: liveness plus the content version being served, and how often the search answer
+/// cache has answered since that version started.
 pub(crate) async fn healthz(state: web::Data<AppState>) -> HttpResponse {
     let snapshot = state.snapshot();
+    let cache = snapshot.search_cache.stats();
     HttpResponse::Ok()
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .json(serde_json::json!({
@@ -61,6 +63,12 @@ pub(crate) async fn healthz(state: web::Data<AppState>) -> HttpResponse {
             "content_version": snapshot.version,
             "articles": snapshot.site.articles.len(),
             "pages": snapshot.page_count(),
+            "search_cache": {
+                "hits": cache.hits,
+                "misses": cache.misses,
+                "entries": cache.entries,
+                "hit_rate": cache.hit_rate(),
+            },
         }))
 }
 
