@@ -42,7 +42,7 @@ impl Phase {
             let bar =
                 ProgressBar::with_draw_target(Some(total as u64), ProgressDrawTarget::hidden());
             if let Ok(style) = ProgressStyle::with_template(
-                "{prefix:>7} [{bar:40}] {human_pos}/{human_len} {per_sec} eta {eta}",
+                "{prefix:>7} [{bar:40}] {human_pos}/{human_len}, {elapsed} so far, eta {eta}",
             ) {
                 bar.set_style(style.progress_chars("=> "));
             }
