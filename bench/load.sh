@@ -166,11 +166,15 @@ print_row() {
     printf '%-34s %10.0f %9.2f %9.2f %7s %9s %9s\n' "$1" "$2" "$3" "$4" "$5" "$6" "$7"
 }
 
+# Also keeps the row's req/s and p99 in `last_rps` and `last_p99`.
 load_row() {
-    local name=$1
+    local name=$1 figures
     shift
-    # shellcheck disable=SC2046 # the six figures are words by design
-    print_row "$name" $(measure "$@")
+    figures=$(measure "$@")
+    # shellcheck disable=SC2086 # the six figures are words by design
+    print_row "$name" $figures
+    last_rps=$(awk '{ print $1 }' <<<"$figures")
+    last_p99=$(awk '{ print $3 }' <<<"$figures")
 }
 
 # Median of each column over lines of `measure` output (read from stdin).
@@ -245,14 +249,24 @@ echo "# requests send Accept-Encoding: gzip, deflate, br (as browsers do) unless
 header_row
 for target in "${targets[@]}"; do
     load_row "${target%%|*}" "$base${target#*|}" "Accept-Encoding: gzip, deflate, br"
+    [ "${target%%|*}" = article ] && article_rps=$last_rps
 done
 # Three random words per query: the answer cache (1024 entries) almost never hits, so these rows
 # are the cost of searching and rendering every time.
 load_row "search page, uncached (random q)" "$base/search?q=" "Accept-Encoding: gzip, deflate, br" random
 load_row "api search, uncached (random q)" "$base/api/search?q=" "Accept-Encoding: gzip, deflate, br" random
+uncached_rps=$last_rps
+uncached_p99=$last_p99
 load_row "article (gzip)" "$base/articles/$ARTICLE" "Accept-Encoding: gzip"
 load_row "article (identity)" "$base/articles/$ARTICLE" identity
 echo "# helpcenter peak RSS (VmHWM): $(peak_rss_mb "$server") MB"
+# The answer cache over this whole mixed load (the cached search rows, then the random ones), from
+# the counters /healthz shows.
+health=$(curl -fs "$base/healthz")
+cache_figure() { sed -n "s/.*\"search_cache\":{[^}]*\"$1\":\([0-9.]*\).*/\1/p" <<<"$health"; }
+awk -v u="$uncached_rps" -v a="$article_rps" -v p="$uncached_p99" 'BEGIN {
+    printf "# api search uncached: %.2f x the req/s of the cached article (target 0.3), p99 %.2f ms (target 5)\n", u / a, p }'
+echo "# answer cache over this run: $(cache_figure hits) hits, $(cache_figure misses) misses, hit rate $(cache_figure hit_rate), $(cache_figure entries) answers held"
 
 # --- nginx, same article from disk -------------------------------------------------------------
 if [ "$NGINX" = 1 ]; then

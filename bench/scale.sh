@@ -1,27 +1,35 @@
 #!/usr/bin/env bash
-# Scale benchmark: generates synthetic sites (examples/generate.rs; 1k, 10k and 100k articles by
-# default) and, for each, starts the release server on 127.0.0.1 and measures
+# Scale benchmark: the shipped content and synthetic sites (examples/generate.rs; 1k, 10k and 100k
+# articles by default); for each, starts the release server on 127.0.0.1 and measures
 #   - startup: seconds from launch until /healthz answers, and the server's own "content ready"
 #     timings (load, index, render);
 #   - peak RSS (VmHWM) after startup and after the search load;
-#   - search latency in-process: examples/search_latency.rs times SearchIndex::search directly over a
-#     fixed mix of 13 queries (no HTTP, no cache);
+#   - search and suggest latency in-process: examples/search_latency.rs times SearchIndex::search
+#     directly over a fixed mix of 13 queries and SearchIndex::suggest over 6 prefixes (no HTTP, no
+#     cache);
 #   - search over HTTP: oha against /api/search with random three-word queries (so the answer cache
 #     almost never hits) at 2 connections, i.e. latency without queueing;
 #   - the first request of an article (rendered and compressed on demand at this size) and a repeat;
 #   - two more starts with --index-dir: the first writes the index, the second (reported: startup,
 #     the index step of it, and peak RSS) reuses it.
+# Then bench/load.sh (no nginx) on the shipped content gives the uncached /api/search figures against
+# a cached article, and the answer cache's hit rate over its mixed load. Every figure of the search
+# speed targets (README, "Search speed") comes from this one run.
 #
-#   bench/scale.sh                      # 1000 10000 100000
-#   SIZES="1000 10000" bench/scale.sh
+#   bench/scale.sh                      # shipped 1000 10000 100000, then the load run
+#   SIZES="shipped 1000" LOAD=0 bench/scale.sh
 #
-# Settings (environment): SIZES, DURATION (HTTP search load per size; 10s), ROUNDS (in-process rounds
-# over the query mix; 40), WORKERS (2). Needs oha (bench/load.sh installs it). Every server it starts
+# Settings (environment): BIN_DIR (a folder holding helpcenter, generate and search_latency of
+# another build, for before/after runs; default: build this checkout), SIZES ("shipped" is content/), DURATION (HTTP search load per size; 10s),
+# ROUNDS (in-process rounds over the query mix; 40), WORKERS (2), LOAD (1: run bench/load.sh at the
+# end), LOAD_DURATION (its time per target; 5s). Needs oha (bench/load.sh installs it). Every server it starts
 # is stopped on exit; the generated sites live in a temporary folder removed on exit.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
-SIZES=${SIZES:-"1000 10000 100000"}
+SIZES=${SIZES:-"shipped 1000 10000 100000"}
+LOAD=${LOAD:-1}
+LOAD_DURATION=${LOAD_DURATION:-5s}
 DURATION=${DURATION:-10s}
 ROUNDS=${ROUNDS:-40}
 WORKERS=${WORKERS:-2}
@@ -55,12 +63,21 @@ words="lost|stolen|card|fraud|alert|dispute|charge|refund|points|rewards|travel|
 words="$words|statement|balance|account|address|replacement|activate|declined|abroad|cancel|limit"
 words="$words|transfer|merchant|secure|message|online|app|business|gift|hotel|flight|pin|late|autopay"
 
-say "building the release server and the examples…"
-cargo build --release --quiet --bin helpcenter --example generate --example search_latency
+if [ -n "${BIN_DIR:-}" ]; then
+    # Another build's binaries (helpcenter, generate, search_latency side by side), for before/after.
+    say "using the binaries in $BIN_DIR (not building)"
+    mkdir -p "$work/bin/examples"
+    ln -s "$BIN_DIR/helpcenter" "$work/bin/helpcenter"
+    ln -s "$BIN_DIR/generate" "$BIN_DIR/search_latency" "$work/bin/examples/"
+    release_dir="$work/bin"
+else
+    say "building the release server and the examples…"
+    cargo build --release --quiet --bin helpcenter --example generate --example search_latency
+fi
 
 echo "# helpcenter scale benchmark — $(date -u +%Y-%m-%d), $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GB", $2 / 1048576 }' /proc/meminfo) RAM, server workers: $WORKERS"
-printf '%-8s %8s %9s %26s %8s %8s %19s %27s %15s %29s\n' \
-    "articles" "docs" "startup" "load/index/render (ms)" "RSS MB" "peak MB" "in-proc p50/p99 ms" "HTTP req/s p50/p99 ms" "article 1st/2nd" "index-dir restart (index) MB"
+printf '%-8s %8s %9s %26s %8s %8s %19s %12s %27s %15s %29s\n' \
+    "articles" "docs" "startup" "load/index/render (ms)" "RSS MB" "peak MB" "in-proc p50/p99 ms" "suggest p99" "HTTP req/s p50/p99 ms" "article 1st/2nd" "index-dir restart (index) MB"
 # Starts the release server on the generated site of `size` (extra arguments passed on) and waits
 # for /healthz; sets server, started_in ("12.3 s") and ready (the "content ready" log line).
 start_server() {
@@ -96,8 +113,12 @@ field() { sed -n "s/.* $1=\([0-9]*\).*/\1/p" <<<"$ready"; }
 
 for size in $SIZES; do
     site="$work/site-$size"
-    say "generating $size articles…"
-    "$release_dir/examples/generate" --articles "$size" --out "$site" 2>/dev/null
+    if [ "$size" = shipped ]; then
+        cp -r content "$site"
+    else
+        say "generating $size articles…"
+        "$release_dir/examples/generate" --articles "$size" --out "$site" 2>/dev/null
+    fi
 
     say "starting the server on $size articles…"
     start_server "$size"
@@ -134,8 +155,15 @@ for size in $SIZES; do
     value() { sed -n "s/^$1=//p" "$work/inproc.txt"; }
     docs=$(value documents)
     inproc="$(value search_p50_ms)/$(value search_p99_ms)"
+    suggest="$(value suggest_p99_ms)"
 
-    printf '%-8s %8s %9s %26s %8s %8s %19s %27s %15s %29s\n' \
-        "$size" "$docs" "$startup" "$timings" "$rss_start" "$rss_peak" "$inproc" "$http" "$article" "$restart"
+    printf '%-8s %8s %9s %26s %8s %8s %19s %12s %27s %15s %29s\n' \
+        "$size" "$docs" "$startup" "$timings" "$rss_start" "$rss_peak" "$inproc" "$suggest" "$http" "$article" "$restart"
     rm -rf "$site"
 done
+
+if [ "$LOAD" = 1 ]; then
+    say "HTTP load on the shipped content (bench/load.sh, $LOAD_DURATION per target)…"
+    BIN="$release_dir/helpcenter" NGINX=0 DURATION=$LOAD_DURATION bench/load.sh >"$work/load.txt"
+    grep -E '^(article |api search|# api search|# answer cache)' "$work/load.txt"
+fi

@@ -566,9 +566,8 @@ fn generate(settings: &Settings) -> std::io::Result<()> {
                 text.push_str("]\n");
                 let toll = if abroad { "collect" } else { "toll-free" };
                 let _ = writeln!(text, "toll = \"{toll}\"");
-                if i % 3 == 0 {
-                    text.push_str("hours = \"24/7\"\n");
-                }
+                // No hours: they now belong on a number, with the guide part that states them
+                // (`hours_cite`), and the synthetic guides have no parts to cite.
             }
             "address" => {
                 let _ = writeln!(

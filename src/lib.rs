@@ -9,6 +9,7 @@ pub mod content;
 pub mod digest;
 pub mod markdown;
 pub mod phone;
+pub mod progress;
 pub mod redact;
 pub mod report;
 pub mod search;

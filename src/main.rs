@@ -22,6 +22,10 @@ fn main() -> ExitCode {
         // Colour codes only for a person at a terminal, not in log files and journals.
         .with_ansi(std::io::stderr().is_terminal())
         .init();
+    // Long phases (load, index, render) show a bar on a terminal; logs get one line per phase.
+    if std::io::stderr().is_terminal() {
+        helpcenter::progress::show_bars();
+    }
     match args.command {
         Some(Command::Check { dir, guides }) => check(&dir, guides.as_deref()),
         Some(Command::Serve(serve_args)) => serve(&serve_args),

@@ -156,10 +156,16 @@ pub(super) fn read_each<T: Send>(
     paths: &[PathBuf],
     work: impl Fn(SourceFile) -> T + Sync,
 ) -> Result<Vec<T>, ContentError> {
+    let phase = crate::progress::Phase::start("load", paths.len());
     let results: Vec<Result<T, ContentError>> = paths
         .par_iter()
-        .map(|path| read_file(path).map(&work))
+        .map(|path| {
+            let result = read_file(path).map(&work);
+            phase.advance(1);
+            result
+        })
         .collect();
+    drop(phase);
     // Sequential, so the error kept is the first in path order, not whichever thread lost a race.
     results.into_iter().collect()
 }

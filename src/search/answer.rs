@@ -1,14 +1,13 @@
 //! Answering a request: the results page (hits with snippets, counts, "did you mean", instant
 //! answer) and typeahead suggestions, from the query plan, the ranking and the catalog.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::SearchIndex;
+use super::catalog::SnippetTerms;
 use super::collect::{RankCollector, Ranked, Scored};
 use super::plan::{Mode, Planner};
 use super::rank::FEW_MATCHES;
-use super::snippet::{self, Highlight};
 use super::types::{
     DEFAULT_PER_PAGE, Hit, HitKind, MAX_PER_PAGE, MAX_RESULT_DEPTH, MAX_SUGGESTIONS, SearchRequest,
     SearchResults, Suggestion,
@@ -96,11 +95,12 @@ impl SearchIndex {
         if plan.has_unknown_word || results.total == 0 {
             results.did_you_mean = plan.correction;
         }
+        let terms = self.catalog.snippet_terms(&plan.highlight);
         results.hits = ranked
             .hits
             .iter()
             .skip(offset)
-            .map(|scored| self.hit(*scored, &plan.highlight, &ranked.contacts))
+            .map(|scored| self.hit(*scored, &terms, &ranked.contacts))
             .collect();
         results
     }
@@ -205,12 +205,7 @@ impl SearchIndex {
     }
 
     /// One hit of the results page, with its snippet and the contact it leads to.
-    fn hit(
-        &self,
-        scored: Scored,
-        highlight: &HashMap<String, Highlight>,
-        contact_scores: &[Scored],
-    ) -> Hit {
+    fn hit(&self, scored: Scored, terms: &SnippetTerms<'_>, contact_scores: &[Scored]) -> Hit {
         let ordinal = scored.ordinal as usize;
         let catalog = &self.catalog;
         Hit {
@@ -219,12 +214,7 @@ impl SearchIndex {
             url: catalog.url(ordinal),
             category: catalog.category(ordinal).map(str::to_string),
             breadcrumb: catalog.breadcrumb(ordinal),
-            snippet: snippet::snippet(
-                &catalog.text(ordinal),
-                &catalog.phone_ranges(ordinal),
-                highlight,
-                &self.analyzers,
-            ),
+            snippet: catalog.snippet(ordinal, terms, &self.analyzers),
             phones: catalog.phones(ordinal),
             contact_id: self
                 .contact_for(ordinal, contact_scores)

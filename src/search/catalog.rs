@@ -6,7 +6,10 @@ use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::Arc;
 
-use super::types::{HitKind, PhoneLink};
+use super::snippet::{self, Highlight};
+use super::types::{Fragment, HitKind, PhoneLink};
+use super::understand::Analyzers;
+use super::wordmap::{Terms, WordMap};
 use crate::content::ArticleBody;
 
 /// An article's plain text; text that cannot be inflated is logged and read as empty (a snippet or
@@ -50,6 +53,8 @@ pub(crate) struct ArticleRecord {
     pub(crate) contacts: Vec<String>,
     /// Its text, headings and section ranges.
     pub(crate) body: Arc<ArticleBody>,
+    /// Where the index terms are written in its text, when it is kept plain.
+    pub(crate) words: Option<WordMap>,
 }
 
 /// What the results page needs about an FAQ.
@@ -67,6 +72,8 @@ pub(crate) struct FaqRecord {
     pub(crate) phones: Vec<Range<usize>>,
     /// The answer as plain text.
     pub(crate) text: String,
+    /// Where the index terms are written in `text`.
+    pub(crate) words: Option<WordMap>,
 }
 
 /// What the results page needs about a contact entry.
@@ -86,6 +93,8 @@ pub(crate) struct ContactRecord {
     pub(crate) phone_ranges: Vec<Range<usize>>,
     /// Its numbers, for click-to-call.
     pub(crate) phones: Vec<PhoneLink>,
+    /// Where the index terms are written in `text`.
+    pub(crate) words: Option<WordMap>,
 }
 
 /// Everything a hit shows, by ordinal; held outside the index so nothing is stored twice.
@@ -105,6 +114,18 @@ pub(crate) struct Catalog {
     pub(crate) contacts: Vec<ContactRecord>,
     /// The ordinal of each contact entry, by contact id.
     pub(crate) contact_ordinals: HashMap<String, usize>,
+    /// The index terms of the texts' word maps.
+    pub(crate) terms: Terms,
+}
+
+/// A query's highlighted terms, looked up once for all the hits of a page.
+pub(crate) struct SnippetTerms<'h> {
+    /// The terms, as the query plan gives them.
+    highlights: &'h HashMap<String, Highlight>,
+    /// Those that occur in a mapped text, by id.
+    ids: Vec<(u32, &'h Highlight)>,
+    /// Their first letters.
+    prefixes: Vec<&'h str>,
 }
 
 impl Catalog {
@@ -202,6 +223,65 @@ impl Catalog {
         }
     }
 
+    /// Looks up a query's highlighted terms (once per results page).
+    pub(crate) fn snippet_terms<'h>(
+        &self,
+        highlights: &'h HashMap<String, Highlight>,
+    ) -> SnippetTerms<'h> {
+        SnippetTerms {
+            highlights,
+            ids: self.terms.lookup(highlights),
+            prefixes: snippet::prefixes(highlights),
+        }
+    }
+
+    /// The hit's snippet: cut from its text's word map when it has one (a small site), by
+    /// scanning its text otherwise; the same snippet either way.
+    pub(crate) fn snippet(
+        &self,
+        ordinal: usize,
+        terms: &SnippetTerms<'_>,
+        analyzers: &Analyzers,
+    ) -> Vec<Fragment> {
+        let mapped = |text: &str, words: &WordMap, range: Range<usize>| {
+            let matches = words.matches(range.clone(), &terms.ids, &terms.prefixes);
+            let text = text.get(range).unwrap_or_default();
+            snippet::cut(text, &self.phone_ranges(ordinal), &matches)
+        };
+        match self.entries[ordinal] {
+            Source::Article(index) | Source::Section { article: index, .. } => {
+                let article = &self.articles[index];
+                if let (Some(words), crate::compact::CompactText::Plain(text)) =
+                    (&article.words, &article.body.text)
+                {
+                    let range = match self.entries[ordinal] {
+                        Source::Section { section, .. } => article.body.sections[section].clone(),
+                        _ => 0..text.len(),
+                    };
+                    return mapped(text, words, range);
+                }
+            }
+            Source::Faq(index) => {
+                if let Some(words) = &self.faqs[index].words {
+                    let text = &self.faqs[index].text;
+                    return mapped(text, words, 0..text.len());
+                }
+            }
+            Source::Contact(index) => {
+                if let Some(words) = &self.contacts[index].words {
+                    let text = &self.contacts[index].text;
+                    return mapped(text, words, 0..text.len());
+                }
+            }
+        }
+        snippet::snippet(
+            &self.text(ordinal),
+            &self.phone_ranges(ordinal),
+            terms.highlights,
+            analyzers,
+        )
+    }
+
     /// Where phone numbers are written in [`Catalog::text`].
     pub(crate) fn phone_ranges(&self, ordinal: usize) -> Vec<Range<usize>> {
         match self.entries[ordinal] {
@@ -228,6 +308,14 @@ impl Catalog {
             .sum::<usize>()
             + self.faqs.iter().map(|f| f.text.len()).sum::<usize>()
             + self.contacts.iter().map(|c| c.text.len()).sum::<usize>()
+    }
+
+    /// Bytes the word maps hold (for the build log).
+    pub(crate) fn word_map_bytes(&self) -> usize {
+        let size = |words: &Option<WordMap>| words.as_ref().map_or(0, WordMap::size);
+        self.articles.iter().map(|a| size(&a.words)).sum::<usize>()
+            + self.faqs.iter().map(|f| size(&f.words)).sum::<usize>()
+            + self.contacts.iter().map(|c| size(&c.words)).sum::<usize>()
     }
 
     /// A contact hit's numbers.

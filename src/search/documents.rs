@@ -9,9 +9,11 @@ use std::sync::Arc;
 use tantivy::{IndexWriter, TantivyDocument};
 
 use super::catalog::{ArticleRecord, Catalog, ContactRecord, FaqRecord, Source, inflated};
-use super::schema::Fields;
+use super::schema::{self, Fields};
 use super::types::{HitKind, PhoneLink, SearchError};
-use super::understand::fold_acronyms;
+use super::understand::{Analyzers, fold_acronyms};
+use super::wordmap::WordMap;
+use crate::compact::CompactText;
 use crate::content::{Article, Contact, Faq, Region, Site};
 use crate::phone::{Phone, find_phones_in_prose};
 
@@ -35,6 +37,8 @@ struct Builder<'a> {
     writer: Option<&'a IndexWriter>,
     fields: Fields,
     catalog: Catalog,
+    /// The index's analyzers, for mapping each text's words to their terms.
+    analyzers: Analyzers,
 }
 
 /// The text of one document, field by field.
@@ -152,19 +156,29 @@ pub(crate) fn add_site(
             categories: site.categories.iter().map(|c| c.title.clone()).collect(),
             ..Catalog::default()
         },
+        analyzers: schema::analyzers(),
     };
+    let phase = crate::progress::Phase::start(
+        "index",
+        site.contacts.len() + site.articles.len() + site.faqs.len(),
+    );
     // Contacts first: on equal scores the directory entry is the better answer.
     for contact in &site.contacts {
         builder.add_contact(contact)?;
+        phase.advance(1);
     }
     for article in &site.articles {
         let category = category_index.get(article.category.as_str()).copied();
         builder.add_article(article, category)?;
+        phase.advance(1);
     }
     for faq in &site.faqs {
         let category = category_index.get(faq.category.as_str()).copied();
         builder.add_faq(faq, category)?;
+        phase.advance(1);
     }
+    drop(phase);
+    builder.catalog.terms.finish();
     Ok(builder.catalog)
 }
 
@@ -201,6 +215,11 @@ fn contact_text(contact: &Contact) -> String {
 }
 
 impl Builder<'_> {
+    /// Where the index terms are written in `text`, for snippets.
+    fn map(&mut self, text: &str) -> Option<WordMap> {
+        Some(self.catalog.terms.map(text, &self.analyzers))
+    }
+
     /// Adds a contact entry: its purpose, department, numbers (every written form, the first
     /// number also on its own) and vanity spelling.
     fn add_contact(&mut self, contact: &Contact) -> Result<(), SearchError> {
@@ -236,6 +255,7 @@ impl Builder<'_> {
                 .map(|(range, _)| range)
                 .collect(),
             text,
+            words: None,
             phones: contact
                 .numbers
                 .iter()
@@ -246,6 +266,7 @@ impl Builder<'_> {
                 .collect(),
         });
         let record_text = self.catalog.contacts[index].text.clone();
+        self.catalog.contacts[index].words = self.map(&record_text);
         let mut keywords: Vec<&str> = Vec::new();
         keywords.extend(contact.vanity.as_deref());
         keywords.extend(vanity_letters.as_deref());
@@ -319,12 +340,19 @@ impl Builder<'_> {
                 },
             )?;
         }
+        // Kept plain (a small site): its words are mapped once; a big site's deflated text is
+        // scanned when a snippet is cut from it (mapping it would cost more memory than it saves).
+        let words = match &body.text {
+            CompactText::Plain(plain) => self.map(plain),
+            CompactText::Deflated(_) => None,
+        };
         self.catalog.articles.push(ArticleRecord {
             title: article.title.clone(),
             url: article.url_path(),
             category,
             contacts: article.contacts.clone(),
             body: Arc::clone(body),
+            words,
         });
         Ok(())
     }
@@ -352,7 +380,9 @@ impl Builder<'_> {
             contacts: faq.contacts.clone(),
             phones: spans.into_iter().map(|(range, _)| range).collect(),
             text: faq.answer_text.clone(),
+            words: None,
         });
+        self.catalog.faqs[index].words = self.map(&faq.answer_text);
         Ok(())
     }
 }

@@ -29,6 +29,7 @@ mod synonyms;
 mod tests;
 mod types;
 mod understand;
+mod wordmap;
 mod writer;
 
 use std::path::Path;

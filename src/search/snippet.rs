@@ -22,11 +22,14 @@ pub(crate) struct Highlight {
     pub(crate) weight: f32,
 }
 
-/// A matched token.
-struct Match {
-    range: Range<usize>,
-    concept: usize,
-    weight: f32,
+/// A matched word: where its highlight goes, and which concept it stands for how strongly.
+pub(crate) struct Match {
+    /// Byte range of the highlight.
+    pub(crate) range: Range<usize>,
+    /// The query concept.
+    pub(crate) concept: usize,
+    /// The term's weight.
+    pub(crate) weight: f32,
 }
 
 /// Bonus for a window that shows a whole phone number: on this site the number is usually the
@@ -35,7 +38,7 @@ const PHONE_BONUS: f32 = 0.75;
 
 /// Cuts a snippet from `text` (where `phones` are the ranges of the phone numbers written in it):
 /// index terms in `terms` are highlighted. Without any match, the opening of the text is returned,
-/// unhighlighted.
+/// unhighlighted. Scans the text; [`super::wordmap`] finds the same matches without scanning.
 pub(crate) fn snippet(
     text: &str,
     phones: &[Range<usize>],
@@ -45,9 +48,7 @@ pub(crate) fn snippet(
     let folded = fold_acronyms(text);
     // Stemming every word of a long article is the costly part; a stem keeps the first letters
     // of its word, so only words that start like a highlighted term are stemmed.
-    let mut prefixes: Vec<&str> = terms.keys().map(|term| leading(term, 3)).collect();
-    prefixes.sort_unstable();
-    prefixes.dedup();
+    let prefixes = prefixes(terms);
     let mut stems: HashMap<&str, Option<String>> = HashMap::new();
     let mut matches: Vec<Match> = Vec::new();
     for (offset, word) in words(&folded) {
@@ -58,21 +59,39 @@ pub(crate) fn snippet(
         let Some(highlight) = stem.as_deref().and_then(|stem| terms.get(stem)) else {
             continue;
         };
-        // A folded acronym (`US  ` for `U.S.`) highlights the whole original acronym.
-        let mut end = offset + word.len();
-        while end < text.len()
-            && folded.as_bytes()[end] == b' '
-            && !text.as_bytes()[end].is_ascii_whitespace()
-        {
-            end += 1;
-        }
         matches.push(Match {
-            range: offset..end,
+            range: offset..highlight_end(text, &folded, offset, word.len()),
             concept: highlight.concept,
             weight: highlight.weight,
         });
     }
-    let window = best_window(&matches, phones);
+    cut(text, phones, &matches)
+}
+
+/// The first letters of the highlighted terms, for the prefilter ([`could_match`]).
+pub(crate) fn prefixes(highlights: &HashMap<String, Highlight>) -> Vec<&str> {
+    let mut prefixes: Vec<&str> = highlights.keys().map(|term| leading(term, 3)).collect();
+    prefixes.sort_unstable();
+    prefixes.dedup();
+    prefixes
+}
+
+/// Where the highlight of the word at `offset` (of `length` bytes in `folded`) ends in `text`: a
+/// folded acronym (`US  ` for `U.S.`) highlights the whole original acronym.
+pub(crate) fn highlight_end(text: &str, folded: &str, offset: usize, length: usize) -> usize {
+    let mut end = offset + length;
+    while end < text.len()
+        && folded.as_bytes()[end] == b' '
+        && !text.as_bytes()[end].is_ascii_whitespace()
+    {
+        end += 1;
+    }
+    end
+}
+
+/// The snippet of `text` around the best run of `matches` (in text order).
+pub(crate) fn cut(text: &str, phones: &[Range<usize>], matches: &[Match]) -> Vec<Fragment> {
+    let window = best_window(matches, phones);
     let Some(window) = window else {
         let end = cut_back(text, SNIPPET_CHARS.min(text.len()));
         return render(text, 0..end, &[]);
@@ -142,7 +161,7 @@ const MAX_WORD_BYTES: usize = 40;
 
 /// The words of `text` as the index's tokenizer splits them (runs of letters and digits), with
 /// their byte offsets.
-fn words(text: &str) -> impl Iterator<Item = (usize, &str)> {
+pub(crate) fn words(text: &str) -> impl Iterator<Item = (usize, &str)> {
     text.split(|c: char| !c.is_alphanumeric())
         .filter(|word| !word.is_empty() && word.len() <= MAX_WORD_BYTES)
         .map(move |word| (word.as_ptr() as usize - text.as_ptr() as usize, word))
@@ -160,7 +179,11 @@ fn could_match(word: &str, prefixes: &[&str]) -> bool {
     for (slot, byte) in lower.iter_mut().zip(word.bytes()) {
         *slot = byte.to_ascii_lowercase();
     }
-    let lower = &lower[..length];
+    could_match_lead(&lower[..length], prefixes)
+}
+
+/// [`could_match`] on an ASCII word's first (at most three) letters, lower-cased.
+pub(crate) fn could_match_lead(lower: &[u8], prefixes: &[&str]) -> bool {
     prefixes
         .iter()
         .any(|prefix| lower.starts_with(prefix.as_bytes()))

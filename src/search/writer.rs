@@ -80,6 +80,8 @@ pub(crate) fn write_documents(
     tracing::debug!(
         documents = catalog.entries.len(),
         text_bytes = catalog.text_bytes(),
+        word_map_bytes = catalog.word_map_bytes(),
+        word_map_terms = catalog.terms.len(),
         threads,
         segments = target,
         indexed_ms = indexed.as_millis() as u64,

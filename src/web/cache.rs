@@ -12,6 +12,7 @@
 
 use std::io::Write;
 use std::num::NonZeroUsize;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use actix_web::http::StatusCode;
@@ -274,6 +275,28 @@ pub(crate) struct CachedAnswer {
 /// no contention at two workers.
 pub(crate) struct ResponseCache {
     entries: Mutex<Entries>,
+    /// Lookups answered from the cache, and lookups that were not, since this version started
+    /// (shown on `/healthz` and logged at shutdown, so the cache's hit rate is a measured figure).
+    hits: AtomicU64,
+    misses: AtomicU64,
+}
+
+/// How often the answer cache answered, since its content version started.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub(crate) struct CacheStats {
+    /// Lookups answered from the cache.
+    pub(crate) hits: u64,
+    /// Lookups that had to search.
+    pub(crate) misses: u64,
+    /// Answers held now.
+    pub(crate) entries: usize,
+}
+
+impl CacheStats {
+    /// Hits over all lookups (0 before the first).
+    pub(crate) fn hit_rate(&self) -> f64 {
+        self.hits as f64 / (self.hits + self.misses).max(1) as f64
+    }
 }
 
 /// The cache's table; `None` when the capacity is 0.
@@ -284,6 +307,8 @@ impl ResponseCache {
     pub(crate) fn new(capacity: usize) -> ResponseCache {
         ResponseCache {
             entries: Mutex::new(NonZeroUsize::new(capacity).map(LruCache::new)),
+            hits: AtomicU64::new(0),
+            misses: AtomicU64::new(0),
         }
     }
 
@@ -294,7 +319,26 @@ impl ResponseCache {
 
     /// The cached answer for `key`, marking it recently used.
     pub(crate) fn get(&self, key: &str) -> Option<Arc<CachedAnswer>> {
-        self.lock().as_mut()?.get(key).cloned()
+        let found = self
+            .lock()
+            .as_mut()
+            .and_then(|entries| entries.get(key).cloned());
+        let counter = if found.is_some() {
+            &self.hits
+        } else {
+            &self.misses
+        };
+        counter.fetch_add(1, Ordering::Relaxed);
+        found
+    }
+
+    /// Hits, misses and entries so far.
+    pub(crate) fn stats(&self) -> CacheStats {
+        CacheStats {
+            hits: self.hits.load(Ordering::Relaxed),
+            misses: self.misses.load(Ordering::Relaxed),
+            entries: self.lock().as_ref().map_or(0, LruCache::len),
+        }
     }
 
     /// Keeps `response` for `key`, evicting the least recently used answer when full.
@@ -307,7 +351,7 @@ impl ResponseCache {
     /// Number of answers held.
     #[cfg(test)]
     pub(crate) fn len(&self) -> usize {
-        self.lock().as_ref().map_or(0, LruCache::len)
+        self.stats().entries
     }
 }
 

@@ -51,12 +51,14 @@ pub(crate) fn prerendered(request: ServiceRequest) -> Result<ServiceResponse, Se
     Ok(request.into_response(response))
 }
 
-/// `/healthz`: liveness, the content version being served, and whether events are being recorded
-/// (`store.up`) with the count of events dropped since start. Always 200 while the process serves:
-/// the site works without its store.
+/// `/healthz`: liveness, the content version being served, whether events are being recorded
+/// (`store.up`) with the count of events dropped since start, and how often the search answer
+/// cache has answered since that version started. Always 200 while the process serves: the site
+/// works without its store.
 pub(crate) async fn healthz(state: web::Data<AppState>) -> HttpResponse {
     let snapshot = state.snapshot();
     let store = state.recorder.status();
+    let cache = snapshot.search_cache.stats();
     HttpResponse::Ok()
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .json(serde_json::json!({
@@ -69,6 +71,12 @@ pub(crate) async fn healthz(state: web::Data<AppState>) -> HttpResponse {
                 "up": store.up,
                 "dropped": store.dropped,
                 "queued": store.queued,
+            },
+            "search_cache": {
+                "hits": cache.hits,
+                "misses": cache.misses,
+                "entries": cache.entries,
+                "hit_rate": cache.hit_rate(),
             },
         }))
 }

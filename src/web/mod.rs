@@ -83,7 +83,7 @@ pub fn app_with(
 /// actix-server treats SIGINT as a forced stop (open connections are dropped), so both signals are
 /// handled here and start the same graceful shutdown.
 pub async fn serve(state: Arc<AppState>, config: &crate::config::Config) -> std::io::Result<()> {
-    let data = web::Data::from(state);
+    let data = web::Data::from(Arc::clone(&state));
     let hsts = config.hsts;
     let server = HttpServer::new(move || app(data.clone(), hsts))
         .workers(config.workers)
@@ -93,7 +93,17 @@ pub async fn serve(state: Arc<AppState>, config: &crate::config::Config) -> std:
     for address in server.addrs() {
         tracing::info!(%address, "listening on http://{address}");
     }
-    server.run().await
+    let served = server.run().await;
+    // What the search answer cache earned, for the version served last.
+    let cache = state.snapshot().search_cache.stats();
+    tracing::info!(
+        hits = cache.hits,
+        misses = cache.misses,
+        entries = cache.entries,
+        hit_rate = format!("{:.3}", cache.hit_rate()),
+        "search answer cache"
+    );
+    served
 }
 
 /// Resolves on the first SIGINT or SIGTERM (Ctrl-C elsewhere).

@@ -180,6 +180,7 @@ impl Snapshot {
             .collect();
         let prerendered = upfront.len();
         // Spread over every core (rayon's pool); a page's failure stops the build.
+        let phase = crate::progress::Phase::start("render", upfront.len());
         upfront.par_iter().try_for_each(|(path, page)| {
             let response =
                 render(&site, page.source, small).map_err(|source| SnapshotError::Render {
@@ -187,8 +188,10 @@ impl Snapshot {
                     source,
                 })?;
             let _ = page.rendered.set(Arc::new(response));
+            phase.advance(1);
             Ok::<(), SnapshotError>(())
         })?;
+        drop(phase);
         let error_pages = [400u16, 404, 405, 500]
             .into_iter()
             .map(|code| {
@@ -444,10 +447,25 @@ mod tests {
             cache.get("/api/search?q=0").is_none(),
             "the oldest unread entry went first"
         );
+        // Every lookup above is counted: the popular query's hits, the evicted one's miss.
+        let stats = cache.stats();
+        assert_eq!(
+            (stats.hits, stats.misses),
+            (SEARCH_CACHE_ENTRIES as u64 + 11, 1)
+        );
+        assert_eq!(stats.entries, SEARCH_CACHE_ENTRIES);
+        assert!((stats.hit_rate() - stats.hits as f64 / (stats.hits + 1) as f64).abs() < 1e-12);
         let next = Snapshot::build(fixture_site(), 2).expect("builds");
         assert!(
             next.search_cache.get("/api/search?q=lost").is_none(),
             "a reload starts empty"
+        );
+        assert_eq!(
+            (
+                next.search_cache.stats().hits,
+                next.search_cache.stats().misses
+            ),
+            (0, 1)
         );
     }
 }

@@ -225,6 +225,20 @@ async fn healthz_answers_ok() {
     let json: serde_json::Value = serde_json::from_str(&page.body).expect("json");
     assert_eq!(json["status"], "ok");
     assert_eq!(json["articles"], 3);
+    assert_eq!(json["search_cache"]["hits"], 0);
+    // The answer cache's counters: a query asked twice is one miss, then one hit.
+    for _ in 0..2 {
+        assert_eq!(get(&app, "/api/search?q=lost").await.status, StatusCode::OK);
+    }
+    let page = get(&app, "/healthz").await;
+    let json: serde_json::Value = serde_json::from_str(&page.body).expect("json");
+    let cache = &json["search_cache"];
+    assert_eq!(
+        (cache["hits"].as_u64(), cache["misses"].as_u64()),
+        (Some(1), Some(1))
+    );
+    assert_eq!(cache["entries"], 1);
+    assert_eq!(cache["hit_rate"], 0.5);
 }
 
 #[actix_web::test]
