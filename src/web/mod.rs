@@ -2,6 +2,7 @@
 //! request is answered is told once, in `routes.rs`.
 
 mod admin;
+mod answer_cache;
 mod assets;
 mod beacon;
 mod cache;

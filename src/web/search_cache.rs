@@ -14,7 +14,8 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use futures_util::FutureExt;
 use futures_util::future::LocalBoxFuture;
 
-use super::cache::{CachedAnswer, CachedResponse};
+use super::answer_cache::CachedAnswer;
+use super::cache::CachedResponse;
 use super::error::WebError;
 use super::state::AppState;
 use crate::redact;

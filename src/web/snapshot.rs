@@ -22,7 +22,8 @@ use std::time::{Duration, Instant};
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse};
 
-use super::cache::{CachedResponse, ResponseCache};
+use super::answer_cache::ResponseCache;
+use super::cache::CachedResponse;
 use super::pages;
 use super::site_pages::{self, HTML, PageSource, render};
 use crate::content::Site;
@@ -418,7 +419,7 @@ mod tests {
         let snapshot = Snapshot::build(fixture_site(), 1).expect("builds");
         let cache = &snapshot.search_cache;
         let answer = |text: &str| {
-            Arc::new(super::super::cache::CachedAnswer {
+            Arc::new(super::super::answer_cache::CachedAnswer {
                 response: CachedResponse::lazy(
                     text.as_bytes().to_vec(),
                     "application/json",
