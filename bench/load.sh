@@ -388,7 +388,7 @@ if [ "${FEEDBACK:-1}" = 1 ] && [ "$tool" = wrk ]; then
         wait_for "http://$HOST:$burst_port/healthz" 300 >/dev/null
         started=$(date +%s.%N)
         POSTS_PER_THREAD=5000 ORIGIN="http://$HOST:$burst_port" PAGE="%2Farticles%2F$ARTICLE" \
-            wrk -t 2 -c "$CONNECTIONS" -d 600s -s bench/feedback.lua "http://$HOST:$burst_port/" >"$work/burst.txt"
+            wrk -t 2 -c "$CONNECTIONS" -d 300s --timeout 30s -s bench/feedback.lua "http://$HOST:$burst_port/" >"$work/burst.txt"
         seconds=$(awk -v a="$started" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
         dropped=$(curl -fs "http://$HOST:$burst_port/healthz" | sed 's/.*"dropped":\([0-9]*\).*/\1/')
         kill -TERM "$burst"
