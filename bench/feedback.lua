@@ -19,7 +19,7 @@ end
 function request()
   if sent < posts_per_thread then
     sent = sent + 1
-    return wrk.format("POST", nil, {
+    return wrk.format("POST", "/feedback", {
       ["Content-Type"] = "application/x-www-form-urlencoded",
       ["Origin"] = origin,
     }, body)

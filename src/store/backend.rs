@@ -220,16 +220,30 @@ fn pool_options<Db: sqlx::Database>() -> sqlx::pool::PoolOptions<Db> {
 /// edited (the migrator refuses a changed checksum).
 fn migrator(backend: Backend) -> Migrator {
     let files: &[(i64, &str, &'static str)] = match backend {
-        Backend::Sqlite => &[(
-            1,
-            "events",
-            include_str!("../../migrations/sqlite/0001_events.sql"),
-        )],
-        Backend::Postgres => &[(
-            1,
-            "events",
-            include_str!("../../migrations/postgres/0001_events.sql"),
-        )],
+        Backend::Sqlite => &[
+            (
+                1,
+                "events",
+                include_str!("../../migrations/sqlite/0001_events.sql"),
+            ),
+            (
+                2,
+                "search counts",
+                include_str!("../../migrations/sqlite/0002_search_counts.sql"),
+            ),
+        ],
+        Backend::Postgres => &[
+            (
+                1,
+                "events",
+                include_str!("../../migrations/postgres/0001_events.sql"),
+            ),
+            (
+                2,
+                "search counts",
+                include_str!("../../migrations/postgres/0002_search_counts.sql"),
+            ),
+        ],
     };
     Migrator::with_migrations(
         files

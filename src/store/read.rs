@@ -24,6 +24,8 @@ pub struct StoredSearch {
     pub number: Option<String>,
     /// The content version.
     pub content_version: String,
+    /// How many searches the row stands for (identical ones of one second are one row).
+    pub count: i64,
 }
 
 /// A stored click.
@@ -84,8 +86,8 @@ macro_rules! select {
 impl Store {
     /// Searches recorded at or after `since`, oldest first.
     pub async fn searches(&self, since: i64) -> Result<Vec<StoredSearch>, StoreError> {
-        let sql = "SELECT at, source, query, results, answer, verdict, number, content_version \
-                   FROM searches WHERE at >= $1 ORDER BY id";
+        let sql = "SELECT at, source, query, results, answer, verdict, number, content_version, \
+                   count FROM searches WHERE at >= $1 ORDER BY id";
         select!(self, sql, since, "reading searches", |row| StoredSearch {
             at: row.try_get("at")?,
             source: row.try_get("source")?,
@@ -95,6 +97,7 @@ impl Store {
             verdict: row.try_get("verdict")?,
             number: row.try_get("number")?,
             content_version: row.try_get("content_version")?,
+            count: row.try_get("count")?,
         })
     }
 

@@ -2,15 +2,18 @@
 //! period.
 
 use super::backend::{Store, StoreError, on_pool};
-use super::events::{Event, SearchEvent};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use super::events::{Event, SearchEvent, SearchOutcome};
 
 /// Executes the insert of one event on `$executor` (a transaction of either backend).
 macro_rules! insert_one {
-    ($event:expr, $executor:expr) => {
+    ($event:expr, $count:expr, $executor:expr) => {
         match $event {
             Event::Search(SearchEvent { at, source, outcome: search }) => sqlx::query(
-                "INSERT INTO searches (at, source, query, results, answer, verdict, number, content_version) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                "INSERT INTO searches (at, source, query, results, answer, verdict, number, content_version, count) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
             )
             .bind(at)
             .bind(source.as_str())
@@ -20,6 +23,7 @@ macro_rules! insert_one {
             .bind(search.verdict)
             .bind(search.number.as_ref().map(|number| number.as_str()))
             .bind(&*search.content_version)
+            .bind($count)
             .execute($executor)
             .await,
             Event::Click(click) => sqlx::query(
@@ -59,6 +63,30 @@ macro_rules! insert_one {
     };
 }
 
+/// The events with how many times each stands: a search whose outcome is the very same shared
+/// answer as an earlier one of the batch, from the same source in the same second, adds to that
+/// one's count; every other event stands once.
+fn coalesce(events: &[Event]) -> Vec<(&Event, i64)> {
+    let mut rows: Vec<(&Event, i64)> = Vec::with_capacity(events.len());
+    let mut seen: HashMap<(i64, &'static str, *const SearchOutcome), usize> = HashMap::new();
+    for event in events {
+        if let Event::Search(search) = event {
+            let key = (
+                search.at,
+                search.source.as_str(),
+                Arc::as_ptr(&search.outcome),
+            );
+            if let Some(&row) = seen.get(&key) {
+                rows[row].1 += 1;
+                continue;
+            }
+            seen.insert(key, rows.len());
+        }
+        rows.push((event, 1));
+    }
+    rows
+}
+
 /// Every table holding events, with its time column `at` (pruning visits each).
 const PRUNE: [&str; 4] = [
     "DELETE FROM searches WHERE at < $1",
@@ -68,7 +96,9 @@ const PRUNE: [&str; 4] = [
 ];
 
 impl Store {
-    /// Inserts `events` in one transaction: all are stored, or none.
+    /// Inserts `events` in one transaction: all are stored, or none. Searches with the same
+    /// outcome (the same answer served again, from the cache) from the same source in the same
+    /// second are one row with their `count`.
     pub async fn insert(&self, events: &[Event]) -> Result<(), StoreError> {
         if events.is_empty() {
             return Ok(());
@@ -78,8 +108,8 @@ impl Store {
                 .begin()
                 .await
                 .map_err(StoreError::query("starting a transaction"))?;
-            for event in events {
-                insert_one!(event, &mut *transaction)
+            for (event, count) in coalesce(events) {
+                insert_one!(event, count, &mut *transaction)
                     .map_err(StoreError::query("inserting an event"))?;
             }
             transaction

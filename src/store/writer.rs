@@ -1,6 +1,7 @@
 //! Recording off the request path: handlers hand events to a [`Recorder`] (a `try_send` into a
 //! bounded queue, never waiting), and one background [`Writer`] task writes them in batches, one
-//! transaction each. A full queue drops the event and counts it. A store that cannot be opened or
+//! transaction each, at most one batch per [`FLUSH_INTERVAL`] while events keep coming (identical
+//! searches of one second become one row with a count: `write.rs`). A full queue drops the event and counts it. A store that cannot be opened or
 //! reached is logged once, retried with backoff, and written to again when it comes back; events
 //! waiting meanwhile stay queued (and the queue's bound still holds). Old events are pruned at
 //! start and then periodically.
@@ -16,10 +17,15 @@ use super::backend::{Backend, CONNECT_TIMEOUT, Store, StoreError};
 use super::events::{Event, now};
 use super::location::Location;
 
-/// Events the queue holds before new ones are dropped (and counted).
-pub const QUEUE_CAPACITY: usize = 8192;
+/// Events the queue holds before new ones are dropped (and counted): a few hundred milliseconds of
+/// the busiest load measured (`bench/load.sh`), about 3 MB.
+pub const QUEUE_CAPACITY: usize = 65_536;
 /// Most events written in one transaction.
-const BATCH: usize = 256;
+const BATCH: usize = 4096;
+/// How long the writer lets events gather after the first arrives, before writing them: a busy
+/// site then costs one transaction per interval, not one per event, and sending an event wakes no
+/// thread while the writer waits on its timer.
+const FLUSH_INTERVAL: Duration = Duration::from_millis(100);
 /// First wait before retrying an unreachable store; doubled after each failure up to the most.
 const FIRST_RETRY: Duration = Duration::from_millis(250);
 const LAST_RETRY: Duration = Duration::from_secs(10);
@@ -297,11 +303,34 @@ impl Loop {
             tokio::select! {
                 biased;
                 _ = &mut self.stopped => break,
-                received = self.receiver.recv_many(&mut batch, BATCH) => if received == 0 { break },
+                received = self.receiver.recv_many(&mut batch, BATCH) => {
+                    if received == 0 {
+                        break;
+                    }
+                    if let Woken::Stop = self.gather(&mut batch).await {
+                        break;
+                    }
+                }
                 () = tokio::time::sleep_until(next_prune) => {}
             }
         }
         self.drain(store, batch).await;
+    }
+
+    /// Lets events gather for [`FLUSH_INTERVAL`], then takes what is queued (up to [`BATCH`]).
+    async fn gather(&mut self, batch: &mut Vec<Event>) -> Woken {
+        if batch.len() < BATCH {
+            if let Woken::Stop = self.wait(FLUSH_INTERVAL).await {
+                return Woken::Stop;
+            }
+            while batch.len() < BATCH {
+                match self.receiver.try_recv() {
+                    Ok(event) => batch.push(event),
+                    Err(_) => break,
+                }
+            }
+        }
+        Woken::Continue
     }
 
     /// Marks the store up and logs where events go.

@@ -426,26 +426,46 @@ async fn completed_searches_are_recorded_from_the_cache_too() {
     }
     let store = stored(writer, &database).await;
     let searches = store.searches(0).await.expect("read");
-    let summary: Vec<(&str, &str)> = searches
-        .iter()
-        .map(|s| (s.source.as_str(), s.query.as_str()))
-        .collect();
+    // The same answer served twice in one second may be one row counting 2: count searches.
+    let mut summary: Vec<(&str, &str, i64)> = Vec::new();
+    for search in &searches {
+        match summary.last_mut() {
+            Some(last) if (last.0, last.1) == (search.source.as_str(), search.query.as_str()) => {
+                last.2 += search.count;
+            }
+            _ => summary.push((&search.source, &search.query, search.count)),
+        }
+    }
     assert_eq!(
         summary,
         vec![
-            ("page", "lost card"),
-            ("page", "lost card"),
-            ("api", "lost card"),
-            ("page", "1-800-555-0199"),
-            ("page", "zzzzqqqq"),
+            ("page", "lost card", 2),
+            ("api", "lost card", 1),
+            ("page", "1-800-555-0199", 1),
+            ("page", "zzzzqqqq", 1),
         ]
     );
-    assert!(searches[0].results > 0);
-    assert_eq!(searches[0].answer.as_deref(), Some("contact:lost-stolen"));
-    assert_eq!(searches[3].verdict.as_deref(), Some("unknown"));
-    assert_eq!(searches[3].number.as_deref(), Some("+18005550199"));
-    assert_eq!(searches[4].results, 0);
-    assert_eq!(searches[0].content_version.len(), 16);
+    let by_query = |query: &str| {
+        searches
+            .iter()
+            .find(|search| search.query == query)
+            .expect("recorded")
+    };
+    assert!(by_query("lost card").results > 0);
+    assert_eq!(
+        by_query("lost card").answer.as_deref(),
+        Some("contact:lost-stolen")
+    );
+    assert_eq!(
+        by_query("1-800-555-0199").verdict.as_deref(),
+        Some("unknown")
+    );
+    assert_eq!(
+        by_query("1-800-555-0199").number.as_deref(),
+        Some("+18005550199")
+    );
+    assert_eq!(by_query("zzzzqqqq").results, 0);
+    assert_eq!(by_query("lost card").content_version.len(), 16);
 }
 
 #[actix_web::test]

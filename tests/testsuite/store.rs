@@ -149,6 +149,51 @@ async fn feedback_is_counted_per_page() {
 }
 
 #[actix_web::test]
+async fn the_same_answer_served_again_in_one_second_is_one_row_with_its_count() {
+    for database in
+        TestDatabase::all("the_same_answer_served_again_in_one_second_is_one_row_with_its_count")
+            .await
+    {
+        let store = open(&database).await;
+        let at = now();
+        let cached = search(at, "lost card", 3);
+        let Event::Search(shared) = &cached else {
+            unreachable!("a search")
+        };
+        let again = |at: i64, source: SearchSource| {
+            Event::Search(SearchEvent {
+                at,
+                source,
+                outcome: Arc::clone(&shared.outcome),
+            })
+        };
+        let mut events = vec![cached.clone()];
+        events.extend((0..99).map(|_| again(at, SearchSource::Page)));
+        events.push(again(at, SearchSource::Api));
+        events.push(again(at + 1, SearchSource::Page));
+        // The same text searched afresh (another outcome) is a row of its own.
+        events.push(search(at, "lost card", 3));
+        store.insert(&events).await.expect("insert");
+        let rows: Vec<(String, i64, i64)> = store
+            .searches(0)
+            .await
+            .expect("read")
+            .into_iter()
+            .map(|row| (row.source, row.at - at, row.count))
+            .collect();
+        assert_eq!(
+            rows,
+            vec![
+                ("page".to_string(), 0, 100),
+                ("api".to_string(), 0, 1),
+                ("page".to_string(), 1, 1),
+                ("page".to_string(), 0, 1),
+            ]
+        );
+    }
+}
+
+#[actix_web::test]
 async fn pruning_deletes_only_events_older_than_the_cutoff() {
     for database in TestDatabase::all("pruning_deletes_only_events_older_than_the_cutoff").await {
         let store = open(&database).await;
