@@ -84,7 +84,14 @@ fn a_database_that_cannot_be_opened_is_survived_and_recording_resumes_when_it_re
         "recording resumes: {}",
         server.log()
     );
-    assert!(server.log().contains("the store is reachable again"));
+    // The line is logged as the store comes up; the log reaches the test through a pipe.
+    assert!(
+        poll_until(Duration::from_secs(10), || server
+            .log()
+            .contains("the store is reachable again")),
+        "{}",
+        server.log()
+    );
     let accepted = post_form(
         server.addr,
         "/feedback",
