@@ -154,12 +154,14 @@ impl Store {
         })
     }
 
-    /// Searches per day over `period`, every day present (zeros where none were recorded).
+    /// Searches per day over `period`, every day present (zeros where none were recorded). A row
+    /// of `searches` stands for `count` identical searches of one second (migration 0002).
     pub async fn searches_per_day(&self, period: Period) -> Result<Vec<DaySearches>, StoreError> {
         let sql = format!(
-            "SELECT at / {DAY_SECONDS} AS day, COUNT(*) AS searches, \
-             SUM(CASE WHEN results = 0 THEN 1 ELSE 0 END) AS no_results, \
-             SUM(CASE WHEN answer IS NULL AND verdict IS NULL THEN 1 ELSE 0 END) AS no_answer \
+            "SELECT at / {DAY_SECONDS} AS day, CAST(SUM(count) AS BIGINT) AS searches, \
+             CAST(SUM(CASE WHEN results = 0 THEN count ELSE 0 END) AS BIGINT) AS no_results, \
+             CAST(SUM(CASE WHEN answer IS NULL AND verdict IS NULL THEN count ELSE 0 END) AS BIGINT) \
+             AS no_answer \
              FROM searches WHERE {IN_PERIOD} GROUP BY at / {DAY_SECONDS} ORDER BY day"
         );
         let found: BTreeMap<i64, DaySearches> = period_rows!(
@@ -216,7 +218,7 @@ impl Store {
             Queries::UnknownNumbers => ("number", "verdict = 'unknown' AND number IS NOT NULL"),
         };
         let sql = format!(
-            "SELECT {column} AS item, COUNT(*) AS n FROM searches \
+            "SELECT {column} AS item, CAST(SUM(count) AS BIGINT) AS n FROM searches \
              WHERE {IN_PERIOD} AND {condition} GROUP BY {column} ORDER BY n DESC, item LIMIT $3"
         );
         period_rows!(

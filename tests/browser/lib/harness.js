@@ -194,9 +194,12 @@ const TABBABLE_SCRIPT = `
   window.__tabbables = function () {
     const candidates = document.querySelectorAll(
       'a[href], button:not([disabled]), input:not([disabled]):not([type="hidden"]), ' +
-      'select:not([disabled]), textarea:not([disabled]), details > summary:first-of-type, ' +
-      '[tabindex]:not([tabindex="-1"])');
+      'select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"]), ' +
+      'details > summary');
     return Array.from(candidates).filter(function (element) {
+      // The content of a closed <details> is not reachable by Tab; its summary is.
+      const closed = element.closest('details:not([open])');
+      if (closed && element !== closed.querySelector(':scope > summary')) return false;
       // Tab enters a group of radio buttons once: at its checked button, or its first.
       if (element.matches('input[type="radio"]') && element.name) {
         const group = Array.from(document.querySelectorAll('input[type="radio"]'))
@@ -204,9 +207,6 @@ const TABBABLE_SCRIPT = `
         const checked = group.find(function (radio) { return radio.checked; });
         if (element !== (checked || group[0])) return false;
       }
-      // The content of a closed <details> is not rendered (only its <summary> can take focus).
-      const closed = element.closest('details:not([open])');
-      if (closed && !(element.matches('summary') && element.parentElement === closed)) return false;
       const style = getComputedStyle(element);
       if (style.visibility === 'hidden' || style.display === 'none') return false;
       const rect = element.getBoundingClientRect();

@@ -248,7 +248,7 @@ describe('offline', () => {
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
     const binary = path.join(process.env.CARGO_TARGET_DIR || path.join(REPO, 'target'), 'debug', 'helpcenter');
-    const server = spawn(binary, ['--addr', `127.0.0.1:${port}`, '--content', dir, '--watch'], {
+    const server = spawn(binary, ['--addr', `127.0.0.1:${port}`, '--content', dir, '--watch', '--database', 'off'], {
       env: { ...process.env, HELPCENTER_LOG: 'warn' },
       stdio: 'ignore',
     });
