@@ -206,7 +206,10 @@ pub(crate) fn find_typed_phones(text: &str) -> (Vec<(Range<usize>, TypedNumber)>
     if text.bytes().filter(u8::is_ascii_digit).take(3).count() < 3 {
         return (Vec::new(), text.to_string());
     }
-    let mut found: Vec<(Range<usize>, TypedNumber)> = scan(text, &TYPED_SHAPE, |written| {
+    // Digits of a longer run (a card number, a card number and a code) are never read as a phone
+    // number: a verdict on a number nobody typed is a wrong answer.
+    let scanned = blank_long_digit_runs(text);
+    let mut found: Vec<(Range<usize>, TypedNumber)> = scan(&scanned, &TYPED_SHAPE, |written| {
         let letters = written.chars().filter(char::is_ascii_alphabetic).count();
         let digits = written.chars().filter(char::is_ascii_digit).count();
         let is_plausible = letters == 0 || (digits >= 3 && letters <= 7);
@@ -216,9 +219,11 @@ pub(crate) fn find_typed_phones(text: &str) -> (Vec<(Range<usize>, TypedNumber)>
         Phone::parse_typed(&written.replace(' ', "")).map(TypedNumber::Full)
     });
     let mut rest = text.to_string();
+    let mut unread = scanned;
     blank(&mut rest, &found);
+    blank(&mut unread, &found);
     // Seven digits are looked for where no complete number was found.
-    let local = scan(&rest, &TYPED_LOCAL, |written| {
+    let local = scan(&unread, &TYPED_LOCAL, |written| {
         Some(TypedNumber::Local(
             written.chars().filter(char::is_ascii_digit).collect(),
         ))
@@ -226,6 +231,27 @@ pub(crate) fn find_typed_phones(text: &str) -> (Vec<(Range<usize>, TypedNumber)>
     blank(&mut rest, &local);
     found.extend(local);
     (found, rest)
+}
+
+/// Digits joined by at most one separator (space, dot, dash) between them.
+static DIGIT_RUN: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\d(?:[\s.\-]?\d)*").expect("digit run pattern compiles"));
+
+/// How many digits a card number has, whatever its grouping (a phone number has 10 or 11; two
+/// phone numbers side by side, 20 or more).
+const CARD_DIGITS: std::ops::RangeInclusive<usize> = 12..=19;
+
+/// `text` with every run of card-number length ([`CARD_DIGITS`]) replaced by as many spaces, so
+/// no phone number is read out of part of a card number.
+fn blank_long_digit_runs(text: &str) -> String {
+    let mut out = text.to_string();
+    for run in DIGIT_RUN.find_iter(text) {
+        let digits = run.as_str().bytes().filter(u8::is_ascii_digit).count();
+        if CARD_DIGITS.contains(&digits) {
+            out.replace_range(run.range(), &" ".repeat(run.len()));
+        }
+    }
+    out
 }
 
 /// Replaces the text of every found number with as many spaces.
@@ -262,6 +288,31 @@ fn scan<T>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn no_number_is_read_out_of_a_card_number() {
+        for query in [
+            "378282246310005",
+            "3782 822463 10005",
+            "3782-822463-10005 cvv 8642",
+            "4111 1111 1111 1111 was charged",
+            "my card 5555.5555.5555.4444 code 123",
+            "card 3782 822463 11881 cvv 8642",
+            "charge on 4012-8888-8888-1881 cvv 8642",
+            "4012 8888 8888 1881",
+            "4012.8888.8888.1881",
+        ] {
+            let (found, _) = find_typed_phones(query);
+            assert!(found.is_empty(), "{query}: {found:?}");
+        }
+        // A phone number beside words, or two apart, is still read.
+        let (found, _) = find_typed_phones("who is 1 800 528 4800 calling");
+        assert_eq!(found.len(), 1);
+        let (found, _) = find_typed_phones("800-528-4800 or 800-992-3404");
+        assert_eq!(found.len(), 2);
+        let (found, _) = find_typed_phones("1-800-528-4800 1-800-528-4800");
+        assert_eq!(found.len(), 2);
+    }
 
     #[test]
     fn parses_every_written_form_to_the_same_number() {

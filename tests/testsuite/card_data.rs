@@ -226,7 +226,11 @@ fn card_numbers_in_every_format_never_reach_the_database_or_the_log() {
             );
         }
     }
-    for text in texts.iter().map(String::as_str).chain(log.lines()) {
+    // A log line's timestamp is left out: its microseconds could read 8642.
+    let messages = log
+        .lines()
+        .map(|line| line.split_once(' ').map_or(line, |(_, message)| message));
+    for text in texts.iter().map(String::as_str).chain(messages) {
         assert!(
             !text.contains("8642"),
             "a CVV reached the store or log: {text}"
