@@ -25,6 +25,22 @@ fn block_on<T>(work: impl std::future::Future<Output = T>) -> T {
         .block_on(work)
 }
 
+/// Two servers started at once on the PostgreSQL database at `url`, both with the dashboard on
+/// (against a fresh database, the migration runs once, under its lock).
+pub(crate) fn start_two(url: &str) -> (Server, Server) {
+    let env = [("HELPCENTER_ADMIN_TOKEN", TOKEN)];
+    std::thread::scope(|scope| {
+        let first =
+            scope.spawn(|| Server::start_with_env(&fixture_dir(), &["--database", url], &env));
+        let second =
+            scope.spawn(|| Server::start_with_env(&fixture_dir(), &["--database", url], &env));
+        (
+            first.join().expect("first replica"),
+            second.join().expect("second replica"),
+        )
+    })
+}
+
 /// Logs in to the dashboard at `addr` and returns the session cookie's value.
 pub(crate) fn log_in(addr: SocketAddr) -> String {
     let body = serde_urlencoded::to_string([("token", TOKEN)]).expect("encodes");
@@ -87,17 +103,7 @@ fn two_replicas_show_each_answer_once_in_either_dashboard() {
     let Location::Postgres(url) = &database.location else {
         unreachable!("a PostgreSQL database");
     };
-    let env = [("HELPCENTER_ADMIN_TOKEN", TOKEN)];
-    let (first, second) = std::thread::scope(|scope| {
-        let first =
-            scope.spawn(|| Server::start_with_env(&fixture_dir(), &["--database", url], &env));
-        let second =
-            scope.spawn(|| Server::start_with_env(&fixture_dir(), &["--database", url], &env));
-        (
-            first.join().expect("first replica"),
-            second.join().expect("second replica"),
-        )
-    });
+    let (first, second) = start_two(url);
     // What the two replicas recorded into the shared store (each replica's share written
     // separately, as its writer would).
     block_on(async {

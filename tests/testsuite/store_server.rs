@@ -122,19 +122,8 @@ fn two_replicas_sharing_postgresql_store_each_answer_exactly_once() {
     let Location::Postgres(url) = &database.location else {
         unreachable!("a PostgreSQL database");
     };
-    // Both start at once against a fresh database: the migration runs once, under its lock. The
-    // editors' dashboard is on in both.
-    let env = [("HELPCENTER_ADMIN_TOKEN", admin_replicas::TOKEN)];
-    let (first, second) = std::thread::scope(|scope| {
-        let first =
-            scope.spawn(|| Server::start_with_env(&fixture_dir(), &["--database", url], &env));
-        let second =
-            scope.spawn(|| Server::start_with_env(&fixture_dir(), &["--database", url], &env));
-        (
-            first.join().expect("first replica"),
-            second.join().expect("second replica"),
-        )
-    });
+    // Both start at once against a fresh database, the editors' dashboard on in both.
+    let (first, second) = admin_replicas::start_two(url);
     assert_ne!(first.addr, second.addr);
     assert!(store_up(&first) && store_up(&second));
     let sends = [
