@@ -1,11 +1,9 @@
 //! Answering a request: the results page (hits with snippets, counts, "did you mean", instant
 //! answer) and typeahead suggestions, from the query plan, the ranking and the catalog.
 
-use std::sync::Arc;
-
 use super::SearchIndex;
 use super::catalog::SnippetTerms;
-use super::collect::{RankCollector, Ranked, Scored};
+use super::collect::{Ranked, Scored};
 use super::plan::{Mode, Planner};
 use super::rank::FEW_MATCHES;
 use super::types::{
@@ -123,21 +121,16 @@ impl SearchIndex {
         let plan = self
             .planner(&searcher)
             .plan(&normalised.text, Mode::Suggest);
-        let Some(query) = plan.query else {
+        let Some(query) = &plan.query else {
             return Vec::new();
         };
-        let collector = RankCollector {
-            tables: Arc::clone(&self.tables),
-            kinds: Arc::clone(&self.kinds),
-            weights: HitKind::WEIGHTS,
-            filter: None,
-            limit: limit * 3,
-        };
-        let mut outcome = searcher.search(&*query, &collector);
+        let runner = self.runner(&searcher);
+        let collector = self.rank_collector(None, limit * 3);
+        let mut outcome = runner.rank(query, &collector);
         if let (Ok(ranked), Some(fallback)) = (&outcome, &plan.fallback)
             && ranked.counts.iter().sum::<usize>() < FEW_MATCHES
         {
-            outcome = searcher.search(&**fallback, &collector);
+            outcome = runner.rank(fallback, &collector);
         }
         let ranked = match outcome {
             Ok(ranked) => ranked,
@@ -194,13 +187,14 @@ impl SearchIndex {
     }
 
     /// A planner over `searcher` with this index's fields, analyzers and synonyms.
-    fn planner<'a>(&'a self, searcher: &'a tantivy::Searcher) -> Planner<'a> {
+    pub(crate) fn planner<'a>(&'a self, searcher: &'a tantivy::Searcher) -> Planner<'a> {
         Planner {
             searcher,
             fields: self.fields,
             analyzers: &self.analyzers,
             synonyms: &self.synonyms,
             large_result: self.large_result,
+            engine: self.engine.as_ref(),
         }
     }
 

@@ -162,6 +162,22 @@ pub(crate) struct RankSegment {
     contacts: Vec<Scored>,
 }
 
+impl RankCollector {
+    /// The per-segment half over a segment whose ordinals are `table` (the in-memory engine's).
+    pub(crate) fn for_table(&self, table: Arc<[u32]>) -> RankSegment {
+        RankSegment {
+            ordinals: Ordinals::Table(table),
+            kinds: Arc::clone(&self.kinds),
+            weights: self.weights,
+            filter: self.filter,
+            counts: [0; 4],
+            best: None,
+            top: TopN::new(self.limit),
+            contacts: Vec::new(),
+        }
+    }
+}
+
 impl Collector for RankCollector {
     type Fruit = Ranked;
     type Child = RankSegment;
@@ -171,16 +187,12 @@ impl Collector for RankCollector {
         _segment_local_id: SegmentOrdinal,
         segment: &SegmentReader,
     ) -> tantivy::Result<RankSegment> {
-        let ordinals = ordinals_for(&self.tables, segment)?;
-        Ok(RankSegment {
-            ordinals,
-            kinds: Arc::clone(&self.kinds),
-            weights: self.weights,
-            filter: self.filter,
-            counts: [0; 4],
-            best: None,
-            top: TopN::new(self.limit),
-            contacts: Vec::new(),
+        Ok(match ordinals_for(&self.tables, segment)? {
+            Ordinals::Table(table) => self.for_table(table),
+            column => RankSegment {
+                ordinals: column,
+                ..self.for_table(Arc::from([]))
+            },
         })
     }
 
@@ -254,6 +266,17 @@ pub(crate) struct KindCounterSegment {
     ordinals: Ordinals,
     kinds: Arc<[HitKind]>,
     counts: [usize; 4],
+}
+
+impl KindCounter {
+    /// The per-segment half over a segment whose ordinals are `table` (the in-memory engine's).
+    pub(crate) fn for_table(&self, table: Arc<[u32]>) -> KindCounterSegment {
+        KindCounterSegment {
+            ordinals: Ordinals::Table(table),
+            kinds: Arc::clone(&self.kinds),
+            counts: [0; 4],
+        }
+    }
 }
 
 impl Collector for KindCounter {

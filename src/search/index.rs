@@ -9,6 +9,7 @@ use tantivy::{Index, IndexReader, ReloadPolicy};
 use super::catalog::Catalog;
 use super::collect::{self, OrdinalTables};
 use super::decide::Answers;
+use super::engine::Engine;
 use super::plan;
 use super::schema::{self, Fields};
 use super::synonyms::Synonyms;
@@ -33,6 +34,8 @@ pub struct SearchIndex {
     pub(crate) answers: Answers,
     /// Catalog ordinals of the pages the answer layer can put first, by URL.
     pub(crate) pins: HashMap<String, u32>,
+    /// The in-memory engine, for a small index (see `engine`); `None` searches with tantivy.
+    pub(crate) engine: Option<Engine>,
 }
 
 impl std::fmt::Debug for SearchIndex {
@@ -86,6 +89,14 @@ impl SearchIndex {
         let kinds: Arc<[HitKind]> = catalog.kinds.clone().into();
         let searcher = reader.searcher();
         let tables = Arc::new(collect::ordinal_tables(&searcher).map_err(SearchError::Reader)?);
+        let engine = match searcher.segment_readers() {
+            [segment] => match tables.get(&segment.segment_id()) {
+                Some(table) => Engine::build(&searcher, fields, Arc::clone(table))
+                    .map_err(SearchError::Reader)?,
+                None => None,
+            },
+            _ => None,
+        };
         tracing::debug!(
             segments,
             index_bytes = searcher
@@ -105,6 +116,7 @@ impl SearchIndex {
             origin,
             answers,
             pins,
+            engine,
         })
     }
 

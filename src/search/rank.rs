@@ -3,11 +3,14 @@
 
 use std::sync::Arc;
 
-use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, Query};
+use tantivy::Searcher;
+use tantivy::query::Occur;
 
 use super::SearchIndex;
 use super::collect::{KindCounter, RankCollector, Ranked, Scored};
+use super::engine::Engine;
 use super::plan::Plan;
+use super::query::Node;
 use super::types::HitKind;
 
 /// When pages with every word are fewer than this, pages with any of the words are listed instead
@@ -23,7 +26,7 @@ impl SearchIndex {
     /// (those are the ones that rank), falling back to all when they do not fill the page.
     pub(crate) fn rank(
         &self,
-        searcher: &tantivy::Searcher,
+        searcher: &Searcher,
         plan: &Plan,
         kind: Option<HitKind>,
         limit: usize,
@@ -31,28 +34,23 @@ impl SearchIndex {
         let Some(query) = &plan.query else {
             return Ok(Ranked::default());
         };
-        let collector = RankCollector {
-            tables: Arc::clone(&self.tables),
-            kinds: Arc::clone(&self.kinds),
-            weights: HitKind::WEIGHTS,
-            filter: kind,
-            limit,
-        };
-        let with_proximity = |query: &dyn Query| -> Box<dyn Query> {
+        let runner = self.runner(searcher);
+        let collector = self.rank_collector(kind, limit);
+        let with_proximity = |query: &Node| -> Node {
             match &plan.body_proximity {
-                Some(proximity) => Box::new(BooleanQuery::new(vec![
-                    (Occur::Must, query.box_clone()),
-                    (Occur::Should, proximity.box_clone()),
-                ])),
-                None => query.box_clone(),
+                Some(proximity) => Node::Bool(vec![
+                    (Occur::Must, query.clone()),
+                    (Occur::Should, proximity.clone()),
+                ]),
+                None => query.clone(),
             }
         };
         if plan.estimate < self.large_result {
             // An ordinary result set: one pass scores, ranks and counts every match.
-            let ranked = searcher.search(&*with_proximity(&**query), &collector)?;
+            let ranked = runner.rank(&with_proximity(query), &collector)?;
             return match &plan.fallback {
                 Some(fallback) if ranked.counts.iter().sum::<usize>() < FEW_MATCHES => {
-                    searcher.search(&*with_proximity(&**fallback), &collector)
+                    runner.rank(&with_proximity(fallback), &collector)
                 }
                 _ => Ok(ranked),
             };
@@ -61,34 +59,31 @@ impl SearchIndex {
             tables: Arc::clone(&self.tables),
             kinds: Arc::clone(&self.kinds),
         };
-        let mut query: &dyn Query = &**query;
-        let mut counts = searcher.search(plan.count.as_deref().unwrap_or(query), &counter)?;
-        let mut headlines: &[Box<dyn Query>] = &plan.headlines;
+        let mut query: &Node = query;
+        let mut counts = runner.count(plan.count.as_ref().unwrap_or(query), &counter)?;
+        let mut headlines: &[Node] = &plan.headlines;
         if let Some(fallback) = &plan.fallback
             && counts.iter().sum::<usize>() < FEW_MATCHES
         {
-            query = &**fallback;
-            counts = searcher.search(query, &counter)?;
+            query = fallback;
+            counts = runner.count(query, &counter)?;
             headlines = &[];
         }
         let total: usize = counts.iter().sum();
         let wanted = kind.map_or(total, |kind| counts[kind.slot()]);
         let is_big = total as u64 >= self.large_result;
         let scoring = if is_big {
-            query.box_clone()
+            query.clone()
         } else {
             with_proximity(query)
         };
         let mut ranked = None;
         for headline in headlines.iter().filter(|_| is_big) {
-            let narrowed = BooleanQuery::new(vec![
-                (
-                    Occur::Must,
-                    Box::new(ConstScoreQuery::new(headline.box_clone(), 0.0)) as Box<dyn Query>,
-                ),
-                (Occur::Must, scoring.box_clone()),
+            let narrowed = Node::Bool(vec![
+                (Occur::Must, headline.clone().const_score(0.0)),
+                (Occur::Must, scoring.clone()),
             ]);
-            let candidate = searcher.search(&narrowed, &collector)?;
+            let candidate = runner.rank(&narrowed, &collector)?;
             if candidate.hits.len() >= limit.min(wanted) {
                 ranked = Some(candidate);
                 break;
@@ -96,10 +91,29 @@ impl SearchIndex {
         }
         let mut ranked = match ranked {
             Some(ranked) => ranked,
-            None => searcher.search(&*scoring, &collector)?,
+            None => runner.rank(&scoring, &collector)?,
         };
         ranked.counts = counts;
         Ok(ranked)
+    }
+
+    /// The ranking collector for `limit` hits of `kind` (all kinds counted).
+    pub(crate) fn rank_collector(&self, kind: Option<HitKind>, limit: usize) -> RankCollector {
+        RankCollector {
+            tables: Arc::clone(&self.tables),
+            kinds: Arc::clone(&self.kinds),
+            weights: HitKind::WEIGHTS,
+            filter: kind,
+            limit,
+        }
+    }
+
+    /// Where this index's plans run: the in-memory engine of a small index, tantivy otherwise.
+    pub(crate) fn runner<'a>(&'a self, searcher: &'a Searcher) -> Runner<'a> {
+        match &self.engine {
+            Some(engine) => Runner::Memory(engine),
+            None => Runner::Tantivy(searcher),
+        }
     }
 
     /// The contact a hit leads to: a contact hit itself; otherwise the first contact the page
@@ -128,5 +142,31 @@ impl SearchIndex {
             _ => Some(first),
         }
         .map(String::as_str)
+    }
+}
+
+/// Where a plan's queries run.
+pub(crate) enum Runner<'a> {
+    /// tantivy's searcher (a big index).
+    Tantivy(&'a Searcher),
+    /// The in-memory engine (a small index): the same matches and scores, without tantivy's setup.
+    Memory(&'a Engine),
+}
+
+impl Runner<'_> {
+    /// Ranks the matches of `node` with `collector`.
+    pub(crate) fn rank(&self, node: &Node, collector: &RankCollector) -> tantivy::Result<Ranked> {
+        match self {
+            Runner::Tantivy(searcher) => searcher.search(&*node.to_tantivy(), collector),
+            Runner::Memory(engine) => engine.rank(node, collector),
+        }
+    }
+
+    /// Counts the matches of `node` per kind, unscored.
+    pub(crate) fn count(&self, node: &Node, counter: &KindCounter) -> tantivy::Result<[usize; 4]> {
+        match self {
+            Runner::Tantivy(searcher) => searcher.search(&*node.to_tantivy(), counter),
+            Runner::Memory(engine) => engine.count(node, counter),
+        }
     }
 }

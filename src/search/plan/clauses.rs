@@ -2,15 +2,12 @@
 //! scoring, with flat variants for counting and narrowing a huge result set; bonuses for the typed
 //! words close together; and fixed scores for a typed phone number.
 
-use tantivy::Term;
-use tantivy::query::{
-    BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, Occur, PhraseQuery, Query,
-    TermQuery,
-};
-use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::query::Occur;
+use tantivy::schema::Field;
 
 use super::concepts::{Alternative, Concept, Highlights, QueryWords, TYPED};
 use super::planner::Planner;
+use crate::search::query::Node;
 use crate::search::schema::Fields;
 use crate::search::understand::{PhoneForm, WordRole};
 
@@ -64,13 +61,13 @@ const PHONE_MENTION: f32 = 8.0;
 const MAX_PAIRS: usize = 3;
 
 /// A clause of a boolean query.
-type Clause = (Occur, Box<dyn Query>);
+type Clause = (Occur, Node);
 
 /// The clauses of a plan, before assembly.
 #[derive(Default)]
 pub(crate) struct Clauses {
     /// One query per required concept: each must match.
-    pub(crate) required: Vec<Box<dyn Query>>,
+    pub(crate) required: Vec<Node>,
     /// What only adds score: concepts not required, closeness in short fields, phone numbers.
     pub(crate) scoring: Vec<Clause>,
     /// The required concepts looked for in titles, headings and keywords only.
@@ -92,9 +89,9 @@ impl Alternative {
     pub(crate) fn all_words(
         &self,
         weight: f32,
-        mut word_query: impl FnMut(&Alternative) -> Box<dyn Query>,
-    ) -> Box<dyn Query> {
-        let words: Vec<(Occur, Box<dyn Query>)> = self
+        mut word_query: impl FnMut(&Alternative) -> Node,
+    ) -> Node {
+        let words: Vec<Clause> = self
             .stems
             .iter()
             .map(|stem| {
@@ -106,7 +103,7 @@ impl Alternative {
                 (Occur::Must, word_query(&single))
             })
             .collect();
-        Box::new(BooleanQuery::new(words))
+        Node::Bool(words)
     }
 }
 
@@ -200,15 +197,12 @@ impl Planner<'_> {
                 if is_list || boost == 0.0 || (lean && field != self.fields.title) {
                     continue;
                 }
-                let terms: Vec<(usize, Term)> = run
+                let terms: Vec<(usize, String)> = run
                     .iter()
-                    .map(|(position, stem)| (position - first, Term::from_field_text(field, stem)))
+                    .map(|(position, stem)| (position - first, stem.to_string()))
                     .collect();
-                let query = PhraseQuery::new_with_offset_and_slop(terms, PHRASE_SLOP);
-                let clause: Clause = (
-                    Occur::Should,
-                    Box::new(BoostQuery::new(Box::new(query), PHRASE * boost)),
-                );
+                let query = Node::phrase(field, terms, PHRASE_SLOP);
+                let clause: Clause = (Occur::Should, query.boosted(PHRASE * boost));
                 // Body closeness is the costly check: kept apart, so a huge result set can skip it.
                 if field == self.fields.body {
                     clauses.body_proximity.push(clause);
@@ -229,21 +223,15 @@ impl Planner<'_> {
     ) {
         for phone in phones {
             let digits = phone.digits();
-            let term = |field: Field| -> Box<dyn Query> {
-                Box::new(TermQuery::new(
-                    Term::from_field_text(field, digits),
-                    IndexRecordOption::Basic,
-                ))
-            };
+            let term = |field: Field| Node::term(field, digits, false);
             for (field, score) in [
                 (self.fields.phone, PHONE_OWN),
                 (self.fields.phone_primary, PHONE_PRIMARY),
                 (self.fields.phone_mention, PHONE_MENTION),
             ] {
-                clauses.scoring.push((
-                    Occur::Should,
-                    Box::new(ConstScoreQuery::new(term(field), score)),
-                ));
+                clauses
+                    .scoring
+                    .push((Occur::Should, term(field).const_score(score)));
             }
             let concept = highlights.next_concept();
             for group in phone.groups() {
@@ -267,8 +255,8 @@ impl Planner<'_> {
         alternatives: &[Alternative],
         boosts: &[(Field, f32); 5],
         lean: bool,
-    ) -> Box<dyn Query> {
-        let mut forms: Vec<Box<dyn Query>> = Vec::with_capacity(alternatives.len());
+    ) -> Node {
+        let mut forms: Vec<Node> = Vec::with_capacity(alternatives.len());
         for alternative in alternatives {
             // A phrase scores the sum of its terms' rarity; divide so a two-word synonym does
             // not count double.
@@ -279,24 +267,21 @@ impl Planner<'_> {
                 }));
                 continue;
             }
-            let mut fields: Vec<(Occur, Box<dyn Query>)> = Vec::with_capacity(boosts.len());
+            let mut fields: Vec<Clause> = Vec::with_capacity(boosts.len());
             for &(field, boost) in boosts {
                 if boost == 0.0 {
                     continue;
                 }
                 if let Some(query) = self.form_query(alternative, field, lean, true) {
-                    fields.push((
-                        Occur::Should,
-                        Box::new(BoostQuery::new(query, boost * weight)),
-                    ));
+                    fields.push((Occur::Should, query.boosted(boost * weight)));
                 }
             }
-            forms.push(Box::new(BooleanQuery::new(fields)));
+            forms.push(Node::Bool(fields));
         }
         if forms.len() == 1 {
             return forms.remove(0);
         }
-        Box::new(DisjunctionMaxQuery::with_tie_breaker(forms, OTHER_FORMS))
+        Node::DisMax(forms, OTHER_FORMS)
     }
 
     /// One form of a concept in one field, or `None` where it is not looked for: headings and a
@@ -309,31 +294,21 @@ impl Planner<'_> {
         field: Field,
         lean: bool,
         scored: bool,
-    ) -> Option<Box<dyn Query>> {
+    ) -> Option<Node> {
         if !alternative.typed && (field == self.fields.context || field == self.fields.headings) {
             return None;
         }
         match alternative.stems.as_slice() {
             [] => None,
-            [stem] => Some(Box::new(TermQuery::new(
-                Term::from_field_text(field, stem),
-                if scored {
-                    IndexRecordOption::WithFreqs
-                } else {
-                    IndexRecordOption::Basic
-                },
-            ))),
+            [stem] => Some(Node::term(field, stem, scored)),
             _ if lean && field != self.fields.title && field != self.fields.keywords => None,
             // Stop words leave gaps ("outside the us"); a typed phrase may also have another
             // word in between.
-            stems => Some(Box::new(PhraseQuery::new_with_offset_and_slop(
-                stems
-                    .iter()
-                    .enumerate()
-                    .map(|(offset, stem)| (offset, Term::from_field_text(field, stem)))
-                    .collect(),
+            stems => Some(Node::phrase(
+                field,
+                stems.iter().cloned().enumerate().collect(),
                 if alternative.typed { 2 } else { 1 },
-            ))),
+            )),
         }
     }
 
@@ -351,11 +326,7 @@ impl Planner<'_> {
                     self.fields.body,
                 ]
                 .into_iter()
-                .map(|field| {
-                    self.searcher
-                        .doc_freq(&Term::from_field_text(field, stem))
-                        .unwrap_or(0)
-                })
+                .map(|field| self.doc_freq(field, stem))
                 .sum::<u64>()
             })
             .sum()
@@ -369,7 +340,7 @@ impl Planner<'_> {
         boosts: &[(Field, f32); 5],
         lean: bool,
         fields: &[FieldRole],
-    ) -> Box<dyn Query> {
+    ) -> Node {
         let fields: Vec<Field> = boosts
             .iter()
             .filter(|(field, boost)| {
@@ -377,16 +348,16 @@ impl Planner<'_> {
             })
             .map(|(field, _)| *field)
             .collect();
-        let mut should: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let mut should: Vec<Clause> = Vec::new();
         for alternative in alternatives {
             if alternative.splits_when_lean(lean) {
                 let all_words = alternative.all_words(alternative.weight, |single| {
-                    let any_field: Vec<(Occur, Box<dyn Query>)> = fields
+                    let any_field: Vec<Clause> = fields
                         .iter()
                         .filter_map(|&field| self.form_query(single, field, false, false))
                         .map(|query| (Occur::Should, query))
                         .collect();
-                    Box::new(BooleanQuery::new(any_field))
+                    Node::Bool(any_field)
                 });
                 should.push((Occur::Should, all_words));
                 continue;
@@ -397,6 +368,6 @@ impl Planner<'_> {
                 }
             }
         }
-        Box::new(BooleanQuery::new(should))
+        Node::Bool(should)
     }
 }

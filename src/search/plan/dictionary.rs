@@ -17,10 +17,21 @@ const MAX_PREFIX_TERMS: usize = 6;
 const MAX_SCANNED_TERMS: usize = 200;
 
 impl Planner<'_> {
+    /// How many documents hold `text` in `field`: a hash lookup on a small index's engine, a
+    /// dictionary lookup otherwise.
+    pub(crate) fn doc_freq(&self, field: Field, text: &str) -> u64 {
+        match self.engine {
+            Some(engine) => engine.doc_freq(field, text),
+            None => self
+                .searcher
+                .doc_freq(&Term::from_field_text(field, text))
+                .unwrap_or(0),
+        }
+    }
+
     /// How many documents hold `word` (unstemmed) in any field.
     pub(crate) fn surface_frequency(&self, word: &str) -> u64 {
-        let term = Term::from_field_text(self.fields.spell, word);
-        self.searcher.doc_freq(&term).unwrap_or(0)
+        self.doc_freq(self.fields.spell, word)
     }
 
     /// How many documents hold the index term `stem` in their title or body (a word can be new
@@ -28,11 +39,7 @@ impl Planner<'_> {
     pub(crate) fn stem_frequency(&self, stem: &str) -> u64 {
         [self.fields.body, self.fields.title, self.fields.keywords]
             .into_iter()
-            .map(|field| {
-                self.searcher
-                    .doc_freq(&Term::from_field_text(field, stem))
-                    .unwrap_or(0)
-            })
+            .map(|field| self.doc_freq(field, stem))
             .sum()
     }
 
@@ -44,9 +51,29 @@ impl Planner<'_> {
         word: &str,
         distance: u8,
     ) -> Vec<(String, usize, u64)> {
-        let query = FuzzyTermQuery::new(Term::from_field_text(field, word), distance, true);
         let mut found: HashMap<String, u64> = HashMap::new();
-        for segment in self.searcher.segment_readers() {
+        if let Some(engine) = self.engine {
+            // The same terms the automaton finds: within `distance` edits (a swap counting one),
+            // the first `MAX_SCANNED_TERMS` in dictionary order.
+            let length = word.chars().count();
+            found.extend(
+                engine
+                    .terms(field)
+                    .iter()
+                    .filter(|(term, _)| term.len().abs_diff(word.len()) <= 4 * distance as usize)
+                    .filter(|(term, _)| term.chars().count().abs_diff(length) <= distance as usize)
+                    .filter(|(term, _)| strsim::osa_distance(word, term) <= distance as usize)
+                    .take(MAX_SCANNED_TERMS)
+                    .map(|(term, doc_freq)| (term.to_string(), *doc_freq)),
+            );
+        }
+        let query = FuzzyTermQuery::new(Term::from_field_text(field, word), distance, true);
+        for segment in self
+            .searcher
+            .segment_readers()
+            .iter()
+            .filter(|_| self.engine.is_none())
+        {
             let Ok(inverted) = segment.inverted_index(field) else {
                 continue;
             };
@@ -84,7 +111,25 @@ impl Planner<'_> {
         let mut upper = prefix.as_bytes().to_vec();
         upper.push(0xFF);
         let mut found: HashMap<String, u64> = HashMap::new();
-        for segment in self.searcher.segment_readers() {
+        if let Some(engine) = self.engine {
+            // The dictionary's range [prefix, prefix + 0xFF), as the term stream below reads it.
+            let terms = engine.terms(self.fields.spell);
+            let start = terms.partition_point(|(term, _)| term.as_bytes() < prefix.as_bytes());
+            found.extend(
+                terms[start..]
+                    .iter()
+                    .take_while(|(term, _)| term.as_bytes() < upper.as_slice())
+                    .take(MAX_SCANNED_TERMS)
+                    .filter(|(term, _)| &**term != prefix)
+                    .map(|(term, doc_freq)| (term.to_string(), *doc_freq)),
+            );
+        }
+        for segment in self
+            .searcher
+            .segment_readers()
+            .iter()
+            .filter(|_| self.engine.is_none())
+        {
             let Ok(inverted) = segment.inverted_index(self.fields.spell) else {
                 continue;
             };

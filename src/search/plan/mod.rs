@@ -12,8 +12,9 @@ mod planner;
 
 use std::collections::HashMap;
 
-use tantivy::query::{BooleanQuery, Occur, Query};
+use tantivy::query::Occur;
 
+use super::query::Node;
 use super::snippet::Highlight;
 use super::understand::{Word, extract_phones};
 use clauses::Clauses;
@@ -23,19 +24,19 @@ pub(crate) use planner::{LARGE_RESULT, Mode, Planner};
 /// A query, ready to run, and what the results page needs to explain it.
 pub(crate) struct Plan {
     /// `None` when nothing searchable is left (only stop words or punctuation).
-    pub(crate) query: Option<Box<dyn Query>>,
+    pub(crate) query: Option<Node>,
     /// An upper bound on how many pages `query` matches, from document frequencies.
     pub(crate) estimate: u64,
     /// For a huge result set: the pages `query` requires (phones aside), as a flat unscored query
     /// that is cheaper to count with.
-    pub(crate) count: Option<Box<dyn Query>>,
+    pub(crate) count: Option<Node>,
     /// The same words with none required, to run when `query` finds (almost) nothing.
-    pub(crate) fallback: Option<Box<dyn Query>>,
+    pub(crate) fallback: Option<Node>,
     /// Extra score for the typed words close together in running text (see `SearchIndex::rank`).
-    pub(crate) body_proximity: Option<Box<dyn Query>>,
+    pub(crate) body_proximity: Option<Node>,
     /// Pages with every, then with any, required concept in a title, heading or keywords: on a
     /// huge result set, the candidates worth scoring, narrowest first (see `SearchIndex::rank`).
-    pub(crate) headlines: Vec<Box<dyn Query>>,
+    pub(crate) headlines: Vec<Node>,
     /// Index terms to highlight, with their concept and weight.
     pub(crate) highlight: HashMap<String, Highlight>,
     /// The query with unknown words replaced by their closest dictionary word.
@@ -106,27 +107,20 @@ fn assemble(clauses: Clauses, without_phones: bool) -> Plan {
     } = clauses;
     // Every required concept must match; if that finds (almost) nothing, any word will do.
     let fallback = (required.len() >= 2).then(|| {
-        let mut any: Vec<(Occur, Box<dyn Query>)> = required
+        let mut any: Vec<(Occur, Node)> = required
             .iter()
-            .map(|query| (Occur::Should, query.box_clone()))
+            .map(|query| (Occur::Should, query.clone()))
             .collect();
-        any.extend(
-            scoring
-                .iter()
-                .map(|(occur, query)| (*occur, query.box_clone())),
-        );
-        Box::new(BooleanQuery::new(any)) as Box<dyn Query>
+        any.extend(scoring.iter().cloned());
+        Node::Bool(any)
     });
     scoring.extend(required.into_iter().map(|query| (Occur::Must, query)));
     Plan {
-        query: (!scoring.is_empty())
-            .then(|| Box::new(BooleanQuery::new(scoring)) as Box<dyn Query>),
+        query: (!scoring.is_empty()).then_some(Node::Bool(scoring)),
         estimate: 0,
-        count: (!count.is_empty() && without_phones)
-            .then(|| Box::new(BooleanQuery::new(count)) as Box<dyn Query>),
+        count: (!count.is_empty() && without_phones).then_some(Node::Bool(count)),
         fallback,
-        body_proximity: (!body_proximity.is_empty())
-            .then(|| Box::new(BooleanQuery::new(body_proximity)) as Box<dyn Query>),
+        body_proximity: (!body_proximity.is_empty()).then_some(Node::Bool(body_proximity)),
         headlines: headlines(narrow),
         highlight: HashMap::new(),
         correction: None,
@@ -136,19 +130,19 @@ fn assemble(clauses: Clauses, without_phones: bool) -> Plan {
 }
 
 /// The headline filters, narrowest first: every required concept in a headline, then any of them.
-fn headlines(narrow: Vec<(Occur, Box<dyn Query>)>) -> Vec<Box<dyn Query>> {
+fn headlines(narrow: Vec<(Occur, Node)>) -> Vec<Node> {
     if narrow.is_empty() {
         return Vec::new();
     }
-    let mut all: Vec<Box<dyn Query>> = Vec::new();
+    let mut all: Vec<Node> = Vec::new();
     if narrow.len() > 1 {
-        all.push(Box::new(BooleanQuery::new(
+        all.push(Node::Bool(
             narrow
                 .iter()
-                .map(|(_, query)| (Occur::Must, query.box_clone()))
+                .map(|(_, query)| (Occur::Must, query.clone()))
                 .collect(),
-        )));
+        ));
     }
-    all.push(Box::new(BooleanQuery::new(narrow)));
+    all.push(Node::Bool(narrow));
     all
 }

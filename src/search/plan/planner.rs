@@ -5,6 +5,7 @@
 use tantivy::Searcher;
 use tantivy::schema::Field;
 
+use crate::search::engine::Engine;
 use crate::search::schema::Fields;
 use crate::search::synonyms::Synonyms;
 use crate::search::understand::Analyzers;
@@ -58,4 +59,6 @@ pub(crate) struct Planner<'a> {
     pub(crate) synonyms: &'a Synonyms,
     /// From this many (estimated) matches a query goes lean; [`LARGE_RESULT`] outside tests.
     pub(crate) large_result: u64,
+    /// The in-memory engine of a small index: its term lists answer dictionary lookups.
+    pub(crate) engine: Option<&'a Engine>,
 }
