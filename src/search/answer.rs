@@ -126,11 +126,11 @@ impl SearchIndex {
         };
         let runner = self.runner(&searcher);
         let collector = self.rank_collector(None, limit * 3);
-        let mut outcome = runner.rank(query, &collector);
+        let mut outcome = runner.rank(query, None, &collector);
         if let (Ok(ranked), Some(fallback)) = (&outcome, &plan.fallback)
             && ranked.counts.iter().sum::<usize>() < FEW_MATCHES
         {
-            outcome = runner.rank(fallback, &collector);
+            outcome = runner.rank(fallback, None, &collector);
         }
         let ranked = match outcome {
             Ok(ranked) => ranked,

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use tantivy::Searcher;
-use tantivy::query::Occur;
+use tantivy::query::{BooleanQuery, Occur};
 
 use super::SearchIndex;
 use super::collect::{KindCounter, RankCollector, Ranked, Scored};
@@ -36,21 +36,13 @@ impl SearchIndex {
         };
         let runner = self.runner(searcher);
         let collector = self.rank_collector(kind, limit);
-        let with_proximity = |query: &Node| -> Node {
-            match &plan.body_proximity {
-                Some(proximity) => Node::Bool(vec![
-                    (Occur::Must, query.clone()),
-                    (Occur::Should, proximity.clone()),
-                ]),
-                None => query.clone(),
-            }
-        };
+        let proximity = plan.body_proximity.as_ref();
         if plan.estimate < self.large_result {
             // An ordinary result set: one pass scores, ranks and counts every match.
-            let ranked = runner.rank(&with_proximity(query), &collector)?;
+            let ranked = runner.rank(query, proximity, &collector)?;
             return match &plan.fallback {
                 Some(fallback) if ranked.counts.iter().sum::<usize>() < FEW_MATCHES => {
-                    runner.rank(&with_proximity(fallback), &collector)
+                    runner.rank(fallback, proximity, &collector)
                 }
                 _ => Ok(ranked),
             };
@@ -72,18 +64,15 @@ impl SearchIndex {
         let total: usize = counts.iter().sum();
         let wanted = kind.map_or(total, |kind| counts[kind.slot()]);
         let is_big = total as u64 >= self.large_result;
-        let scoring = if is_big {
-            query.clone()
-        } else {
-            with_proximity(query)
-        };
+        // A huge result set skips the closeness check in running text.
+        let proximity = proximity.filter(|_| !is_big);
         let mut ranked = None;
         for headline in headlines.iter().filter(|_| is_big) {
             let narrowed = Node::Bool(vec![
                 (Occur::Must, headline.clone().const_score(0.0)),
-                (Occur::Must, scoring.clone()),
+                (Occur::Must, query.clone()),
             ]);
-            let candidate = runner.rank(&narrowed, &collector)?;
+            let candidate = runner.rank(&narrowed, None, &collector)?;
             if candidate.hits.len() >= limit.min(wanted) {
                 ranked = Some(candidate);
                 break;
@@ -91,7 +80,7 @@ impl SearchIndex {
         }
         let mut ranked = match ranked {
             Some(ranked) => ranked,
-            None => runner.rank(&scoring, &collector)?,
+            None => runner.rank(query, proximity, &collector)?,
         };
         ranked.counts = counts;
         Ok(ranked)
@@ -154,11 +143,26 @@ pub(crate) enum Runner<'a> {
 }
 
 impl Runner<'_> {
-    /// Ranks the matches of `node` with `collector`.
-    pub(crate) fn rank(&self, node: &Node, collector: &RankCollector) -> tantivy::Result<Ranked> {
+    /// Ranks the matches of `node` with `collector`; a `bonus` query adds its score where it
+    /// matches too (a boolean query requiring `node`, with `bonus` optional).
+    pub(crate) fn rank(
+        &self,
+        node: &Node,
+        bonus: Option<&Node>,
+        collector: &RankCollector,
+    ) -> tantivy::Result<Ranked> {
         match self {
-            Runner::Tantivy(searcher) => searcher.search(&*node.to_tantivy(), collector),
-            Runner::Memory(engine) => engine.rank(node, collector),
+            Runner::Tantivy(searcher) => {
+                let query = match bonus {
+                    Some(bonus) => Box::new(BooleanQuery::new(vec![
+                        (Occur::Must, node.to_tantivy()),
+                        (Occur::Should, bonus.to_tantivy()),
+                    ])),
+                    None => node.to_tantivy(),
+                };
+                searcher.search(&*query, collector)
+            }
+            Runner::Memory(engine) => engine.rank(node, bonus, collector),
         }
     }
 

@@ -44,9 +44,14 @@ impl<'e> Evaluator<'e> {
         }
     }
 
-    /// The matches of `node` as the root of a search (tantivy's `for_each` on its weight).
-    pub(crate) fn root(&mut self, node: &Node) -> Vec<(u32, f32)> {
-        self.eval(node, 1.0).map(|m| m.docs).unwrap_or_default()
+    /// The matches of `node` as the root of a search (tantivy's `for_each` on its weight), or of
+    /// a boolean query requiring `node` with `bonus` as an optional clause.
+    pub(crate) fn root(&mut self, node: &Node, bonus: Option<&Node>) -> Vec<(u32, f32)> {
+        let evaluated = match bonus {
+            Some(bonus) => self.boolean(&[(Occur::Must, node), (Occur::Should, bonus)], 1.0),
+            None => self.eval(node, 1.0),
+        };
+        evaluated.map(|m| m.docs).unwrap_or_default()
     }
 
     /// The matches of `node` under the accumulated `boost`.
@@ -86,7 +91,11 @@ impl<'e> Evaluator<'e> {
                     None => Matches::default(),
                 })
             }
-            Node::Bool(clauses) => self.boolean(clauses, boost),
+            Node::Bool(clauses) => {
+                let clauses: Vec<(Occur, &Node)> =
+                    clauses.iter().map(|(occur, node)| (*occur, node)).collect();
+                self.boolean(&clauses, boost)
+            }
             Node::DisMax(nodes, tie) => {
                 if let [only] = nodes.as_slice() {
                     return self.eval(only, boost);
@@ -110,7 +119,7 @@ impl<'e> Evaluator<'e> {
     /// A boolean query: tantivy's `BooleanWeight` (a lone clause is its own scorer; required
     /// clauses intersect, by cost; optional ones add their sum where they match; without required
     /// clauses at least one optional one must match).
-    fn boolean(&mut self, clauses: &[(Occur, Node)], boost: f32) -> Evaluated {
+    fn boolean(&mut self, clauses: &[(Occur, &Node)], boost: f32) -> Evaluated {
         if let [(occur, only)] = clauses {
             return match occur {
                 Occur::MustNot => None,
@@ -119,7 +128,7 @@ impl<'e> Evaluator<'e> {
         }
         let mut musts = Vec::new();
         let mut shoulds = Vec::new();
-        for (occur, node) in clauses {
+        for &(occur, node) in clauses {
             match occur {
                 Occur::Must => musts.push(self.eval(node, boost)?),
                 Occur::Should => shoulds.extend(self.eval(node, boost)),

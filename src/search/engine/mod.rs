@@ -101,10 +101,16 @@ impl Engine {
             .map_or(&[], |index| index.sorted.as_slice())
     }
 
-    /// Runs `node` through `collector`, as `Searcher::search` would.
-    pub(crate) fn rank(&self, node: &Node, collector: &RankCollector) -> tantivy::Result<Ranked> {
+    /// Runs `node` (joined to an optional `bonus` clause) through `collector`, as
+    /// `Searcher::search` would.
+    pub(crate) fn rank(
+        &self,
+        node: &Node,
+        bonus: Option<&Node>,
+        collector: &RankCollector,
+    ) -> tantivy::Result<Ranked> {
         let mut segment = collector.for_table(Arc::clone(&self.ordinals));
-        for (doc, score) in Evaluator::new(self, true).root(node) {
+        for (doc, score) in Evaluator::new(self, true).root(node, bonus) {
             segment.collect(doc, score);
         }
         collector.merge_fruits(vec![segment.harvest()])
@@ -113,7 +119,7 @@ impl Engine {
     /// Counts `node`'s matches per kind, unscored, as `Searcher::search` with `counter` would.
     pub(crate) fn count(&self, node: &Node, counter: &KindCounter) -> tantivy::Result<[usize; 4]> {
         let mut segment = counter.for_table(Arc::clone(&self.ordinals));
-        for (doc, score) in Evaluator::new(self, false).root(node) {
+        for (doc, score) in Evaluator::new(self, false).root(node, None) {
             segment.collect(doc, score);
         }
         counter.merge_fruits(vec![segment.harvest()])

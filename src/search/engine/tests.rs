@@ -88,7 +88,9 @@ fn compare(index: &SearchIndex, engine: &Engine, searcher: &Searcher, node: &Nod
     let expected = searcher
         .search(&*node.to_tantivy(), &collector)
         .expect("tantivy searches");
-    let found = engine.rank(node, &collector).expect("the engine searches");
+    let found = engine
+        .rank(node, None, &collector)
+        .expect("the engine searches");
     assert_eq!(bits(&found), bits(&expected), "{node:?}");
     assert_eq!(found.counts, expected.counts, "{node:?}");
     let counter = KindCounter {
