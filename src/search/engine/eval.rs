@@ -230,22 +230,31 @@ fn union(mut children: Vec<Matches>, combine: impl Fn(&[f32]) -> f32) -> Evaluat
         0 => None,
         1 => children.pop(),
         _ => {
-            let mut all: Vec<(u32, usize, f32)> = children
-                .iter()
-                .enumerate()
-                .flat_map(|(clause, m)| m.docs.iter().map(move |&(doc, s)| (doc, clause, s)))
-                .collect();
-            all.sort_unstable_by_key(|&(doc, clause, _)| (doc, clause));
-            let mut docs = Vec::new();
-            let mut scores = Vec::new();
-            let mut start = 0;
-            while start < all.len() {
-                let doc = all[start].0;
-                let end = start + all[start..].partition_point(|entry| entry.0 == doc);
+            // A merge of the children's lists (each by document): for each document in turn,
+            // its scores in clause order.
+            let mut cursors = vec![0usize; children.len()];
+            let mut docs =
+                Vec::with_capacity(children.iter().map(|c| c.docs.len()).max().unwrap_or(0));
+            let mut scores = Vec::with_capacity(children.len());
+            loop {
+                let next = children
+                    .iter()
+                    .zip(&cursors)
+                    .filter_map(|(child, &cursor)| child.docs.get(cursor).map(|&(doc, _)| doc))
+                    .min();
+                let Some(doc) = next else {
+                    break;
+                };
                 scores.clear();
-                scores.extend(all[start..end].iter().map(|entry| entry.2));
+                for (child, cursor) in children.iter().zip(cursors.iter_mut()) {
+                    if let Some(&(other, score)) = child.docs.get(*cursor)
+                        && other == doc
+                    {
+                        scores.push(score);
+                        *cursor += 1;
+                    }
+                }
                 docs.push((doc, combine(&scores)));
-                start = end;
             }
             Some(Matches { docs, cost: 0 })
         }

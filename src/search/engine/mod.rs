@@ -101,6 +101,19 @@ impl Engine {
             .map_or(&[], |index| index.sorted.as_slice())
     }
 
+    /// The terms of `field` within `distance` edits of `word`, in dictionary order, at most
+    /// `limit` (what tantivy's fuzzy automaton finds in the term dictionary).
+    pub(crate) fn near(
+        &self,
+        field: Field,
+        word: &str,
+        distance: u8,
+        limit: usize,
+    ) -> Vec<(&str, u64)> {
+        self.field(field)
+            .map_or_else(Vec::new, |index| index.near(word, distance, limit))
+    }
+
     /// Runs `node` (joined to an optional `bonus` clause) through `collector`, as
     /// `Searcher::search` would.
     pub(crate) fn rank(

@@ -46,6 +46,8 @@ pub(crate) struct FieldIndex {
     terms: HashMap<Box<str>, u32>,
     /// Every term with its document frequency, in byte order (for completions and typo scans).
     pub(crate) sorted: Vec<(Box<str>, u64)>,
+    /// Each term's [`Shape`], in the order of `sorted`.
+    shapes: Vec<Shape>,
     /// Postings by term index (without positions in a field that keeps none).
     postings: Vec<Postings>,
     /// Each document's fieldnorm id (empty when the field keeps none).
@@ -68,6 +70,7 @@ impl FieldIndex {
         let average_fieldnorm = inverted.total_num_tokens() as f32 / max_doc as f32;
         let mut terms = HashMap::new();
         let mut sorted = Vec::new();
+        let mut shapes = Vec::new();
         let mut postings = Vec::new();
         let mut stream = inverted.terms().stream()?;
         while stream.advance() {
@@ -104,6 +107,7 @@ impl FieldIndex {
                 u32::try_from(postings.len()).unwrap_or(u32::MAX),
             );
             sorted.push((Box::from(text), doc_freq));
+            shapes.push(Shape::of(text));
             postings.push(list);
         }
         let fieldnorm_ids = if scored {
@@ -120,6 +124,7 @@ impl FieldIndex {
         Ok(FieldIndex {
             terms,
             sorted,
+            shapes,
             postings,
             fieldnorm_ids,
             cache,
@@ -139,6 +144,23 @@ impl FieldIndex {
             .get(text)
             .and_then(|&index| self.sorted.get(index as usize))
             .map_or(0, |(_, doc_freq)| *doc_freq)
+    }
+
+    /// The terms within `distance` edits of `word` (optimal string alignment: a swap of
+    /// neighbours is one edit), in byte order, at most `limit`: what a Levenshtein automaton with
+    /// transpositions finds in the term dictionary. Terms whose length or letters differ too much
+    /// are skipped before the distance is computed.
+    pub(crate) fn near(&self, word: &str, distance: u8, limit: usize) -> Vec<(&str, u64)> {
+        let shape = Shape::of(word);
+        let distance = u32::from(distance);
+        self.sorted
+            .iter()
+            .zip(&self.shapes)
+            .filter(|(_, other)| shape.within(**other, distance))
+            .filter(|((term, _), _)| strsim::osa_distance(word, term) <= distance as usize)
+            .take(limit)
+            .map(|((term, doc_freq), _)| (&**term, *doc_freq))
+            .collect()
     }
 
     /// BM25 of a match with `freq` occurrences in `doc`, for a (boosted) weight `weight`.
@@ -162,4 +184,31 @@ pub(crate) fn phrase_weight(doc_freqs: impl Iterator<Item = u64>, doc_count: u64
         idf_sum += idf(doc_freq, doc_count);
     }
     idf_sum * (1.0 + K1)
+}
+
+/// What a word's letters allow a quick test on: its length in characters and which letters it
+/// has (hashed into 64 bits).
+#[derive(Debug, Clone, Copy)]
+struct Shape {
+    letters: u64,
+    length: u32,
+}
+
+impl Shape {
+    fn of(word: &str) -> Shape {
+        let mut letters = 0u64;
+        let mut length = 0u32;
+        for character in word.chars() {
+            letters |= 1 << (u32::from(character) % 64);
+            length += 1;
+        }
+        Shape { letters, length }
+    }
+
+    /// Whether two words may be within `distance` edits: each edit changes the length by at most
+    /// one, and adds or removes at most two letters of the set (a swap none).
+    fn within(self, other: Shape, distance: u32) -> bool {
+        self.length.abs_diff(other.length) <= distance
+            && (self.letters ^ other.letters).count_ones() <= 2 * distance
+    }
 }

@@ -55,16 +55,11 @@ impl Planner<'_> {
         if let Some(engine) = self.engine {
             // The same terms the automaton finds: within `distance` edits (a swap counting one),
             // the first `MAX_SCANNED_TERMS` in dictionary order.
-            let length = word.chars().count();
             found.extend(
                 engine
-                    .terms(field)
-                    .iter()
-                    .filter(|(term, _)| term.len().abs_diff(word.len()) <= 4 * distance as usize)
-                    .filter(|(term, _)| term.chars().count().abs_diff(length) <= distance as usize)
-                    .filter(|(term, _)| strsim::osa_distance(word, term) <= distance as usize)
-                    .take(MAX_SCANNED_TERMS)
-                    .map(|(term, doc_freq)| (term.to_string(), *doc_freq)),
+                    .near(field, word, distance, MAX_SCANNED_TERMS)
+                    .into_iter()
+                    .map(|(term, doc_freq)| (term.to_string(), doc_freq)),
             );
         }
         let query = FuzzyTermQuery::new(Term::from_field_text(field, word), distance, true);
