@@ -7,9 +7,8 @@
 
 use tantivy::query::Occur;
 
-use super::Engine;
 use super::phrase::{PhraseBuffers, phrase_count};
-use super::postings::phrase_weight;
+use super::postings::{Segment, phrase_weight};
 use crate::search::query::Node;
 
 /// What a node's scorer yields: its matches by document, and tantivy's cost estimate for it (which
@@ -28,17 +27,17 @@ type Evaluated = Option<Matches>;
 
 /// State kept across one query's evaluation.
 pub(crate) struct Evaluator<'e> {
-    pub(crate) engine: &'e Engine,
+    pub(crate) segment: &'e Segment,
     /// Whether scores are computed (tantivy then also counts phrases instead of finding one).
     pub(crate) scoring: bool,
     buffers: PhraseBuffers,
 }
 
 impl<'e> Evaluator<'e> {
-    /// An evaluator over `engine`.
-    pub(crate) fn new(engine: &'e Engine, scoring: bool) -> Evaluator<'e> {
+    /// An evaluator over `segment`.
+    pub(crate) fn new(segment: &'e Segment, scoring: bool) -> Evaluator<'e> {
         Evaluator {
-            engine,
+            segment,
             scoring,
             buffers: PhraseBuffers::default(),
         }
@@ -58,7 +57,7 @@ impl<'e> Evaluator<'e> {
     fn eval(&mut self, node: &Node, boost: f32) -> Evaluated {
         match node {
             Node::Term { field, text, freqs } => {
-                let field = self.engine.field(*field)?;
+                let field = self.segment.field(*field)?;
                 let postings = field.postings(text)?;
                 let weight = if boost == 1.0 {
                     postings.weight
@@ -172,19 +171,19 @@ impl<'e> Evaluator<'e> {
         slop: u32,
         boost: f32,
     ) -> Evaluated {
-        let index = self.engine.field(field)?;
+        let index = self.segment.field(field)?;
         let mut lists = Vec::with_capacity(terms.len());
         for (offset, text) in terms {
             lists.push((*offset, index.postings(text)?));
         }
-        let doc_count = u64::from(self.engine.max_doc);
+        let doc_count = u64::from(self.segment.max_doc);
         let weight = phrase_weight(lists.iter().map(|(_, p)| p.docs.len() as u64), doc_count);
         let weight = if boost == 1.0 { weight } else { weight * boost };
         let max_offset = lists.iter().map(|(offset, _)| *offset).max().unwrap_or(0);
         // tantivy's intersection visits the terms cheapest (fewest documents) first.
         lists.sort_by_key(|(_, postings)| postings.docs.len());
         let sizes: Vec<u32> = lists.iter().map(|(_, p)| p.docs.len() as u32).collect();
-        let estimate = estimate_intersection(&sizes, self.engine.max_doc);
+        let estimate = estimate_intersection(&sizes, self.segment.max_doc);
         let cost = u64::from(estimate) * 10 * lists.len() as u64;
         let mut docs = Vec::new();
         let mut cursors = vec![0usize; lists.len()];

@@ -20,7 +20,7 @@ use super::collect::{KindCounter, RankCollector, Ranked};
 use super::query::Node;
 use super::schema::Fields;
 use eval::Evaluator;
-use postings::FieldIndex;
+use postings::{FieldIndex, Segment};
 
 /// Largest index (in documents) the engine takes: below tantivy's union window (4,096 documents,
 /// which the engine's cost rules assume) and small enough to keep positions in memory.
@@ -29,10 +29,8 @@ pub(crate) const MAX_DOCS: u32 = 4_096;
 /// A small index in memory.
 #[derive(Debug)]
 pub(crate) struct Engine {
-    /// Documents in the index (its only segment's `max_doc`).
-    max_doc: u32,
-    /// The fields read, by field id.
-    fields: Vec<Option<FieldIndex>>,
+    /// The index's only segment, in memory.
+    segment: Segment,
     /// The catalog ordinal of each document.
     ordinals: Arc<[u32]>,
 }
@@ -77,17 +75,17 @@ impl Engine {
             read[id] = Some(FieldIndex::read(segment, field, with_positions)?);
         }
         Ok(Some(Engine {
-            max_doc: segment.max_doc(),
-            fields: read,
+            segment: Segment {
+                max_doc: segment.max_doc(),
+                fields: read,
+            },
             ordinals,
         }))
     }
 
     /// The field's in-memory index.
     fn field(&self, field: Field) -> Option<&FieldIndex> {
-        self.fields
-            .get(field.field_id() as usize)
-            .and_then(Option::as_ref)
+        self.segment.field(field)
     }
 
     /// How many documents hold `text` in `field` (tantivy's `Searcher::doc_freq`).
@@ -123,7 +121,7 @@ impl Engine {
         collector: &RankCollector,
     ) -> tantivy::Result<Ranked> {
         let mut segment = collector.for_table(Arc::clone(&self.ordinals));
-        for (doc, score) in Evaluator::new(self, true).root(node, bonus) {
+        for (doc, score) in Evaluator::new(&self.segment, true).root(node, bonus) {
             segment.collect(doc, score);
         }
         collector.merge_fruits(vec![segment.harvest()])
@@ -132,7 +130,7 @@ impl Engine {
     /// Counts `node`'s matches per kind, unscored, as `Searcher::search` with `counter` would.
     pub(crate) fn count(&self, node: &Node, counter: &KindCounter) -> tantivy::Result<[usize; 4]> {
         let mut segment = counter.for_table(Arc::clone(&self.ordinals));
-        for (doc, score) in Evaluator::new(self, false).root(node, None) {
+        for (doc, score) in Evaluator::new(&self.segment, false).root(node, None) {
             segment.collect(doc, score);
         }
         counter.merge_fruits(vec![segment.harvest()])

@@ -14,6 +14,24 @@ const K1: f32 = 1.2;
 /// BM25's length normalisation (tantivy's `B`).
 const B: f32 = 0.75;
 
+/// Every field read from a small index's only segment.
+#[derive(Debug)]
+pub(crate) struct Segment {
+    /// Documents in the segment (its `max_doc`).
+    pub(crate) max_doc: u32,
+    /// The fields read, by field id.
+    pub(crate) fields: Vec<Option<FieldIndex>>,
+}
+
+impl Segment {
+    /// The field's in-memory index.
+    pub(crate) fn field(&self, field: Field) -> Option<&FieldIndex> {
+        self.fields
+            .get(field.field_id() as usize)
+            .and_then(Option::as_ref)
+    }
+}
+
 /// One term's postings.
 #[derive(Debug, Default)]
 pub(crate) struct Postings {
