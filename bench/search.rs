@@ -1,6 +1,8 @@
 //! Search latency: criterion benchmarks on the shipped content for every query shape visitors send
 //! (one word, long sentences, typos, synonyms, phone numbers, prefixes, no result) and the same
-//! shapes in the typeahead, plus p50/p99 per query from a plain timing loop.
+//! shapes in the typeahead, plus p50/p99 per query from a plain timing loop. The shipped content
+//! is a small index, searched by the in-memory engine (`src/search/engine/`); the scale options
+//! below build a big one, searched by tantivy, so both paths are timed.
 //!
 //! `cargo bench --bench search` runs both. `SEARCH_SCALE_ARTICLES=10000 cargo bench --bench search`
 //! also builds a synthetic site of that many articles (about five sections each, on top of the
