@@ -26,3 +26,4 @@ mod seo;
 mod site_http;
 mod store;
 mod store_server;
+mod store_storage;
