@@ -26,6 +26,16 @@ use actix_web::{HttpRequest, HttpResponse};
 /// Bodies smaller than this are not worth compressing.
 const COMPRESS_MIN_BYTES: usize = 256;
 
+/// How much time compressing a variant is worth.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Effort {
+    /// The variant is kept and served again: the smallest the time allows (brotli 5, gzip 6),
+    /// made once.
+    Kept,
+    /// Served this once: the fastest setting (brotli 1, gzip 1), not kept.
+    Once,
+}
+
 /// A finished response body with everything needed to answer any request for it.
 #[derive(Debug)]
 pub(crate) struct CachedResponse {
@@ -133,20 +143,34 @@ impl CachedResponse {
     }
 
     /// Answers `request` with status `status`: 304 when the client has this version, otherwise the best
-    /// encoding the client accepts.
+    /// encoding the client accepts, its variant made on first use and kept.
     pub(crate) fn respond(&self, request: &HttpRequest, status: StatusCode) -> HttpResponse {
+        self.respond_with(request, status, Effort::Kept)
+    }
+
+    /// [`CachedResponse::respond`] for a body that may never be asked for again (a search answer,
+    /// the first time): a compressed variant not made yet is made with the fastest setting, for
+    /// this answer only, and not kept. Asked again, the body is answered by `respond`, which
+    /// makes and keeps the smaller variant then.
+    pub(crate) fn respond_once(&self, request: &HttpRequest, status: StatusCode) -> HttpResponse {
+        self.respond_with(request, status, Effort::Once)
+    }
+
+    fn respond_with(
+        &self,
+        request: &HttpRequest,
+        status: StatusCode,
+        effort: Effort,
+    ) -> HttpResponse {
         if status.is_success() && self.client_has(request) {
             let mut response = HttpResponse::NotModified().finish();
             self.insert_validators(response.headers_mut());
             return response;
         }
-        let (body, encoding) = match self.negotiate(request) {
-            Some(ContentEncoding::Brotli) => (self.brotli_body(), Some("br")),
-            Some(ContentEncoding::Gzip) => (self.gzip_body(), Some("gzip")),
-            _ => (None, None),
-        };
-        let (body, encoding) = match body {
-            Some(body) => (body.clone(), encoding),
+        let variant = |coding| self.variant_for(coding, effort);
+        let (body, encoding) = match self.negotiate(request, variant) {
+            Some((ContentEncoding::Brotli, body)) => (body, Some("br")),
+            Some((_, body)) => (body, Some("gzip")),
             None => (self.identity.clone(), None),
         };
         let mut response = HttpResponse::with_body(status, body).map_into_boxed_body();
@@ -159,9 +183,31 @@ impl CachedResponse {
         response
     }
 
-    /// The encoding to answer with, by the request's `Accept-Encoding` (see [`Choice`]); a coding
-    /// whose variant would not be smaller than the body is passed over for the next choice.
-    fn negotiate(&self, request: &HttpRequest) -> Option<ContentEncoding> {
+    /// The body compressed with `coding` (brotli or gzip), `None` when that would not make it
+    /// smaller: the kept variant, made now when `effort` is [`Effort::Kept`]; with
+    /// [`Effort::Once`], the kept one when it exists, else one made fast and not kept.
+    fn variant_for(&self, coding: ContentEncoding, effort: Effort) -> Option<Bytes> {
+        let (cell, kept, fast): (_, fn(&[u8]) -> Vec<u8>, fn(&[u8]) -> Vec<u8>) = match coding {
+            ContentEncoding::Brotli => (&self.brotli, brotli, brotli_fast),
+            ContentEncoding::Gzip => (&self.gzip, gzip, gzip_fast),
+            _ => return None,
+        };
+        match (effort, cell.get()) {
+            (Effort::Once, None) if self.compressible => {
+                smaller(fast(&self.identity), self.identity.len())
+            }
+            _ => self.variant(cell, kept).cloned(),
+        }
+    }
+
+    /// The coding to answer with and its body, by the request's `Accept-Encoding` (see
+    /// [`Choice`]); a coding whose variant (from `variant`) would not be smaller than the body is
+    /// passed over for the next choice. `None`: the body as is.
+    fn negotiate(
+        &self,
+        request: &HttpRequest,
+        variant: impl Fn(ContentEncoding) -> Option<Bytes>,
+    ) -> Option<(ContentEncoding, Bytes)> {
         if !self.compressible {
             return None;
         }
@@ -172,16 +218,16 @@ impl CachedResponse {
             // Several header lines are rare: decided afresh, not remembered.
             Some(_) => Choice::decide(request.headers().get_all(header::ACCEPT_ENCODING)),
         };
-        let coding = match choice.all {
-            Some(ContentEncoding::Brotli) if self.brotli_body().is_none() => choice.without_brotli,
-            Some(ContentEncoding::Gzip) if self.gzip_body().is_none() => choice.without_gzip,
-            other => other,
-        };
-        match coding {
-            Some(ContentEncoding::Brotli) if self.brotli_body().is_some() => coding,
-            Some(ContentEncoding::Gzip) if self.gzip_body().is_some() => coding,
-            _ => None,
+        let coding = choice.all?;
+        if let Some(body) = variant(coding) {
+            return Some((coding, body));
         }
+        let next = match coding {
+            ContentEncoding::Brotli => choice.without_brotli,
+            ContentEncoding::Gzip => choice.without_gzip,
+            _ => None,
+        }?;
+        variant(next).map(|body| (next, body))
     }
 
     /// Whether `If-None-Match` lists this body's ETag (weak comparison, as RFC 9110 asks) or `*`.
@@ -262,24 +308,39 @@ fn smaller(compressed: Vec<u8>, original: usize) -> Option<Bytes> {
     (!compressed.is_empty() && compressed.len() < original).then(|| Bytes::from(compressed))
 }
 
+/// Gzip at the fastest level, for an answer served once.
+fn gzip_fast(body: &[u8]) -> Vec<u8> {
+    gzip_at(body, flate2::Compression::fast())
+}
+
 fn gzip(body: &[u8]) -> Vec<u8> {
-    let mut encoder = flate2::write::GzEncoder::new(
-        Vec::with_capacity(body.len() / 3),
-        flate2::Compression::default(),
-    );
+    gzip_at(body, flate2::Compression::default())
+}
+
+fn gzip_at(body: &[u8], level: flate2::Compression) -> Vec<u8> {
+    let mut encoder = flate2::write::GzEncoder::new(Vec::with_capacity(body.len() / 3), level);
     encoder
         .write_all(body)
         .and_then(|()| encoder.finish())
         .unwrap_or_default()
 }
 
+/// Brotli at quality 1, for an answer served once.
+fn brotli_fast(body: &[u8]) -> Vec<u8> {
+    brotli_at(body, 1)
+}
+
 fn brotli(body: &[u8]) -> Vec<u8> {
+    brotli_at(body, 5)
+}
+
+fn brotli_at(body: &[u8], quality: i32) -> Vec<u8> {
     let mut output = Vec::with_capacity(body.len() / 3);
     // A window just big enough for the body: a smaller ring buffer and hash table to allocate and
     // fault in (18 bits = 256 KB suits pages; the format allows 10 to 24).
     let window = (usize::BITS - body.len().leading_zeros()).clamp(18, 22) as i32;
     let params = brotli::enc::BrotliEncoderParams {
-        quality: 5,
+        quality,
         lgwin: window,
         size_hint: body.len(),
         ..Default::default()
@@ -381,6 +442,48 @@ mod tests {
 
         let (encoding, plain) = body_text(&response, "identity");
         assert_eq!((encoding, plain), (None, body));
+    }
+
+    #[test]
+    fn an_answer_served_once_is_compressed_fast_and_not_kept() {
+        let body: Vec<u8> = "{\"title\":\"Report a lost card\",\"tel\":\"+18005284800\"}\n"
+            .repeat(60)
+            .into_bytes();
+        let response = CachedResponse::lazy(body.clone(), "application/json", "no-cache");
+        let once = |accept_encoding: &str| {
+            let request = TestRequest::default()
+                .insert_header((header::ACCEPT_ENCODING, accept_encoding))
+                .to_http_request();
+            let answer = response.respond_once(&request, StatusCode::OK);
+            let encoding = answer.headers().get(header::CONTENT_ENCODING).cloned();
+            let bytes = futures_util::FutureExt::now_or_never(actix_web::body::to_bytes(
+                answer.into_body(),
+            ))
+            .and_then(Result::ok)
+            .unwrap_or_default();
+            (encoding, bytes)
+        };
+        let (encoding, compressed) = once("gzip, br");
+        assert_eq!(encoding, Some(HeaderValue::from_static("br")));
+        let mut decoded = Vec::new();
+        brotli::Decompressor::new(&compressed[..], 4096)
+            .read_to_end(&mut decoded)
+            .expect("valid brotli");
+        assert_eq!(decoded, body);
+        let (encoding, compressed) = once("gzip");
+        assert_eq!(encoding, Some(HeaderValue::from_static("gzip")));
+        let mut decoded = Vec::new();
+        flate2::read::GzDecoder::new(&compressed[..])
+            .read_to_end(&mut decoded)
+            .expect("valid gzip");
+        assert_eq!(decoded, body);
+        assert_eq!(response.held_bytes(), body.len(), "nothing kept");
+
+        // Asked again: the kept variant is made, and served once more it is the one used.
+        let (encoding, kept) = body_text(&response, "br");
+        assert_eq!(encoding.as_deref(), Some("br"));
+        assert!(response.brotli.get().is_some_and(Option::is_some));
+        assert_eq!(once("br").1.to_vec(), kept);
     }
 
     #[test]

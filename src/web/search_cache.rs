@@ -69,9 +69,9 @@ fn record(state: &AppState, source: Option<SearchSource>, outcome: Option<&Arc<S
 }
 
 /// Wraps a search handler, whose answer depends only on the path and query string: a `200`
-/// answer is kept in the current snapshot's answer cache with its ETag and compressed variants,
-/// and later requests for the same path and query string are answered from it (304 on a matching
-/// `If-None-Match`). Errors and other statuses pass through untouched. Every answer carrying an
+/// answer is kept in the current snapshot's answer cache with its ETag, and later requests for the
+/// same path and query string are answered from it (304 on a matching `If-None-Match`). The first
+/// answer is compressed fast and not kept compressed; a hit makes and keeps the smaller variant. Errors and other statuses pass through untouched. Every answer carrying an
 /// outcome is recorded as a search from `source` (`None`: never recorded, as for suggestions).
 pub(crate) fn cached<F, Fut>(
     handler: F,
@@ -120,7 +120,10 @@ where
                 outcome,
             });
             snapshot.search_cache.insert(&key, Arc::clone(&answer));
-            Ok(answer.response.respond(&request, StatusCode::OK))
+            // Most answers are never asked for again (every new query, every keystroke of the
+            // typeahead): compressed fast for this one answer; the smaller variant is made and
+            // kept when the same answer is asked again (a hit).
+            Ok(answer.response.respond_once(&request, StatusCode::OK))
         }
         .boxed_local()
     }

@@ -20,6 +20,7 @@ mod planner;
 mod planner_search;
 mod report;
 mod resilience;
+mod search_encoding;
 mod search_hostile;
 mod search_relevance;
 mod seo;
