@@ -133,7 +133,7 @@ impl CachedResponse {
     fn variant<'a>(
         &'a self,
         cell: &'a OnceLock<Option<Bytes>>,
-        compress: fn(&[u8]) -> Vec<u8>,
+        compress: Compressor,
     ) -> Option<&'a Bytes> {
         if !self.compressible {
             return None;
@@ -187,7 +187,7 @@ impl CachedResponse {
     /// smaller: the kept variant, made now when `effort` is [`Effort::Kept`]; with
     /// [`Effort::Once`], the kept one when it exists, else one made fast and not kept.
     fn variant_for(&self, coding: ContentEncoding, effort: Effort) -> Option<Bytes> {
-        let (cell, kept, fast): (_, fn(&[u8]) -> Vec<u8>, fn(&[u8]) -> Vec<u8>) = match coding {
+        let (cell, kept, fast): (_, Compressor, Compressor) = match coding {
             ContentEncoding::Brotli => (&self.brotli, brotli, brotli_fast),
             ContentEncoding::Gzip => (&self.gzip, gzip, gzip_fast),
             _ => return None,
@@ -302,6 +302,9 @@ impl Choice {
         }
     }
 }
+
+/// A compression function: the body in, the compressed bytes out (empty on failure).
+type Compressor = fn(&[u8]) -> Vec<u8>;
 
 /// Keeps a compressed body only if it is non-empty and smaller than the original.
 fn smaller(compressed: Vec<u8>, original: usize) -> Option<Bytes> {
