@@ -12,6 +12,9 @@
 use std::io::Write as _;
 use std::time::Instant;
 
+/// One setting's compression function.
+type Compress = Box<dyn Fn(&[u8]) -> Vec<u8>>;
+
 /// Rounds per body and setting.
 const ROUNDS: usize = 400;
 
@@ -55,7 +58,7 @@ fn main() {
     println!("body bytes setting µs size");
     for path in std::env::args().skip(1) {
         let body = std::fs::read(&path).unwrap_or_else(|error| panic!("{path}: {error}"));
-        let settings: [(&str, Box<dyn Fn(&[u8]) -> Vec<u8>>); 5] = [
+        let settings: [(&str, Compress); 5] = [
             ("brotli-1", Box::new(|b| brotli(b, 1))),
             ("brotli-4", Box::new(|b| brotli(b, 4))),
             ("brotli-5", Box::new(|b| brotli(b, 5))),

@@ -29,20 +29,25 @@ const COMPRESS_MIN_BYTES: usize = 256;
 /// How much time compressing a variant is worth.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Effort {
-    /// The variant is kept and served again: the smallest the time allows (brotli 5, gzip 6),
-    /// made once.
-    Kept,
-    /// Served this once: the fastest setting (brotli 1, gzip 1), not kept.
-    Once,
+    /// The smallest the time allows (brotli 5, gzip 6): for bodies served many times.
+    Best,
+    /// The fastest setting (brotli 1, gzip 1), unless the best variant exists already: for bodies
+    /// that may never be asked for again.
+    Fast,
 }
 
 /// A finished response body with everything needed to answer any request for it.
 #[derive(Debug)]
 pub(crate) struct CachedResponse {
     identity: Bytes,
-    /// `None` inside: compression did not make the body smaller.
+    /// The best variants (`Effort::Best`); `None` inside: compression did not make the body
+    /// smaller.
     gzip: OnceLock<Option<Bytes>>,
     brotli: OnceLock<Option<Bytes>>,
+    /// The fast variants (`Effort::Fast`), made only for bodies answered with
+    /// [`CachedResponse::respond_fast`] while they have no best variant.
+    gzip_fast: OnceLock<Option<Bytes>>,
+    brotli_fast: OnceLock<Option<Bytes>>,
     compressible: bool,
     etag: HeaderValue,
     content_type: HeaderValue,
@@ -94,6 +99,8 @@ impl CachedResponse {
             identity: body,
             gzip: OnceLock::new(),
             brotli: OnceLock::new(),
+            gzip_fast: OnceLock::new(),
+            brotli_fast: OnceLock::new(),
             compressible,
             content_type,
             cache_control,
@@ -111,7 +118,11 @@ impl CachedResponse {
         let variant = |cell: &OnceLock<Option<Bytes>>| {
             cell.get().and_then(Option::as_ref).map_or(0, Bytes::len)
         };
-        self.identity.len() + variant(&self.gzip) + variant(&self.brotli)
+        self.identity.len()
+            + [&self.gzip, &self.brotli, &self.gzip_fast, &self.brotli_fast]
+                .into_iter()
+                .map(variant)
+                .sum::<usize>()
     }
 
     /// The uncompressed body.
@@ -143,17 +154,16 @@ impl CachedResponse {
     }
 
     /// Answers `request` with status `status`: 304 when the client has this version, otherwise the best
-    /// encoding the client accepts, its variant made on first use and kept.
+    /// encoding the client accepts, its best variant made on first use and kept.
     pub(crate) fn respond(&self, request: &HttpRequest, status: StatusCode) -> HttpResponse {
-        self.respond_with(request, status, Effort::Kept)
+        self.respond_with(request, status, Effort::Best)
     }
 
-    /// [`CachedResponse::respond`] for a body that may never be asked for again (a search answer,
-    /// the first time): a compressed variant not made yet is made with the fastest setting, for
-    /// this answer only, and not kept. Asked again, the body is answered by `respond`, which
-    /// makes and keeps the smaller variant then.
-    pub(crate) fn respond_once(&self, request: &HttpRequest, status: StatusCode) -> HttpResponse {
-        self.respond_with(request, status, Effort::Once)
+    /// [`CachedResponse::respond`] for a body that may never be asked for again (a search answer
+    /// not yet popular): the best variant when it exists, else a fast one, made on first use and
+    /// kept. `respond` makes the best variant when the body has proved worth it.
+    pub(crate) fn respond_fast(&self, request: &HttpRequest, status: StatusCode) -> HttpResponse {
+        self.respond_with(request, status, Effort::Fast)
     }
 
     fn respond_with(
@@ -169,8 +179,8 @@ impl CachedResponse {
         }
         let variant = |coding| self.variant_for(coding, effort);
         let (body, encoding) = match self.negotiate(request, variant) {
-            Some((ContentEncoding::Brotli, body)) => (body, Some("br")),
-            Some((_, body)) => (body, Some("gzip")),
+            Some((ContentEncoding::Brotli, body)) => (body.clone(), Some("br")),
+            Some((_, body)) => (body.clone(), Some("gzip")),
             None => (self.identity.clone(), None),
         };
         let mut response = HttpResponse::with_body(status, body).map_into_boxed_body();
@@ -183,31 +193,28 @@ impl CachedResponse {
         response
     }
 
-    /// The body compressed with `coding` (brotli or gzip), `None` when that would not make it
-    /// smaller: the kept variant, made now when `effort` is [`Effort::Kept`]; with
-    /// [`Effort::Once`], the kept one when it exists, else one made fast and not kept.
-    fn variant_for(&self, coding: ContentEncoding, effort: Effort) -> Option<Bytes> {
-        let (cell, kept, fast): (_, Compressor, Compressor) = match coding {
-            ContentEncoding::Brotli => (&self.brotli, brotli, brotli_fast),
-            ContentEncoding::Gzip => (&self.gzip, gzip, gzip_fast),
+    /// The body compressed with `coding` (brotli or gzip) with `effort`, made on first use and
+    /// kept; `None` when that would not make it smaller.
+    fn variant_for(&self, coding: ContentEncoding, effort: Effort) -> Option<&Bytes> {
+        let (best, fast, best_cell, fast_cell): (Compressor, Compressor, _, _) = match coding {
+            ContentEncoding::Brotli => (brotli, brotli_fast, &self.brotli, &self.brotli_fast),
+            ContentEncoding::Gzip => (gzip, gzip_fast, &self.gzip, &self.gzip_fast),
             _ => return None,
         };
-        match (effort, cell.get()) {
-            (Effort::Once, None) if self.compressible => {
-                smaller(fast(&self.identity), self.identity.len())
-            }
-            _ => self.variant(cell, kept).cloned(),
+        match (effort, best_cell.get()) {
+            (Effort::Best, _) | (Effort::Fast, Some(_)) => self.variant(best_cell, best),
+            (Effort::Fast, None) => self.variant(fast_cell, fast),
         }
     }
 
     /// The coding to answer with and its body, by the request's `Accept-Encoding` (see
     /// [`Choice`]); a coding whose variant (from `variant`) would not be smaller than the body is
     /// passed over for the next choice. `None`: the body as is.
-    fn negotiate(
-        &self,
+    fn negotiate<'a>(
+        &'a self,
         request: &HttpRequest,
-        variant: impl Fn(ContentEncoding) -> Option<Bytes>,
-    ) -> Option<(ContentEncoding, Bytes)> {
+        variant: impl Fn(ContentEncoding) -> Option<&'a Bytes>,
+    ) -> Option<(ContentEncoding, &'a Bytes)> {
         if !self.compressible {
             return None;
         }
@@ -311,7 +318,7 @@ fn smaller(compressed: Vec<u8>, original: usize) -> Option<Bytes> {
     (!compressed.is_empty() && compressed.len() < original).then(|| Bytes::from(compressed))
 }
 
-/// Gzip at the fastest level, for an answer served once.
+/// Gzip at the fastest level, for an answer that may not be asked for again.
 fn gzip_fast(body: &[u8]) -> Vec<u8> {
     gzip_at(body, flate2::Compression::fast())
 }
@@ -328,7 +335,7 @@ fn gzip_at(body: &[u8], level: flate2::Compression) -> Vec<u8> {
         .unwrap_or_default()
 }
 
-/// Brotli at quality 1, for an answer served once.
+/// Brotli at quality 1, for an answer that may not be asked for again.
 fn brotli_fast(body: &[u8]) -> Vec<u8> {
     brotli_at(body, 1)
 }
@@ -448,45 +455,47 @@ mod tests {
     }
 
     #[test]
-    fn an_answer_served_once_is_compressed_fast_and_not_kept() {
+    fn a_fast_answer_keeps_its_fast_variant_until_the_best_one_is_made() {
         let body: Vec<u8> = "{\"title\":\"Report a lost card\",\"tel\":\"+18005284800\"}\n"
             .repeat(60)
             .into_bytes();
         let response = CachedResponse::lazy(body.clone(), "application/json", "no-cache");
-        let once = |accept_encoding: &str| {
+        let fast = |accept_encoding: &str| {
             let request = TestRequest::default()
                 .insert_header((header::ACCEPT_ENCODING, accept_encoding))
                 .to_http_request();
-            let answer = response.respond_once(&request, StatusCode::OK);
+            let answer = response.respond_fast(&request, StatusCode::OK);
             let encoding = answer.headers().get(header::CONTENT_ENCODING).cloned();
             let bytes = futures_util::FutureExt::now_or_never(actix_web::body::to_bytes(
                 answer.into_body(),
             ))
             .and_then(Result::ok)
             .unwrap_or_default();
-            (encoding, bytes)
+            (encoding, bytes.to_vec())
         };
-        let (encoding, compressed) = once("gzip, br");
+        let (encoding, compressed) = fast("gzip, br");
         assert_eq!(encoding, Some(HeaderValue::from_static("br")));
         let mut decoded = Vec::new();
         brotli::Decompressor::new(&compressed[..], 4096)
             .read_to_end(&mut decoded)
             .expect("valid brotli");
         assert_eq!(decoded, body);
-        let (encoding, compressed) = once("gzip");
+        let (encoding, gzipped) = fast("gzip");
         assert_eq!(encoding, Some(HeaderValue::from_static("gzip")));
         let mut decoded = Vec::new();
-        flate2::read::GzDecoder::new(&compressed[..])
+        flate2::read::GzDecoder::new(&gzipped[..])
             .read_to_end(&mut decoded)
             .expect("valid gzip");
         assert_eq!(decoded, body);
-        assert_eq!(response.held_bytes(), body.len(), "nothing kept");
+        assert!(response.brotli.get().is_none() && response.gzip.get().is_none());
+        assert!(response.brotli_fast.get().is_some_and(Option::is_some));
+        assert_eq!(fast("br").1, compressed, "the fast variant is kept");
 
-        // Asked again: the kept variant is made, and served once more it is the one used.
-        let (encoding, kept) = body_text(&response, "br");
+        // The best variant, once made, is what both ways answer with.
+        let (encoding, best) = body_text(&response, "br");
         assert_eq!(encoding.as_deref(), Some("br"));
         assert!(response.brotli.get().is_some_and(Option::is_some));
-        assert_eq!(once("br").1.to_vec(), kept);
+        assert_eq!(fast("br").1, best);
     }
 
     #[test]
