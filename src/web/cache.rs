@@ -7,10 +7,11 @@
 //! ([`CachedResponse::lazy`], for large sites and cached search answers). Brotli runs at quality 5
 //! and gzip at level 6: higher brotli qualities cost far more time per page for a few percent
 //! fewer bytes, and both sizes already fit in TCP's initial congestion window (the measurements
-//! are in the README, "Performance"). Bodies are `Bytes`, so answering is a reference-count
-//! increment, not a copy, and every header value is built once.
+//! are in the README, "Performance"). A search answer that may never be asked for again is
+//! answered with fast variants instead (brotli 1, gzip 1: [`CachedResponse::respond_fast`]), kept
+//! until it proves popular. Bodies are `Bytes`, so answering is a reference-count increment, not a
+//! copy, and every header value is built once.
 
-use std::io::Write;
 use std::sync::OnceLock;
 
 use actix_web::http::StatusCode;
@@ -22,6 +23,8 @@ use actix_web::http::header::{
 };
 use actix_web::web::Bytes;
 use actix_web::{HttpRequest, HttpResponse};
+
+use super::compress::{Compressor, brotli, brotli_fast, gzip, gzip_fast, smaller};
 
 /// Bodies smaller than this are not worth compressing.
 const COMPRESS_MIN_BYTES: usize = 256;
@@ -307,57 +310,6 @@ impl Choice {
             without_brotli: pick(&[Encoding::gzip(), Encoding::identity()]),
             without_gzip: pick(&[Encoding::brotli(), Encoding::identity()]),
         }
-    }
-}
-
-/// A compression function: the body in, the compressed bytes out (empty on failure).
-type Compressor = fn(&[u8]) -> Vec<u8>;
-
-/// Keeps a compressed body only if it is non-empty and smaller than the original.
-fn smaller(compressed: Vec<u8>, original: usize) -> Option<Bytes> {
-    (!compressed.is_empty() && compressed.len() < original).then(|| Bytes::from(compressed))
-}
-
-/// Gzip at the fastest level, for an answer that may not be asked for again.
-fn gzip_fast(body: &[u8]) -> Vec<u8> {
-    gzip_at(body, flate2::Compression::fast())
-}
-
-fn gzip(body: &[u8]) -> Vec<u8> {
-    gzip_at(body, flate2::Compression::default())
-}
-
-fn gzip_at(body: &[u8], level: flate2::Compression) -> Vec<u8> {
-    let mut encoder = flate2::write::GzEncoder::new(Vec::with_capacity(body.len() / 3), level);
-    encoder
-        .write_all(body)
-        .and_then(|()| encoder.finish())
-        .unwrap_or_default()
-}
-
-/// Brotli at quality 1, for an answer that may not be asked for again.
-fn brotli_fast(body: &[u8]) -> Vec<u8> {
-    brotli_at(body, 1)
-}
-
-fn brotli(body: &[u8]) -> Vec<u8> {
-    brotli_at(body, 5)
-}
-
-fn brotli_at(body: &[u8], quality: i32) -> Vec<u8> {
-    let mut output = Vec::with_capacity(body.len() / 3);
-    // A window just big enough for the body: a smaller ring buffer and hash table to allocate and
-    // fault in (18 bits = 256 KB suits pages; the format allows 10 to 24).
-    let window = (usize::BITS - body.len().leading_zeros()).clamp(18, 22) as i32;
-    let params = brotli::enc::BrotliEncoderParams {
-        quality,
-        lgwin: window,
-        size_hint: body.len(),
-        ..Default::default()
-    };
-    match brotli::BrotliCompress(&mut &body[..], &mut output, &params) {
-        Ok(_) => output,
-        Err(_) => Vec::new(),
     }
 }
 
