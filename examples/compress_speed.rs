@@ -1,5 +1,5 @@
 //! What compressing one answer costs: times brotli (qualities 1, 4 and 5) and gzip (levels 1 and
-//! 6), with the same settings as `src/web/cache.rs`, on the bodies given (search answers saved
+//! 6), with the server's own functions (`src/web/compress.rs`), on the bodies given (search answers saved
 //! with curl), and prints µs per body (median of the rounds) and the compressed size, to choose
 //! the encoding of an answer served once (a search cache miss).
 //!
@@ -9,36 +9,15 @@
 //! cargo run --release --example compress_speed -- /tmp/api.json /tmp/page.html
 //! ```
 
-use std::io::Write as _;
 use std::time::Instant;
+
+use helpcenter::web::compress::{brotli_at, gzip_at};
 
 /// One setting's compression function.
 type Compress = Box<dyn Fn(&[u8]) -> Vec<u8>>;
 
 /// Rounds per body and setting.
 const ROUNDS: usize = 400;
-
-fn brotli(body: &[u8], quality: i32) -> Vec<u8> {
-    let mut output = Vec::with_capacity(body.len() / 3);
-    let window = (usize::BITS - body.len().leading_zeros()).clamp(18, 22) as i32;
-    let params = brotli::enc::BrotliEncoderParams {
-        quality,
-        lgwin: window,
-        size_hint: body.len(),
-        ..Default::default()
-    };
-    brotli::BrotliCompress(&mut &body[..], &mut output, &params).expect("compresses");
-    output
-}
-
-fn gzip(body: &[u8], level: u32) -> Vec<u8> {
-    let mut encoder = flate2::write::GzEncoder::new(
-        Vec::with_capacity(body.len() / 3),
-        flate2::Compression::new(level),
-    );
-    encoder.write_all(body).expect("compresses");
-    encoder.finish().expect("compresses")
-}
 
 /// The median µs of `ROUNDS` runs of `compress`, and the size it makes.
 fn time(body: &[u8], compress: impl Fn(&[u8]) -> Vec<u8>) -> (f64, usize) {
@@ -59,11 +38,11 @@ fn main() {
     for path in std::env::args().skip(1) {
         let body = std::fs::read(&path).unwrap_or_else(|error| panic!("{path}: {error}"));
         let settings: [(&str, Compress); 5] = [
-            ("brotli-1", Box::new(|b| brotli(b, 1))),
-            ("brotli-4", Box::new(|b| brotli(b, 4))),
-            ("brotli-5", Box::new(|b| brotli(b, 5))),
-            ("gzip-1", Box::new(|b| gzip(b, 1))),
-            ("gzip-6", Box::new(|b| gzip(b, 6))),
+            ("brotli-1", Box::new(|b| brotli_at(b, 1))),
+            ("brotli-4", Box::new(|b| brotli_at(b, 4))),
+            ("brotli-5", Box::new(|b| brotli_at(b, 5))),
+            ("gzip-1", Box::new(|b| gzip_at(b, 1))),
+            ("gzip-6", Box::new(|b| gzip_at(b, 6))),
         ];
         for (name, compress) in settings {
             let (micros, size) = time(&body, compress);
