@@ -393,8 +393,8 @@ fi
 if [ "${FEEDBACK:-1}" = 1 ] && [ "$tool" = wrk ]; then
     echo
     echo "# 10,000 \"was this helpful?\" posts from $CONNECTIONS connections (bench/feedback.lua): answers, and rows in the database after a graceful stop"
-    echo "# (unanswered: posts wrk saw no answer to, a socket error; such a post may have been refused or stored, and a stored one would show as stored > 303)"
-    printf '%-26s %8s %8s %8s %8s %11s %10s %8s %8s\n' "per-client limit" "posts" "303" "429" "other" "unanswered" "stored" "dropped" "seconds"
+    echo "# (unanswered: posts sent that got no answer; a stored one would show as stored > 303. wrk's -d 30s is only a bound: its threads stop at their last answer, its clock does not)"
+    printf '%-26s %8s %8s %8s %8s %11s %10s %8s\n' "per-client limit" "posts" "303" "429" "other" "unanswered" "stored" "dropped"
     for limit in 10 100000; do
         burst_port=$(free_port)
         HELPCENTER_LOG="warn" "$server_bin" serve --addr "$HOST:$burst_port" --content "$CONTENT" \
@@ -403,18 +403,20 @@ if [ "${FEEDBACK:-1}" = 1 ] && [ "$tool" = wrk ]; then
         burst=$!
         pids+=("$burst")
         wait_for "http://$HOST:$burst_port/healthz" 300 >/dev/null
-        started=$(date +%s.%N)
         POSTS_PER_THREAD=5000 ORIGIN="http://$HOST:$burst_port" PAGE="%2Farticles%2F$ARTICLE" \
-            wrk -t 2 -c "$CONNECTIONS" -d 60s --timeout 30s -s bench/feedback.lua "http://$HOST:$burst_port/" >"$work/burst.txt"
-        seconds=$(awk -v a="$started" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
+            wrk -t 2 -c "$CONNECTIONS" -d 30s --timeout 10s -s bench/feedback.lua "http://$HOST:$burst_port/" >"$work/burst.txt"
         dropped=$(curl -fs "http://$HOST:$burst_port/healthz" | sed 's/.*"dropped":\([0-9]*\).*/\1/')
         kill -TERM "$burst"
         wait "$burst" 2>/dev/null || true
         stored=$(python3 -c 'import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute("SELECT COUNT(*) FROM feedback").fetchone()[0])' "$work/burst-$limit.db")
         read -r sent s303 s429 other < <(sed -n 's/^POSTS sent=\([0-9]*\) stored303=\([0-9]*\) refused429=\([0-9]*\) other=\([0-9]*\)$/\1 \2 \3 \4/p' "$work/burst.txt")
         unanswered=$((sent - s303 - s429 - other))
-        printf '%-26s %8s %8s %8s %8s %11s %10s %8s %8s\n' "$limit a minute" "$sent" "$s303" "$s429" "$other" "$unanswered" "$stored" "$dropped" "$seconds"
-        if [ "$stored" != "$s303" ] || [ "$other" != 0 ]; then
+        if grep -q 'Socket errors' "$work/burst.txt"; then
+            say "feedback burst: wrk $(grep -o 'Socket errors.*' "$work/burst.txt")"
+            exit 1
+        fi
+        printf '%-26s %8s %8s %8s %8s %11s %10s %8s\n' "$limit a minute" "$sent" "$s303" "$s429" "$other" "$unanswered" "$stored" "$dropped"
+        if [ "$sent" != 10000 ] || [ "$stored" != "$s303" ] || [ "$other" != 0 ] || [ "$unanswered" != 0 ]; then
             say "feedback burst: stored $stored rows for $s303 answers 303; $s429 answers 429, $other other, of $sent posts"
             exit 1
         fi

@@ -1,63 +1,19 @@
-//! Opening the store on SQLite or PostgreSQL and bringing its schema up to date with the versioned
-//! migrations of that backend (`migrations/sqlite/`, `migrations/postgres/`, embedded at build).
+//! The [`Store`]: the one [`Storage`] that `--database` chose (SQLite or PostgreSQL), opened and
+//! brought up to date with the versioned migrations of its backend (`migrations/sqlite/`,
+//! `migrations/postgres/`, embedded at build), and the errors of opening, writing and reading.
 
-use std::str::FromStr;
-use std::time::Duration;
-
-use sqlx::SqlSafeStr;
-use sqlx::migrate::{Migration, MigrationType, Migrator};
-use sqlx::postgres::{PgConnectOptions, PgPool};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqliteSynchronous};
+use std::sync::Arc;
 
 use super::location::Location;
+use super::postgres::PostgresStorage;
+use super::sqlite::SqliteStorage;
+use super::storage::{Backend, Statement, Storage};
 
-/// Connections per process: the writer uses one at a time, reads (dashboard, reports) the rest.
-const MAX_CONNECTIONS: u32 = 4;
-/// How long opening the store, or waiting for a free connection, may take.
-pub(crate) const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
-
-/// Which database a store runs on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Backend {
-    /// SQLite, one file, one process.
-    Sqlite,
-    /// PostgreSQL, shared by replicas.
-    Postgres,
-}
-
-impl Backend {
-    /// Its name on `/healthz` and in logs.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Backend::Sqlite => "sqlite",
-            Backend::Postgres => "postgres",
-        }
-    }
-}
-
-/// A connection pool of either backend.
-#[derive(Debug, Clone)]
-pub(crate) enum Pool {
-    Sqlite(SqlitePool),
-    Postgres(PgPool),
-}
-
-/// Runs `$body` with `$pool` bound to the concrete pool of whichever backend the store runs on:
-/// the same SQL and Rust, type-checked against each driver (both accept `$1` placeholders).
-macro_rules! on_pool {
-    ($store:expr, |$pool:ident| $body:expr) => {
-        match &$store.pool {
-            $crate::store::backend::Pool::Sqlite($pool) => $body,
-            $crate::store::backend::Pool::Postgres($pool) => $body,
-        }
-    };
-}
-pub(crate) use on_pool;
-
-/// An open, migrated store.
+/// An open, migrated store: what `write.rs`, `read.rs` and `report.rs` record and read, on
+/// whichever [`Storage`] it was opened on.
 #[derive(Debug, Clone)]
 pub struct Store {
-    pub(crate) pool: Pool,
+    pub(crate) storage: Arc<dyn Storage>,
 }
 
 /// Why the store could not be opened, written or read.
@@ -151,7 +107,11 @@ impl Store {
             location: described.clone(),
             source,
         };
-        let store = match location {
+        let migrate_error = |source| StoreError::Migrate {
+            location: described.clone(),
+            source,
+        };
+        let storage: Arc<dyn Storage> = match location {
             Location::Off => return Err(StoreError::Off),
             Location::Sqlite(path) => {
                 if let Some(folder) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
@@ -160,114 +120,40 @@ impl Store {
                         source,
                     })?;
                 }
-                let options = SqliteConnectOptions::new()
-                    .filename(path)
-                    .create_if_missing(true)
-                    // Readers never wait for the writer, and a commit is one fsync of the log.
-                    .journal_mode(SqliteJournalMode::Wal)
-                    .synchronous(SqliteSynchronous::Normal)
-                    .busy_timeout(CONNECT_TIMEOUT);
-                let pool = pool_options::<sqlx::Sqlite>()
-                    .connect_with(options)
-                    .await
-                    .map_err(open_error)?;
-                Store {
-                    pool: Pool::Sqlite(pool),
-                }
+                let storage = SqliteStorage::connect(path).await.map_err(open_error)?;
+                storage.migrate().await.map_err(migrate_error)?;
+                Arc::new(storage)
             }
             Location::Postgres(url) => {
-                let options = PgConnectOptions::from_str(url).map_err(open_error)?;
-                let pool = pool_options::<sqlx::Postgres>()
-                    .connect_with(options)
-                    .await
-                    .map_err(open_error)?;
-                Store {
-                    pool: Pool::Postgres(pool),
-                }
+                let storage = PostgresStorage::connect(url).await.map_err(open_error)?;
+                storage.migrate().await.map_err(migrate_error)?;
+                Arc::new(storage)
             }
         };
-        let migrator = migrator(store.backend());
-        on_pool!(store, |pool| migrator.run(pool).await).map_err(|source| StoreError::Migrate {
-            location: described,
-            source,
-        })?;
-        Ok(store)
+        Ok(Store { storage })
+    }
+
+    /// The storage it runs on.
+    pub fn storage(&self) -> &dyn Storage {
+        &*self.storage
     }
 
     /// Which database this store runs on.
     pub fn backend(&self) -> Backend {
-        match self.pool {
-            Pool::Sqlite(_) => Backend::Sqlite,
-            Pool::Postgres(_) => Backend::Postgres,
-        }
+        self.storage.backend()
     }
 
     /// Closes every connection (waits for statements in flight).
     pub async fn close(&self) {
-        on_pool!(self, |pool| pool.close().await);
+        self.storage.close().await;
     }
-}
 
-/// The pool settings both backends share.
-fn pool_options<Db: sqlx::Database>() -> sqlx::pool::PoolOptions<Db> {
-    sqlx::pool::PoolOptions::new()
-        .max_connections(MAX_CONNECTIONS)
-        .acquire_timeout(CONNECT_TIMEOUT)
-}
-
-/// The versioned migrations of `backend`, embedded in the program. Add a migration by adding the
-/// next numbered file to both folders and a line to each list here; an applied migration is never
-/// edited (the migrator refuses a changed checksum).
-fn migrator(backend: Backend) -> Migrator {
-    let files: &[(i64, &str, &'static str)] = match backend {
-        Backend::Sqlite => &[
-            (
-                1,
-                "events",
-                include_str!("../../migrations/sqlite/0001_events.sql"),
-            ),
-            (
-                2,
-                "search counts",
-                include_str!("../../migrations/sqlite/0002_search_counts.sql"),
-            ),
-        ],
-        Backend::Postgres => &[
-            (
-                1,
-                "events",
-                include_str!("../../migrations/postgres/0001_events.sql"),
-            ),
-            (
-                2,
-                "search counts",
-                include_str!("../../migrations/postgres/0002_search_counts.sql"),
-            ),
-        ],
-    };
-    Migrator::with_migrations(
-        files
-            .iter()
-            .map(|&(version, description, sql)| {
-                Migration::new(
-                    version,
-                    description.into(),
-                    MigrationType::Simple,
-                    sql.into_sql_str(),
-                    false,
-                )
-            })
-            .collect(),
-    )
-}
-
-impl Store {
     /// Checks that the store answers (`SELECT 1`).
     pub async fn ping(&self) -> Result<(), StoreError> {
-        on_pool!(self, |pool| sqlx::query("SELECT 1")
-            .execute(pool)
+        self.storage
+            .fetch(&Statement::new("SELECT 1"))
             .await
-            .map(|_| ()))
-        .map_err(StoreError::query("checking the store"))
+            .map(|_| ())
+            .map_err(StoreError::query("checking the store"))
     }
 }

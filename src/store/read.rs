@@ -1,9 +1,8 @@
 //! Reading events back: the stored rows (for tests and the editors' dashboard, which aggregates
 //! them in its own file) and the feedback count per page.
 
-use sqlx::Row;
-
-use super::backend::{Store, StoreError, on_pool};
+use super::backend::{Store, StoreError};
+use super::storage::{Row, Statement};
 
 /// A stored search.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -71,16 +70,18 @@ pub struct PageFeedback {
     pub no: i64,
 }
 
-/// Runs `$sql` with `since` bound to `$1` on either backend and builds one value per row with
-/// `$build` (which may use `?` on `row.try_get`).
-macro_rules! select {
-    ($store:expr, $sql:expr, $since:expr, $what:literal, |$row:ident| $build:expr) => {
-        on_pool!($store, |pool| {
-            let rows = sqlx::query($sql).bind($since).fetch_all(pool).await;
-            rows.and_then(|rows| rows.iter().map(|$row| Ok($build)).collect())
-        })
-        .map_err(StoreError::query($what))
-    };
+impl Store {
+    /// Runs `statement` and builds one value per row with `build`; a failure says `what`.
+    pub(crate) async fn select<T>(
+        &self,
+        statement: Statement,
+        what: &'static str,
+        build: impl Fn(&Row) -> Result<T, sqlx::Error>,
+    ) -> Result<Vec<T>, StoreError> {
+        let rows = self.storage.fetch(&statement).await;
+        rows.and_then(|rows| rows.iter().map(build).collect())
+            .map_err(StoreError::query(what))
+    }
 }
 
 impl Store {
@@ -88,44 +89,53 @@ impl Store {
     pub async fn searches(&self, since: i64) -> Result<Vec<StoredSearch>, StoreError> {
         let sql = "SELECT at, source, query, results, answer, verdict, number, content_version, \
                    count FROM searches WHERE at >= $1 ORDER BY id";
-        select!(self, sql, since, "reading searches", |row| StoredSearch {
-            at: row.try_get("at")?,
-            source: row.try_get("source")?,
-            query: row.try_get("query")?,
-            results: row.try_get("results")?,
-            answer: row.try_get("answer")?,
-            verdict: row.try_get("verdict")?,
-            number: row.try_get("number")?,
-            content_version: row.try_get("content_version")?,
-            count: row.try_get("count")?,
+        self.select(Statement::new(sql).bind(since), "reading searches", |row| {
+            Ok(StoredSearch {
+                at: row.int(0)?,
+                source: row.text(1)?,
+                query: row.text(2)?,
+                results: row.int(3)?,
+                answer: row.optional_text(4)?,
+                verdict: row.optional_text(5)?,
+                number: row.optional_text(6)?,
+                content_version: row.text(7)?,
+                count: row.int(8)?,
+            })
         })
+        .await
     }
 
     /// Clicks recorded at or after `since`, oldest first.
     pub async fn clicks(&self, since: i64) -> Result<Vec<StoredClick>, StoreError> {
         let sql = "SELECT at, source, query, url, result_position FROM clicks \
                    WHERE at >= $1 ORDER BY id";
-        select!(self, sql, since, "reading clicks", |row| StoredClick {
-            at: row.try_get("at")?,
-            source: row.try_get("source")?,
-            query: row.try_get("query")?,
-            url: row.try_get("url")?,
-            position: row.try_get("result_position")?,
+        self.select(Statement::new(sql).bind(since), "reading clicks", |row| {
+            Ok(StoredClick {
+                at: row.int(0)?,
+                source: row.text(1)?,
+                query: row.text(2)?,
+                url: row.text(3)?,
+                position: row.optional_int(4)?,
+            })
         })
+        .await
     }
 
     /// "Was this helpful?" answers recorded at or after `since`, oldest first.
     pub async fn feedback(&self, since: i64) -> Result<Vec<StoredFeedback>, StoreError> {
         let sql = "SELECT at, page, helpful, reason, comment, query FROM feedback \
                    WHERE at >= $1 ORDER BY id";
-        select!(self, sql, since, "reading feedback", |row| StoredFeedback {
-            at: row.try_get("at")?,
-            page: row.try_get("page")?,
-            helpful: row.try_get("helpful")?,
-            reason: row.try_get("reason")?,
-            comment: row.try_get("comment")?,
-            query: row.try_get("query")?,
+        self.select(Statement::new(sql).bind(since), "reading feedback", |row| {
+            Ok(StoredFeedback {
+                at: row.int(0)?,
+                page: row.text(1)?,
+                helpful: row.bool(2)?,
+                reason: row.optional_text(3)?,
+                comment: row.optional_text(4)?,
+                query: row.optional_text(5)?,
+            })
         })
+        .await
     }
 
     /// Yes and no counts per page since `since`, pages in alphabetical order.
@@ -134,27 +144,29 @@ impl Store {
                    SUM(CASE WHEN helpful THEN 1 ELSE 0 END) AS yes, \
                    SUM(CASE WHEN helpful THEN 0 ELSE 1 END) AS no \
                    FROM feedback WHERE at >= $1 GROUP BY page ORDER BY page";
-        select!(self, sql, since, "counting feedback per page", |row| {
-            PageFeedback {
-                page: row.try_get("page")?,
-                yes: count(row.try_get::<Option<i64>, _>("yes"))?,
-                no: count(row.try_get::<Option<i64>, _>("no"))?,
-            }
-        })
+        self.select(
+            Statement::new(sql).bind(since),
+            "counting feedback per page",
+            |row| {
+                Ok(PageFeedback {
+                    page: row.text(0)?,
+                    yes: row.sum(1)?,
+                    no: row.sum(2)?,
+                })
+            },
+        )
+        .await
     }
 
     /// How many "was this helpful?" form views were recorded at or after `since`, per page.
     pub async fn form_views(&self, since: i64) -> Result<Vec<(String, i64)>, StoreError> {
         let sql = "SELECT page, COUNT(*) AS views FROM form_views WHERE at >= $1 \
                    GROUP BY page ORDER BY page";
-        select!(self, sql, since, "counting form views", |row| (
-            row.try_get("page")?,
-            row.try_get("views")?
-        ))
+        self.select(
+            Statement::new(sql).bind(since),
+            "counting form views",
+            |row| Ok((row.text(0)?, row.int(1)?)),
+        )
+        .await
     }
-}
-
-/// A `SUM` that is NULL over no rows counts as zero.
-fn count(value: Result<Option<i64>, sqlx::Error>) -> Result<i64, sqlx::Error> {
-    value.map(Option::unwrap_or_default)
 }

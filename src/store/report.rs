@@ -1,15 +1,15 @@
 //! The figures of the editors' dashboard and `helpcenter report`, aggregated in the database over
 //! a period: searches per day, the top queries of each kind, the unknown numbers checked, and the
 //! "was this helpful?" answers per page with their reasons and the recent comments. The same SQL
-//! on SQLite and PostgreSQL (`on_pool!`); day buckets are `at / 86400` (integer division of the
+//! on SQLite and PostgreSQL (written against `Storage`); day buckets are `at / 86400` (integer division of the
 //! BIGINT Unix seconds on both), turned into dates by the caller.
 
 use std::collections::BTreeMap;
 
 use serde::Serialize;
-use sqlx::Row;
 
-use super::backend::{Store, StoreError, on_pool};
+use super::backend::{Store, StoreError};
+use super::storage::{Row, Statement};
 
 /// Seconds in a day: the width of a day bucket (UTC).
 pub const DAY_SECONDS: i64 = 86_400;
@@ -113,25 +113,23 @@ pub struct Report {
 /// The `WHERE` clause of every aggregate: the period, bound as `$1` and `$2`.
 const IN_PERIOD: &str = "at >= $1 AND at < $2";
 
-/// Runs `$sql` on either backend with the period bound as `$1`, `$2` (and `$limit`, when `Some`,
-/// as `$3`) and maps every row with `|$row| $map` (a `Result<_, sqlx::Error>`); a failure says
-/// `$what`.
-macro_rules! period_rows {
-    ($store:expr, $sql:expr, $period:expr, $limit:expr, $what:expr, |$row:ident| $map:expr) => {
-        on_pool!($store, |pool| {
-            let mut query = sqlx::query(sqlx::AssertSqlSafe($sql))
-                .bind($period.since)
-                .bind($period.until);
-            if let Some(limit) = $limit {
-                query = query.bind(limit);
-            }
-            query
-                .fetch_all(pool)
-                .await
-                .and_then(|rows| rows.iter().map(|$row| $map).collect())
-        })
-        .map_err(StoreError::query($what))
-    };
+impl Store {
+    /// Runs `sql` with the period bound as `$1`, `$2` (and `limit`, when `Some`, as `$3`) and
+    /// builds one value per row with `build`; a failure says `what`.
+    async fn period_rows<T>(
+        &self,
+        sql: String,
+        period: Period,
+        limit: Option<i64>,
+        what: &'static str,
+        build: impl Fn(&Row) -> Result<T, sqlx::Error>,
+    ) -> Result<Vec<T>, StoreError> {
+        let mut statement = Statement::new(sql).bind(period.since).bind(period.until);
+        if let Some(limit) = limit {
+            statement = statement.bind(limit);
+        }
+        self.select(statement, what, build).await
+    }
 }
 
 impl Store {
@@ -164,26 +162,23 @@ impl Store {
              AS no_answer \
              FROM searches WHERE {IN_PERIOD} GROUP BY at / {DAY_SECONDS} ORDER BY day"
         );
-        let found: BTreeMap<i64, DaySearches> = period_rows!(
-            self,
-            sql.as_str(),
-            period,
-            None::<i64>,
-            "counting searches per day",
-            |row| {
-                let day: i64 = row.try_get("day")?;
+        let found: BTreeMap<i64, DaySearches> = self
+            .period_rows(sql, period, None, "counting searches per day", |row| {
+                let day = row.int(0)?;
                 Ok((
                     day,
                     DaySearches {
                         day,
                         date: date_of_day(day),
-                        searches: row.try_get("searches")?,
-                        no_results: sum(row.try_get("no_results"))?,
-                        no_answer: sum(row.try_get("no_answer"))?,
+                        searches: row.int(1)?,
+                        no_results: row.sum(2)?,
+                        no_answer: row.sum(3)?,
                     },
                 ))
-            }
-        )?;
+            })
+            .await?
+            .into_iter()
+            .collect();
         let first = period.since.div_euclid(DAY_SECONDS);
         let last = (period.until - 1).div_euclid(DAY_SECONDS);
         Ok((first..=last)
@@ -221,19 +216,13 @@ impl Store {
             "SELECT {column} AS item, CAST(SUM(count) AS BIGINT) AS n FROM searches \
              WHERE {IN_PERIOD} AND {condition} GROUP BY {column} ORDER BY n DESC, item LIMIT $3"
         );
-        period_rows!(
-            self,
-            sql.as_str(),
-            period,
-            Some(limit),
-            kind.what(),
-            |row| {
-                Ok(QueryCount {
-                    query: row.try_get("item")?,
-                    count: row.try_get("n")?,
-                })
-            }
-        )
+        self.period_rows(sql, period, Some(limit), kind.what(), |row| {
+            Ok(QueryCount {
+                query: row.text(0)?,
+                count: row.int(1)?,
+            })
+        })
+        .await
     }
 
     /// Form views, yes and no per page over `period`, by page.
@@ -246,31 +235,27 @@ impl Store {
              FROM feedback WHERE {IN_PERIOD} GROUP BY page"
         );
         let mut pages: BTreeMap<String, PageSummary> = BTreeMap::new();
-        let views: Vec<(String, i64)> = period_rows!(
-            self,
-            views_sql.as_str(),
-            period,
-            None::<i64>,
-            "counting form views per page",
-            |row| Ok((row.try_get("page")?, row.try_get("n")?))
-        )?;
+        let views = self
+            .period_rows(
+                views_sql,
+                period,
+                None,
+                "counting form views per page",
+                |row| Ok((row.text(0)?, row.int(1)?)),
+            )
+            .await?;
         for (page, count) in views {
             entry(&mut pages, page).views = count;
         }
-        let answers: Vec<(String, i64, i64)> = period_rows!(
-            self,
-            answers_sql.as_str(),
-            period,
-            None::<i64>,
-            "counting answers per page",
-            |row| {
-                Ok((
-                    row.try_get("page")?,
-                    sum(row.try_get("yes"))?,
-                    sum(row.try_get("no"))?,
-                ))
-            }
-        )?;
+        let answers = self
+            .period_rows(
+                answers_sql,
+                period,
+                None,
+                "counting answers per page",
+                |row| Ok((row.text(0)?, row.sum(1)?, row.sum(2)?)),
+            )
+            .await?;
         for (page, yes, no) in answers {
             let summary = entry(&mut pages, page);
             summary.yes = yes;
@@ -285,20 +270,14 @@ impl Store {
             "SELECT page, reason, COUNT(*) AS n FROM feedback \
              WHERE {IN_PERIOD} AND reason IS NOT NULL GROUP BY page, reason ORDER BY page, reason"
         );
-        period_rows!(
-            self,
-            sql.as_str(),
-            period,
-            None::<i64>,
-            "counting reasons per page",
-            |row| {
-                Ok(ReasonCount {
-                    page: row.try_get("page")?,
-                    reason: row.try_get("reason")?,
-                    count: row.try_get("n")?,
-                })
-            }
-        )
+        self.period_rows(sql, period, None, "counting reasons per page", |row| {
+            Ok(ReasonCount {
+                page: row.text(0)?,
+                reason: row.text(1)?,
+                count: row.int(2)?,
+            })
+        })
+        .await
     }
 
     /// The `limit` most recent comments of `period`, newest first.
@@ -312,22 +291,16 @@ impl Store {
              WHERE {IN_PERIOD} AND comment IS NOT NULL AND comment <> '' \
              ORDER BY at DESC, id DESC LIMIT $3"
         );
-        period_rows!(
-            self,
-            sql.as_str(),
-            period,
-            Some(limit),
-            "reading recent comments",
-            |row| {
-                Ok(RecentComment {
-                    at: row.try_get("at")?,
-                    page: row.try_get("page")?,
-                    helpful: row.try_get("helpful")?,
-                    reason: row.try_get("reason")?,
-                    comment: row.try_get("comment")?,
-                })
-            }
-        )
+        self.period_rows(sql, period, Some(limit), "reading recent comments", |row| {
+            Ok(RecentComment {
+                at: row.int(0)?,
+                page: row.text(1)?,
+                helpful: row.bool(2)?,
+                reason: row.optional_text(3)?,
+                comment: row.text(4)?,
+            })
+        })
+        .await
     }
 }
 
@@ -371,9 +344,4 @@ fn entry(pages: &mut BTreeMap<String, PageSummary>, page: String) -> &mut PageSu
         yes: 0,
         no: 0,
     })
-}
-
-/// A `SUM` is NULL over no rows: zero.
-fn sum(value: Result<Option<i64>, sqlx::Error>) -> Result<i64, sqlx::Error> {
-    value.map(Option::unwrap_or_default)
 }

@@ -1,66 +1,61 @@
 //! Writing: a batch of events in one transaction, and pruning events older than the retention
 //! period.
 
-use super::backend::{Store, StoreError, on_pool};
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use super::backend::{Store, StoreError};
 use super::events::{Event, SearchEvent, SearchOutcome};
+use super::storage::Statement;
 
-/// Executes the insert of one event on `$executor` (a transaction of either backend).
-macro_rules! insert_one {
-    ($event:expr, $count:expr, $executor:expr) => {
-        match $event {
-            Event::Search(SearchEvent { at, source, outcome: search }) => sqlx::query(
-                "INSERT INTO searches (at, source, query, results, answer, verdict, number, content_version, count) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-            )
-            .bind(at)
-            .bind(source.as_str())
-            .bind(search.query.as_str())
-            .bind(search.results)
-            .bind(search.answer.as_deref())
-            .bind(search.verdict)
-            .bind(search.number.as_ref().map(|number| number.as_str()))
-            .bind(&*search.content_version)
-            .bind($count)
-            .execute($executor)
-            .await,
-            Event::Click(click) => sqlx::query(
-                "INSERT INTO clicks (at, source, query, url, result_position, content_version) \
-                 VALUES ($1, $2, $3, $4, $5, $6)",
-            )
-            .bind(click.at)
-            .bind(click.source.as_str())
-            .bind(click.query.as_str())
-            .bind(click.url.as_str())
-            .bind(click.position)
-            .bind(&*click.content_version)
-            .execute($executor)
-            .await,
-            Event::Feedback(feedback) => sqlx::query(
-                "INSERT INTO feedback (at, page, helpful, reason, comment, query, content_version) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
-            )
-            .bind(feedback.at)
-            .bind(feedback.page.as_str())
-            .bind(feedback.helpful)
-            .bind(feedback.reason.map(|reason| reason.as_str()))
-            .bind(feedback.comment.as_ref().map(|comment| comment.as_str()))
-            .bind(feedback.query.as_ref().map(|query| query.as_str()))
-            .bind(&*feedback.content_version)
-            .execute($executor)
-            .await,
-            Event::FormView(view) => sqlx::query(
-                "INSERT INTO form_views (at, page, content_version) VALUES ($1, $2, $3)",
-            )
-            .bind(view.at)
-            .bind(view.page.as_str())
-            .bind(&*view.content_version)
-            .execute($executor)
-            .await,
+/// The insert of one event, standing `count` times (searches only: others stand once).
+fn insert_one(event: &Event, count: i64) -> Statement {
+    match event {
+        Event::Search(SearchEvent {
+            at,
+            source,
+            outcome: search,
+        }) => Statement::new(
+            "INSERT INTO searches (at, source, query, results, answer, verdict, number, \
+             content_version, count) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(*at)
+        .bind(source.as_str())
+        .bind(search.query.as_str())
+        .bind(search.results)
+        .bind(search.answer.as_deref())
+        .bind(search.verdict)
+        .bind(search.number.as_ref().map(|number| number.as_str()))
+        .bind(&*search.content_version)
+        .bind(count),
+        Event::Click(click) => Statement::new(
+            "INSERT INTO clicks (at, source, query, url, result_position, content_version) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(click.at)
+        .bind(click.source.as_str())
+        .bind(click.query.as_str())
+        .bind(click.url.as_str())
+        .bind(click.position)
+        .bind(&*click.content_version),
+        Event::Feedback(feedback) => Statement::new(
+            "INSERT INTO feedback (at, page, helpful, reason, comment, query, content_version) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(feedback.at)
+        .bind(feedback.page.as_str())
+        .bind(feedback.helpful)
+        .bind(feedback.reason.map(|reason| reason.as_str()))
+        .bind(feedback.comment.as_ref().map(|comment| comment.as_str()))
+        .bind(feedback.query.as_ref().map(|query| query.as_str()))
+        .bind(&*feedback.content_version),
+        Event::FormView(view) => {
+            Statement::new("INSERT INTO form_views (at, page, content_version) VALUES ($1, $2, $3)")
+                .bind(view.at)
+                .bind(view.page.as_str())
+                .bind(&*view.content_version)
         }
-    };
+    }
 }
 
 /// The events with how many times each stands: a search whose outcome is the very same shared
@@ -103,33 +98,24 @@ impl Store {
         if events.is_empty() {
             return Ok(());
         }
-        on_pool!(self, |pool| {
-            let mut transaction = pool
-                .begin()
-                .await
-                .map_err(StoreError::query("starting a transaction"))?;
-            for (event, count) in coalesce(events) {
-                insert_one!(event, count, &mut *transaction)
-                    .map_err(StoreError::query("inserting an event"))?;
-            }
-            transaction
-                .commit()
-                .await
-                .map_err(StoreError::query("committing events"))
-        })
+        let statements: Vec<Statement> = coalesce(events)
+            .into_iter()
+            .map(|(event, count)| insert_one(event, count))
+            .collect();
+        self.storage
+            .execute(&statements)
+            .await
+            .map(|_| ())
+            .map_err(StoreError::query("inserting events"))
     }
 
-    /// Deletes every event recorded before `before` (Unix seconds); returns how many.
+    /// Deletes every event recorded before `before` (Unix seconds), in one transaction; returns
+    /// how many.
     pub async fn prune(&self, before: i64) -> Result<u64, StoreError> {
-        let mut deleted = 0;
-        for statement in PRUNE {
-            deleted += on_pool!(self, |pool| sqlx::query(statement)
-                .bind(before)
-                .execute(pool)
-                .await
-                .map(|done| done.rows_affected()))
-            .map_err(StoreError::query("pruning old events"))?;
-        }
-        Ok(deleted)
+        let statements = PRUNE.map(|sql| Statement::new(sql).bind(before));
+        self.storage
+            .execute(&statements)
+            .await
+            .map_err(StoreError::query("pruning old events"))
     }
 }

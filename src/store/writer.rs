@@ -13,9 +13,10 @@ use std::time::Duration;
 use tokio::sync::{mpsc, oneshot};
 use tokio::time::Instant;
 
-use super::backend::{Backend, CONNECT_TIMEOUT, Store, StoreError};
+use super::backend::{Store, StoreError};
 use super::events::{Event, now};
 use super::location::Location;
+use super::storage::{Backend, CONNECT_TIMEOUT};
 
 /// Events the queue holds before new ones are dropped (and counted): a few hundred milliseconds of
 /// the busiest load measured (`bench/load.sh`), about 3 MB.

@@ -2,20 +2,57 @@
 //! version, with its hit and miss counters.
 
 use std::num::NonZeroUsize;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse};
 use lru::LruCache;
 
 use super::cache::CachedResponse;
 
-/// A search answer kept in the [`ResponseCache`]: the response, and what the search found (when it
-/// is one to record), so a search answered from the cache is recorded like any other.
+/// Times an answer is served from the cache before it counts as popular: from then on its
+/// smallest compressed variants are made and served (brotli 5, gzip 6; about 20 times the CPU of
+/// the fast ones for a search answer, README "Search speed"). Before, it is answered with the fast
+/// variants made when it was first asked for: most answers are never asked for again.
+pub(crate) const POPULAR_AFTER_HITS: u32 = 2;
+
+/// A search answer kept in the [`ResponseCache`]: the response, what the search found (when it is
+/// one to record), so a search answered from the cache is recorded like any other, and how often
+/// it was served from the cache.
 pub(crate) struct CachedAnswer {
     /// The answer.
     pub response: CachedResponse,
     /// What to record each time it is served.
     pub outcome: Option<Arc<crate::store::SearchOutcome>>,
+    /// Times served from the cache so far.
+    hits: AtomicU32,
+}
+
+impl CachedAnswer {
+    /// A new answer, not yet served from the cache.
+    pub(crate) fn new(
+        response: CachedResponse,
+        outcome: Option<Arc<crate::store::SearchOutcome>>,
+    ) -> CachedAnswer {
+        CachedAnswer {
+            response,
+            outcome,
+            hits: AtomicU32::new(0),
+        }
+    }
+
+    /// Answers `request` with this answer: the first time (a miss) and while it is not popular,
+    /// with the fast compressed variants; once served from the cache more than
+    /// [`POPULAR_AFTER_HITS`] times, with the smallest ones. `hit`: served from the cache.
+    pub(crate) fn respond(&self, request: &HttpRequest, hit: bool) -> HttpResponse {
+        let popular = hit && self.hits.fetch_add(1, Ordering::Relaxed) >= POPULAR_AFTER_HITS;
+        if popular {
+            self.response.respond(request, StatusCode::OK)
+        } else {
+            self.response.respond_fast(request, StatusCode::OK)
+        }
+    }
 }
 
 /// A bounded cache of recent answers (search results pages, API answers), keyed by path and query
@@ -101,5 +138,41 @@ impl ResponseCache {
     #[cfg(test)]
     pub(crate) fn len(&self) -> usize {
         self.stats().entries
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use actix_web::http::header;
+    use actix_web::test::TestRequest;
+
+    use super::*;
+
+    #[test]
+    fn an_answer_gets_its_smallest_variant_once_it_is_popular() {
+        let body = "{\"title\":\"Report a lost card\"}\n"
+            .repeat(80)
+            .into_bytes();
+        let answer = CachedAnswer::new(
+            CachedResponse::lazy(body.clone(), "application/json", "no-cache"),
+            None,
+        );
+        let request = TestRequest::default()
+            .insert_header((header::ACCEPT_ENCODING, "br"))
+            .to_http_request();
+        let served = |hit| {
+            let response = answer.respond(&request, hit);
+            assert_eq!(response.status(), StatusCode::OK);
+            answer.response.held_bytes()
+        };
+        let first = served(false);
+        assert!(first > body.len(), "the fast variant is kept");
+        for _ in 0..POPULAR_AFTER_HITS {
+            assert_eq!(served(true), first, "nothing more made while not popular");
+        }
+        assert!(
+            served(true) > first,
+            "the smallest variant made once popular"
+        );
     }
 }

@@ -7,10 +7,11 @@
 //! ([`CachedResponse::lazy`], for large sites and cached search answers). Brotli runs at quality 5
 //! and gzip at level 6: higher brotli qualities cost far more time per page for a few percent
 //! fewer bytes, and both sizes already fit in TCP's initial congestion window (the measurements
-//! are in the README, "Performance"). Bodies are `Bytes`, so answering is a reference-count
-//! increment, not a copy, and every header value is built once.
+//! are in the README, "Performance"). A search answer that may never be asked for again is
+//! answered with fast variants instead (brotli 1, gzip 1: [`CachedResponse::respond_fast`]), kept
+//! until it proves popular. Bodies are `Bytes`, so answering is a reference-count increment, not a
+//! copy, and every header value is built once.
 
-use std::io::Write;
 use std::sync::OnceLock;
 
 use actix_web::http::StatusCode;
@@ -23,16 +24,33 @@ use actix_web::http::header::{
 use actix_web::web::Bytes;
 use actix_web::{HttpRequest, HttpResponse};
 
+use super::compress::{Compressor, brotli, brotli_fast, gzip, gzip_fast, smaller};
+
 /// Bodies smaller than this are not worth compressing.
 const COMPRESS_MIN_BYTES: usize = 256;
+
+/// How much time compressing a variant is worth.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Effort {
+    /// The smallest the time allows (brotli 5, gzip 6): for bodies served many times.
+    Best,
+    /// The fastest setting (brotli 1, gzip 1), unless the best variant exists already: for bodies
+    /// that may never be asked for again.
+    Fast,
+}
 
 /// A finished response body with everything needed to answer any request for it.
 #[derive(Debug)]
 pub(crate) struct CachedResponse {
     identity: Bytes,
-    /// `None` inside: compression did not make the body smaller.
+    /// The best variants (`Effort::Best`); `None` inside: compression did not make the body
+    /// smaller.
     gzip: OnceLock<Option<Bytes>>,
     brotli: OnceLock<Option<Bytes>>,
+    /// The fast variants (`Effort::Fast`), made only for bodies answered with
+    /// [`CachedResponse::respond_fast`] while they have no best variant.
+    gzip_fast: OnceLock<Option<Bytes>>,
+    brotli_fast: OnceLock<Option<Bytes>>,
     compressible: bool,
     etag: HeaderValue,
     content_type: HeaderValue,
@@ -84,6 +102,8 @@ impl CachedResponse {
             identity: body,
             gzip: OnceLock::new(),
             brotli: OnceLock::new(),
+            gzip_fast: OnceLock::new(),
+            brotli_fast: OnceLock::new(),
             compressible,
             content_type,
             cache_control,
@@ -101,7 +121,11 @@ impl CachedResponse {
         let variant = |cell: &OnceLock<Option<Bytes>>| {
             cell.get().and_then(Option::as_ref).map_or(0, Bytes::len)
         };
-        self.identity.len() + variant(&self.gzip) + variant(&self.brotli)
+        self.identity.len()
+            + [&self.gzip, &self.brotli, &self.gzip_fast, &self.brotli_fast]
+                .into_iter()
+                .map(variant)
+                .sum::<usize>()
     }
 
     /// The uncompressed body.
@@ -123,7 +147,7 @@ impl CachedResponse {
     fn variant<'a>(
         &'a self,
         cell: &'a OnceLock<Option<Bytes>>,
-        compress: fn(&[u8]) -> Vec<u8>,
+        compress: Compressor,
     ) -> Option<&'a Bytes> {
         if !self.compressible {
             return None;
@@ -133,20 +157,33 @@ impl CachedResponse {
     }
 
     /// Answers `request` with status `status`: 304 when the client has this version, otherwise the best
-    /// encoding the client accepts.
+    /// encoding the client accepts, its best variant made on first use and kept.
     pub(crate) fn respond(&self, request: &HttpRequest, status: StatusCode) -> HttpResponse {
+        self.respond_with(request, status, Effort::Best)
+    }
+
+    /// [`CachedResponse::respond`] for a body that may never be asked for again (a search answer
+    /// not yet popular): the best variant when it exists, else a fast one, made on first use and
+    /// kept. `respond` makes the best variant when the body has proved worth it.
+    pub(crate) fn respond_fast(&self, request: &HttpRequest, status: StatusCode) -> HttpResponse {
+        self.respond_with(request, status, Effort::Fast)
+    }
+
+    fn respond_with(
+        &self,
+        request: &HttpRequest,
+        status: StatusCode,
+        effort: Effort,
+    ) -> HttpResponse {
         if status.is_success() && self.client_has(request) {
             let mut response = HttpResponse::NotModified().finish();
             self.insert_validators(response.headers_mut());
             return response;
         }
-        let (body, encoding) = match self.negotiate(request) {
-            Some(ContentEncoding::Brotli) => (self.brotli_body(), Some("br")),
-            Some(ContentEncoding::Gzip) => (self.gzip_body(), Some("gzip")),
-            _ => (None, None),
-        };
-        let (body, encoding) = match body {
-            Some(body) => (body.clone(), encoding),
+        let variant = |coding| self.variant_for(coding, effort);
+        let (body, encoding) = match self.negotiate(request, variant) {
+            Some((ContentEncoding::Brotli, body)) => (body.clone(), Some("br")),
+            Some((_, body)) => (body.clone(), Some("gzip")),
             None => (self.identity.clone(), None),
         };
         let mut response = HttpResponse::with_body(status, body).map_into_boxed_body();
@@ -159,9 +196,28 @@ impl CachedResponse {
         response
     }
 
-    /// The encoding to answer with, by the request's `Accept-Encoding` (see [`Choice`]); a coding
-    /// whose variant would not be smaller than the body is passed over for the next choice.
-    fn negotiate(&self, request: &HttpRequest) -> Option<ContentEncoding> {
+    /// The body compressed with `coding` (brotli or gzip) with `effort`, made on first use and
+    /// kept; `None` when that would not make it smaller.
+    fn variant_for(&self, coding: ContentEncoding, effort: Effort) -> Option<&Bytes> {
+        let (best, fast, best_cell, fast_cell): (Compressor, Compressor, _, _) = match coding {
+            ContentEncoding::Brotli => (brotli, brotli_fast, &self.brotli, &self.brotli_fast),
+            ContentEncoding::Gzip => (gzip, gzip_fast, &self.gzip, &self.gzip_fast),
+            _ => return None,
+        };
+        match (effort, best_cell.get()) {
+            (Effort::Best, _) | (Effort::Fast, Some(_)) => self.variant(best_cell, best),
+            (Effort::Fast, None) => self.variant(fast_cell, fast),
+        }
+    }
+
+    /// The coding to answer with and its body, by the request's `Accept-Encoding` (see
+    /// [`Choice`]); a coding whose variant (from `variant`) would not be smaller than the body is
+    /// passed over for the next choice. `None`: the body as is.
+    fn negotiate<'a>(
+        &'a self,
+        request: &HttpRequest,
+        variant: impl Fn(ContentEncoding) -> Option<&'a Bytes>,
+    ) -> Option<(ContentEncoding, &'a Bytes)> {
         if !self.compressible {
             return None;
         }
@@ -172,16 +228,16 @@ impl CachedResponse {
             // Several header lines are rare: decided afresh, not remembered.
             Some(_) => Choice::decide(request.headers().get_all(header::ACCEPT_ENCODING)),
         };
-        let coding = match choice.all {
-            Some(ContentEncoding::Brotli) if self.brotli_body().is_none() => choice.without_brotli,
-            Some(ContentEncoding::Gzip) if self.gzip_body().is_none() => choice.without_gzip,
-            other => other,
-        };
-        match coding {
-            Some(ContentEncoding::Brotli) if self.brotli_body().is_some() => coding,
-            Some(ContentEncoding::Gzip) if self.gzip_body().is_some() => coding,
-            _ => None,
+        let coding = choice.all?;
+        if let Some(body) = variant(coding) {
+            return Some((coding, body));
         }
+        let next = match coding {
+            ContentEncoding::Brotli => choice.without_brotli,
+            ContentEncoding::Gzip => choice.without_gzip,
+            _ => None,
+        }?;
+        variant(next).map(|body| (next, body))
     }
 
     /// Whether `If-None-Match` lists this body's ETag (weak comparison, as RFC 9110 asks) or `*`.
@@ -254,39 +310,6 @@ impl Choice {
             without_brotli: pick(&[Encoding::gzip(), Encoding::identity()]),
             without_gzip: pick(&[Encoding::brotli(), Encoding::identity()]),
         }
-    }
-}
-
-/// Keeps a compressed body only if it is non-empty and smaller than the original.
-fn smaller(compressed: Vec<u8>, original: usize) -> Option<Bytes> {
-    (!compressed.is_empty() && compressed.len() < original).then(|| Bytes::from(compressed))
-}
-
-fn gzip(body: &[u8]) -> Vec<u8> {
-    let mut encoder = flate2::write::GzEncoder::new(
-        Vec::with_capacity(body.len() / 3),
-        flate2::Compression::default(),
-    );
-    encoder
-        .write_all(body)
-        .and_then(|()| encoder.finish())
-        .unwrap_or_default()
-}
-
-fn brotli(body: &[u8]) -> Vec<u8> {
-    let mut output = Vec::with_capacity(body.len() / 3);
-    // A window just big enough for the body: a smaller ring buffer and hash table to allocate and
-    // fault in (18 bits = 256 KB suits pages; the format allows 10 to 24).
-    let window = (usize::BITS - body.len().leading_zeros()).clamp(18, 22) as i32;
-    let params = brotli::enc::BrotliEncoderParams {
-        quality: 5,
-        lgwin: window,
-        size_hint: body.len(),
-        ..Default::default()
-    };
-    match brotli::BrotliCompress(&mut &body[..], &mut output, &params) {
-        Ok(_) => output,
-        Err(_) => Vec::new(),
     }
 }
 
@@ -381,6 +404,50 @@ mod tests {
 
         let (encoding, plain) = body_text(&response, "identity");
         assert_eq!((encoding, plain), (None, body));
+    }
+
+    #[test]
+    fn a_fast_answer_keeps_its_fast_variant_until_the_best_one_is_made() {
+        let body: Vec<u8> = "{\"title\":\"Report a lost card\",\"tel\":\"+18005284800\"}\n"
+            .repeat(60)
+            .into_bytes();
+        let response = CachedResponse::lazy(body.clone(), "application/json", "no-cache");
+        let fast = |accept_encoding: &str| {
+            let request = TestRequest::default()
+                .insert_header((header::ACCEPT_ENCODING, accept_encoding))
+                .to_http_request();
+            let answer = response.respond_fast(&request, StatusCode::OK);
+            let encoding = answer.headers().get(header::CONTENT_ENCODING).cloned();
+            let bytes = futures_util::FutureExt::now_or_never(actix_web::body::to_bytes(
+                answer.into_body(),
+            ))
+            .and_then(Result::ok)
+            .unwrap_or_default();
+            (encoding, bytes.to_vec())
+        };
+        let (encoding, compressed) = fast("gzip, br");
+        assert_eq!(encoding, Some(HeaderValue::from_static("br")));
+        let mut decoded = Vec::new();
+        brotli::Decompressor::new(&compressed[..], 4096)
+            .read_to_end(&mut decoded)
+            .expect("valid brotli");
+        assert_eq!(decoded, body);
+        let (encoding, gzipped) = fast("gzip");
+        assert_eq!(encoding, Some(HeaderValue::from_static("gzip")));
+        let mut decoded = Vec::new();
+        flate2::read::GzDecoder::new(&gzipped[..])
+            .read_to_end(&mut decoded)
+            .expect("valid gzip");
+        assert_eq!(decoded, body);
+        assert!(response.brotli.get().is_none() && response.gzip.get().is_none());
+        assert!(response.brotli_fast.get().is_some_and(Option::is_some));
+        assert_eq!(fast("br").1, compressed, "the fast variant is kept");
+
+        // The best variant, once made, is what both ways answer with.
+        let (encoding, best) = body_text(&response, "br");
+        assert_eq!(encoding.as_deref(), Some("br"));
+        assert!(response.brotli.get().is_some_and(Option::is_some));
+        assert_eq!(fast("br").1, best);
     }
 
     #[test]

@@ -6,6 +6,7 @@ mod answer_cache;
 mod assets;
 mod beacon;
 mod cache;
+pub mod compress;
 mod directory_json;
 mod error;
 mod feedback;

@@ -69,9 +69,10 @@ fn record(state: &AppState, source: Option<SearchSource>, outcome: Option<&Arc<S
 }
 
 /// Wraps a search handler, whose answer depends only on the path and query string: a `200`
-/// answer is kept in the current snapshot's answer cache with its ETag and compressed variants,
-/// and later requests for the same path and query string are answered from it (304 on a matching
-/// `If-None-Match`). Errors and other statuses pass through untouched. Every answer carrying an
+/// answer is kept in the current snapshot's answer cache with its ETag, and later requests for the
+/// same path and query string are answered from it (304 on a matching `If-None-Match`). Most
+/// answers are never asked for again (every new query, every keystroke of the typeahead), so an
+/// answer is compressed fast until it has proved popular (`CachedAnswer::respond`). Errors and other statuses pass through untouched. Every answer carrying an
 /// outcome is recorded as a search from `source` (`None`: never recorded, as for suggestions).
 pub(crate) fn cached<F, Fut>(
     handler: F,
@@ -96,7 +97,7 @@ where
             let key = format!("{}?{query}", request.path());
             if let Some(hit) = snapshot.search_cache.get(&key) {
                 record(&state, source, hit.outcome.as_ref());
-                return Ok(hit.response.respond(&request, StatusCode::OK));
+                return Ok(hit.respond(&request, true));
             }
             let response = handler(state.clone(), request.clone()).await?;
             let outcome: Option<Arc<SearchOutcome>> = response.extensions().get().cloned();
@@ -110,17 +111,17 @@ where
                 Err(body) => return Ok(head.set_body(body)),
             };
             let header = |name| head.headers().get(name).cloned();
-            let answer = Arc::new(CachedAnswer {
-                response: CachedResponse::from_parts(
+            let answer = Arc::new(CachedAnswer::new(
+                CachedResponse::from_parts(
                     body,
                     header(header::CONTENT_TYPE)
                         .unwrap_or(HeaderValue::from_static("application/octet-stream")),
                     header(header::CACHE_CONTROL).unwrap_or(HeaderValue::from_static("no-cache")),
                 ),
                 outcome,
-            });
+            ));
             snapshot.search_cache.insert(&key, Arc::clone(&answer));
-            Ok(answer.response.respond(&request, StatusCode::OK))
+            Ok(answer.respond(&request, false))
         }
         .boxed_local()
     }

@@ -419,14 +419,10 @@ mod tests {
         let snapshot = Snapshot::build(fixture_site(), 1).expect("builds");
         let cache = &snapshot.search_cache;
         let answer = |text: &str| {
-            Arc::new(super::super::answer_cache::CachedAnswer {
-                response: CachedResponse::lazy(
-                    text.as_bytes().to_vec(),
-                    "application/json",
-                    "no-cache",
-                ),
-                outcome: None,
-            })
+            Arc::new(super::super::answer_cache::CachedAnswer::new(
+                CachedResponse::lazy(text.as_bytes().to_vec(), "application/json", "no-cache"),
+                None,
+            ))
         };
         cache.insert("/api/search?q=lost", answer("lost"));
         assert_eq!(
