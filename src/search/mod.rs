@@ -23,6 +23,7 @@ mod plan;
 mod rank;
 mod schema;
 mod snippet;
+mod stem_cache;
 mod store;
 mod synonyms;
 #[cfg(test)]

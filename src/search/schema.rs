@@ -7,9 +7,10 @@ use tantivy::schema::{
 };
 use tantivy::tokenizer::{
     AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
-    StopWordFilter, TextAnalyzer,
+    StopWordFilter, TextAnalyzer, TokenFilter,
 };
 
+use super::stem_cache::CachedStemmer;
 use super::understand::Analyzers;
 
 /// Name of the stemmed English analyzer used by every searchable text field.
@@ -19,22 +20,28 @@ const SURFACE: &str = "help_surface";
 
 /// Builds the analyzers; the same ones serve the index and the query side.
 pub(crate) fn analyzers() -> Analyzers {
-    let stop_words = StopWordFilter::new(Language::English)
-        .unwrap_or_else(|| StopWordFilter::remove(Vec::new()));
     Analyzers {
-        stemmed: TextAnalyzer::builder(SimpleTokenizer::default())
-            .filter(RemoveLongFilter::limit(40))
-            .filter(LowerCaser)
-            .filter(AsciiFoldingFilter)
-            .filter(stop_words)
-            .filter(Stemmer::new(Language::English))
-            .build(),
+        stemmed: stemmed(Stemmer::new(Language::English)),
         surface: TextAnalyzer::builder(SimpleTokenizer::default())
             .filter(RemoveLongFilter::limit(40))
             .filter(LowerCaser)
             .filter(AsciiFoldingFilter)
             .build(),
     }
+}
+
+/// The stemmed analyzer with `stemmer` last: tantivy's `Stemmer` for queries, the index writer's
+/// [`CachedStemmer`], which gives the same stems (see `stem_cache`).
+fn stemmed(stemmer: impl TokenFilter) -> TextAnalyzer {
+    let stop_words = StopWordFilter::new(Language::English)
+        .unwrap_or_else(|| StopWordFilter::remove(Vec::new()));
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(40))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .filter(stop_words)
+        .filter(stemmer)
+        .build()
 }
 
 /// The schema's fields.
@@ -102,11 +109,12 @@ pub(crate) fn schema() -> (Schema, Fields) {
     (builder.build(), fields)
 }
 
-/// Registers our analyzers on `index`: needed to write documents, and on an index opened from disk
-/// (tantivy stores analyzer names, not analyzers).
+/// Registers our analyzers on `index`: needed to write documents (the stemmed one with the
+/// [`CachedStemmer`], the writer's), and on an index opened from disk (tantivy stores analyzer
+/// names, not analyzers).
 pub(crate) fn register_analyzers(index: &Index) {
     let analyzers = analyzers();
-    index.tokenizers().register(STEMMED, analyzers.stemmed);
+    index.tokenizers().register(STEMMED, stemmed(CachedStemmer));
     index.tokenizers().register(SURFACE, analyzers.surface);
 }
 
