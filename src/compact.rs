@@ -71,6 +71,100 @@ impl CompactText {
     }
 }
 
+/// A text that repeats much of another (an article's HTML repeats its plain text), stored as is on
+/// an ordinary site and, on a big one, deflated with that other text as the preset dictionary:
+/// deflate then refers back into the dictionary instead of storing its words again. Reading it
+/// needs the same dictionary ([`CompactAfter::get`]).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct CompactAfter(CompactText);
+
+impl CompactAfter {
+    /// Stores `text`, deflated against `dictionary` when `compress` is set and that makes it
+    /// smaller.
+    pub fn new(text: String, dictionary: &str, compress: bool) -> CompactAfter {
+        if compress
+            && let Some(bytes) = deflate_against(text.as_bytes(), dictionary.as_bytes())
+            && bytes.len() < text.len()
+        {
+            return CompactAfter(CompactText::Deflated(bytes.into_boxed_slice()));
+        }
+        CompactAfter(CompactText::Plain(text.into_boxed_str()))
+    }
+
+    /// The text, inflated with `dictionary` (the text given to [`CompactAfter::new`]) when needed.
+    /// Another dictionary, or damaged bytes, is an error (or, for another dictionary, possibly
+    /// other text: callers pass the one text it was stored against).
+    pub fn get(&self, dictionary: &str) -> Result<Cow<'_, str>, InflateError> {
+        match &self.0 {
+            CompactText::Plain(text) => Ok(Cow::Borrowed(text)),
+            CompactText::Deflated(bytes) => {
+                inflate_against(bytes, dictionary.as_bytes()).map(Cow::Owned)
+            }
+        }
+    }
+
+    /// Bytes held.
+    pub fn size(&self) -> usize {
+        self.0.size()
+    }
+
+    /// Deflated bytes as they are, for tests of damaged stores.
+    #[cfg(test)]
+    pub(crate) fn deflated(bytes: Box<[u8]>) -> CompactAfter {
+        CompactAfter(CompactText::Deflated(bytes))
+    }
+}
+
+/// Raw deflate (fast level) of `text` with `dictionary` preset; `None` if the codec fails.
+fn deflate_against(text: &[u8], dictionary: &[u8]) -> Option<Vec<u8>> {
+    let mut compress = flate2::Compress::new(flate2::Compression::fast(), false);
+    compress.set_dictionary(dictionary).ok()?;
+    let mut out = Vec::with_capacity(text.len() / 3 + 64);
+    loop {
+        let consumed = usize::try_from(compress.total_in()).ok()?;
+        let status = compress
+            .compress_vec(&text[consumed..], &mut out, flate2::FlushCompress::Finish)
+            .ok()?;
+        if status == flate2::Status::StreamEnd {
+            return Some(out);
+        }
+        out.reserve(out.capacity().max(64));
+    }
+}
+
+/// Inflates what [`deflate_against`] wrote with the same `dictionary`.
+fn inflate_against(bytes: &[u8], dictionary: &[u8]) -> Result<String, InflateError> {
+    let damaged = |message: &str| InflateError(std::io::Error::other(message.to_string()));
+    let mut decompress = flate2::Decompress::new(false);
+    decompress
+        .set_dictionary(dictionary)
+        .map_err(|error| InflateError(std::io::Error::other(error)))?;
+    let mut out = Vec::with_capacity(bytes.len() * 4);
+    loop {
+        let (read, written) = (decompress.total_in(), decompress.total_out());
+        let consumed = usize::try_from(read).map_err(|_| damaged("too long"))?;
+        let status = decompress
+            .decompress_vec(
+                &bytes[consumed..],
+                &mut out,
+                flate2::FlushDecompress::Finish,
+            )
+            .map_err(|error| InflateError(std::io::Error::other(error)))?;
+        if status == flate2::Status::StreamEnd {
+            break;
+        }
+        if out.len() < out.capacity()
+            && decompress.total_in() == read
+            && decompress.total_out() == written
+        {
+            return Err(damaged("the deflated text ends early"));
+        }
+        out.reserve(out.capacity().max(64));
+    }
+    String::from_utf8(out).map_err(|error| InflateError(std::io::Error::other(error)))
+}
+
 // Serialised (for the content cache) with the bytes as one block, not as a sequence of numbers.
 // `Stored` and `StoredRef` have the same variants in the same order, so one reads what the other
 // writes.
@@ -196,5 +290,39 @@ mod tests {
     fn damaged_store_is_an_error_not_an_empty_text() {
         let damaged = CompactText::Deflated(vec![0xff; 16].into_boxed_slice());
         assert!(damaged.get().is_err());
+    }
+
+    #[test]
+    fn deflated_against_a_dictionary_is_smaller_and_reads_back_only_with_it() {
+        let text = "Call the number on the back of your card. Never share a code.\n".repeat(3)
+            + "Lost cards are replaced within days; fees are waived for eligible cards.";
+        let html = text
+            .lines()
+            .map(|line| format!("<p>{line}</p>\n"))
+            .collect::<String>();
+        let alone = CompactText::new(html.clone(), true);
+        let after = CompactAfter::new(html.clone(), &text, true);
+        assert!(matches!(after.0, CompactText::Deflated(_)));
+        assert!(
+            after.size() < alone.size() / 2,
+            "{} vs {}",
+            after.size(),
+            alone.size()
+        );
+        assert_eq!(after.get(&text).expect("inflates"), html);
+        let plain = CompactAfter::new(html.clone(), &text, false);
+        assert_eq!(plain.get("").expect("plain"), html);
+        // Read back from its serialised form, with the same dictionary.
+        let bytes = postcard::to_allocvec(&after).expect("serialises");
+        let back: CompactAfter = postcard::from_bytes(&bytes).expect("reads back");
+        assert_eq!(back.get(&text).expect("inflates"), html);
+        // Damaged or cut short: an error, never a text passed off as the content.
+        let CompactText::Deflated(stored) = &after.0 else {
+            panic!("deflated")
+        };
+        let cut = CompactAfter(CompactText::Deflated(stored[..stored.len() / 2].into()));
+        assert!(cut.get(&text).is_err());
+        let damaged = CompactAfter(CompactText::Deflated(vec![0xff; 16].into_boxed_slice()));
+        assert!(damaged.get(&text).is_err());
     }
 }
