@@ -67,7 +67,7 @@ impl SearchIndex {
     }
 
     /// Indexes `site` in a new temporary folder, which the index keeps and removes when dropped.
-    fn build_in_scratch(site: &Site) -> Result<SearchIndex, String> {
+    pub(super) fn build_in_scratch(site: &Site) -> Result<SearchIndex, String> {
         let (index, fields, scratch) = schema::create_in_scratch()?;
         let catalog =
             writer::write_documents(&index, site, fields).map_err(|error| error.to_string())?;
