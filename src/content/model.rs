@@ -439,9 +439,7 @@ impl ArticleBody {
             sections: ranges,
         }
     }
-}
 
-impl ArticleBody {
     /// The body's HTML, inflated when needed (with the text it was deflated against).
     pub fn html(&self) -> Result<std::borrow::Cow<'_, str>, InflateError> {
         let text = self.text.get()?;
