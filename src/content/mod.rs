@@ -4,12 +4,14 @@
 //! Data flows one way through the files of this module: [`sources`](Sources) reads the disk,
 //! `article` and `toml_file` parse, `validate` (with `checker` and `contacts`) checks the whole,
 //! `site` builds the [`Site`]; `load` strings these together and `store` keeps a loaded `Site` on
-//! disk for `--index-dir`. `planner_check` checks the call planner's data. `locator` names the
+//! disk for `--index-dir` (its articles in blocks, `article_chunks`, decoded on every core).
+//! `planner_check` checks the call planner's data. `locator` names the
 //! parts of the guides that facts are cited from (`cites` checks them); `grounding` (with
 //! `guide_text` and `claims`) checks the content against the guides' own text for
 //! `helpcenter check --guides`.
 
 mod article;
+mod article_chunks;
 mod checker;
 mod cites;
 mod claims;

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 use super::locator::{GuidePart, Locator};
-use crate::compact::CompactText;
+use crate::compact::{CompactAfter, CompactText, InflateError};
 use crate::markdown::{Heading, Section};
 use crate::phone::{Phone, find_phones_in_prose};
 
@@ -393,8 +393,9 @@ pub struct Article {
 /// site; see [`crate::compact`]).
 #[derive(Debug, Default, Serialize, Deserialize)]
 pub struct ArticleBody {
-    /// The body rendered to sanitised HTML.
-    pub html: CompactText,
+    /// The body rendered to sanitised HTML: read it with [`ArticleBody::html`] (on a big site it is
+    /// deflated against `text`, which it mostly repeats).
+    pub html: CompactAfter,
     /// `##` and deeper headings, in order: the table of contents.
     pub headings: Vec<Heading>,
     /// Plain text: the summary, then for each heading its line and the text under it.
@@ -428,7 +429,7 @@ impl ArticleBody {
             }
         }
         ArticleBody {
-            html: CompactText::new(html, compact),
+            html: CompactAfter::new(html, &text, compact),
             headings,
             phones: find_phones_in_prose(&text)
                 .into_iter()
@@ -437,6 +438,12 @@ impl ArticleBody {
             text: CompactText::new(text, compact),
             sections: ranges,
         }
+    }
+
+    /// The body's HTML, inflated when needed (with the text it was deflated against).
+    pub fn html(&self) -> Result<std::borrow::Cow<'_, str>, InflateError> {
+        let text = self.text.get()?;
+        self.html.get(&text)
     }
 }
 
@@ -467,7 +474,8 @@ mod tests {
             let rendered = render(markdown);
             ArticleBody::new(" Summary. ", rendered.html, rendered.sections, compact)
         });
-        assert!(matches!(bodies[1].html, CompactText::Deflated(_)));
+        assert!(matches!(bodies[1].text, CompactText::Deflated(_)));
+        assert!(bodies[1].html.size() < bodies[0].html.size());
         for body in &bodies {
             let text = body.text.get().expect("inflates");
             assert_eq!(
@@ -484,8 +492,8 @@ mod tests {
             assert_eq!(ids, ["lost-card", "abroad"]);
         }
         assert_eq!(
-            bodies[0].html.get().expect("plain"),
-            bodies[1].html.get().expect("inflates")
+            bodies[0].html().expect("plain"),
+            bodies[1].html().expect("inflates")
         );
     }
 }

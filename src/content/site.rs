@@ -48,6 +48,7 @@ pub(super) struct SiteParts {
     pub(super) settings: Settings,
     pub(super) guides: Vec<Guide>,
     pub(super) categories: Vec<Category>,
+    #[serde(with = "super::article_chunks")]
     pub(super) articles: Vec<Article>,
     pub(super) faqs: Vec<Faq>,
     pub(super) contacts: Vec<Contact>,
@@ -64,6 +65,7 @@ struct SitePartsRef<'a> {
     settings: &'a Settings,
     guides: &'a [Guide],
     categories: &'a [Category],
+    #[serde(with = "super::article_chunks")]
     articles: &'a [Article],
     faqs: &'a [Faq],
     contacts: &'a [Contact],

@@ -36,6 +36,9 @@ pub struct SearchIndex {
     pub(crate) pins: HashMap<String, u32>,
     /// The in-memory engine, for a small index (see `engine`); `None` searches with tantivy.
     pub(crate) engine: Option<Engine>,
+    /// The temporary folder of an index built in one (`build_in_scratch`), removed when the
+    /// index is dropped; after `reader`, so the maps are closed first.
+    pub(crate) scratch: Option<tempfile::TempDir>,
 }
 
 impl std::fmt::Debug for SearchIndex {
@@ -49,11 +52,32 @@ impl std::fmt::Debug for SearchIndex {
 }
 
 impl SearchIndex {
-    /// Indexes every article, section, FAQ and contact of `site` in RAM.
+    /// Indexes every article, section, FAQ and contact of `site` in RAM (a big site: in a
+    /// temporary folder, see [`schema::SCRATCH_FROM_ARTICLES`]; in RAM if that fails, logged).
     pub fn build(site: &Site) -> Result<SearchIndex, SearchError> {
+        if site.articles.len() >= schema::SCRATCH_FROM_ARTICLES {
+            match SearchIndex::build_in_scratch(site) {
+                Ok(search) => return Ok(search),
+                Err(error) => tracing::warn!(
+                    "cannot build the search index in a temporary folder ({error}); building it \
+                     in memory"
+                ),
+            }
+        }
         let (index, fields) = schema::create_in_ram();
         let catalog = writer::write_documents(&index, site, fields)?;
         SearchIndex::finish(index, fields, catalog, site, IndexOrigin::Memory)
+    }
+
+    /// Indexes `site` in a new temporary folder, which the index keeps and removes when dropped.
+    pub(super) fn build_in_scratch(site: &Site) -> Result<SearchIndex, String> {
+        let (index, fields, scratch) = schema::create_in_scratch()?;
+        let catalog =
+            writer::write_documents(&index, site, fields).map_err(|error| error.to_string())?;
+        let mut search = SearchIndex::finish(index, fields, catalog, site, IndexOrigin::Scratch)
+            .map_err(|error| error.to_string())?;
+        search.scratch = Some(scratch);
+        Ok(search)
     }
 
     /// What every index goes through once its documents are committed, wherever it came from: a
@@ -117,6 +141,7 @@ impl SearchIndex {
             answers,
             pins,
             engine,
+            scratch: None,
         })
     }
 

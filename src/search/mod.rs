@@ -25,6 +25,7 @@ mod query;
 mod rank;
 mod schema;
 mod snippet;
+mod stem_cache;
 mod store;
 mod synonyms;
 #[cfg(test)]

@@ -1,15 +1,17 @@
 //! The index schema and its analyzers: the fields every document has, how their text is split and
 //! stemmed, and the RAM index that uses them.
 
-use tantivy::Index;
+use tantivy::directory::MmapDirectory;
 use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STRING, Schema, TextFieldIndexing, TextOptions,
 };
 use tantivy::tokenizer::{
     AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
-    StopWordFilter, TextAnalyzer,
+    StopWordFilter, TextAnalyzer, TokenFilter,
 };
+use tantivy::{Index, IndexSettings};
 
+use super::stem_cache::CachedStemmer;
 use super::understand::Analyzers;
 
 /// Name of the stemmed English analyzer used by every searchable text field.
@@ -19,22 +21,28 @@ const SURFACE: &str = "help_surface";
 
 /// Builds the analyzers; the same ones serve the index and the query side.
 pub(crate) fn analyzers() -> Analyzers {
-    let stop_words = StopWordFilter::new(Language::English)
-        .unwrap_or_else(|| StopWordFilter::remove(Vec::new()));
     Analyzers {
-        stemmed: TextAnalyzer::builder(SimpleTokenizer::default())
-            .filter(RemoveLongFilter::limit(40))
-            .filter(LowerCaser)
-            .filter(AsciiFoldingFilter)
-            .filter(stop_words)
-            .filter(Stemmer::new(Language::English))
-            .build(),
+        stemmed: stemmed(Stemmer::new(Language::English)),
         surface: TextAnalyzer::builder(SimpleTokenizer::default())
             .filter(RemoveLongFilter::limit(40))
             .filter(LowerCaser)
             .filter(AsciiFoldingFilter)
             .build(),
     }
+}
+
+/// The stemmed analyzer with `stemmer` last: tantivy's `Stemmer` for queries, the index writer's
+/// [`CachedStemmer`], which gives the same stems (see `stem_cache`).
+fn stemmed(stemmer: impl TokenFilter) -> TextAnalyzer {
+    let stop_words = StopWordFilter::new(Language::English)
+        .unwrap_or_else(|| StopWordFilter::remove(Vec::new()));
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(40))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .filter(stop_words)
+        .filter(stemmer)
+        .build()
 }
 
 /// The schema's fields.
@@ -102,12 +110,39 @@ pub(crate) fn schema() -> (Schema, Fields) {
     (builder.build(), fields)
 }
 
-/// Registers our analyzers on `index`: needed to write documents, and on an index opened from disk
-/// (tantivy stores analyzer names, not analyzers).
+/// Registers our analyzers on `index`: needed to write documents (the stemmed one with the
+/// [`CachedStemmer`], the writer's), and on an index opened from disk (tantivy stores analyzer
+/// names, not analyzers).
 pub(crate) fn register_analyzers(index: &Index) {
     let analyzers = analyzers();
-    index.tokenizers().register(STEMMED, analyzers.stemmed);
+    index.tokenizers().register(STEMMED, stemmed(CachedStemmer));
     index.tokenizers().register(SURFACE, analyzers.surface);
+}
+
+/// From this many articles, an index built without an index folder is written to a temporary
+/// folder and read through memory maps instead of being held in RAM: building it then needs no
+/// second copy of every segment in RAM while they are merged, and the served index is file pages
+/// the kernel can drop and read back, not process memory.
+pub(crate) const SCRATCH_FROM_ARTICLES: usize = crate::compact::COMPACT_FROM_ARTICLES;
+
+/// Creates an empty index with its schema and analyzers in a new temporary folder, which the
+/// caller keeps for as long as the index is used (it is removed when dropped).
+pub(crate) fn create_in_scratch() -> Result<(Index, Fields, tempfile::TempDir), String> {
+    let scratch = tempfile::Builder::new()
+        .prefix("helpcenter-index-")
+        .tempdir()
+        .map_err(|error| {
+            format!(
+                "cannot create it in {}: {error}",
+                std::env::temp_dir().display()
+            )
+        })?;
+    let (schema, fields) = schema();
+    let directory = MmapDirectory::open(scratch.path()).map_err(|error| error.to_string())?;
+    let index = Index::create(directory, schema, IndexSettings::default())
+        .map_err(|error| error.to_string())?;
+    register_analyzers(&index);
+    Ok((index, fields, scratch))
 }
 
 /// Creates the RAM index with its schema and analyzers.

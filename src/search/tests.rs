@@ -246,6 +246,49 @@ fn the_lean_path_for_huge_result_sets_counts_the_same_matches() {
     }
 }
 
+/// A big site's index is written to a temporary folder: it answers exactly as the one in RAM,
+/// and its folder goes when the index does.
+#[test]
+fn an_index_in_a_temporary_folder_answers_as_the_one_in_ram() {
+    let site = tiny_site();
+    let in_ram = SearchIndex::build(&site).expect("builds in RAM");
+    let scratch = SearchIndex::build_in_scratch(&site).expect("builds in a temporary folder");
+    assert_eq!(scratch.origin(), IndexOrigin::Scratch);
+    let folder = scratch
+        .scratch
+        .as_ref()
+        .expect("keeps its folder")
+        .path()
+        .to_path_buf();
+    assert!(folder.is_dir());
+    for query in [
+        "card",
+        "lost card",
+        "talk to a live person",
+        "stolne",
+        "abroad",
+        "1-800",
+    ] {
+        let request = SearchRequest::new(query);
+        let (a, b) = (in_ram.search(&request), scratch.search(&request));
+        assert_eq!(
+            serde_json::to_string(&a).expect("json"),
+            serde_json::to_string(&b).expect("json"),
+            "{query}"
+        );
+        assert_eq!(
+            in_ram.suggest(query, 8),
+            scratch.suggest(query, 8),
+            "{query}"
+        );
+    }
+    drop(scratch);
+    assert!(
+        !folder.exists(),
+        "the temporary folder is removed with the index"
+    );
+}
+
 #[test]
 fn suggestions_complete_the_last_word_within_the_limit() {
     let index = index();

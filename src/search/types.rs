@@ -298,6 +298,9 @@ pub enum SearchError {
 pub enum IndexOrigin {
     /// Built in RAM: no index folder was given, or it could not be used.
     Memory,
+    /// Built in a temporary folder and read through memory maps: a big site without an index
+    /// folder (removed when the index is dropped).
+    Scratch,
     /// Built in the index folder, which held no usable index of this content.
     Built,
     /// Opened from the index folder, which held an index of exactly this content.
@@ -305,10 +308,11 @@ pub enum IndexOrigin {
 }
 
 impl IndexOrigin {
-    /// `memory`, `built` or `reused`, for logs.
+    /// `memory`, `temporary`, `built` or `reused`, for logs.
     pub fn as_str(self) -> &'static str {
         match self {
             IndexOrigin::Memory => "memory",
+            IndexOrigin::Scratch => "temporary",
             IndexOrigin::Built => "built",
             IndexOrigin::Reused => "reused",
         }

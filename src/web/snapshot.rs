@@ -340,7 +340,7 @@ mod tests {
     async fn kept_text_that_cannot_be_inflated_is_a_logged_500_never_a_blank_article() {
         let mut site = fixture_site();
         site.articles[0].body = Arc::new(crate::content::ArticleBody {
-            html: crate::compact::CompactText::Deflated(vec![0xff; 16].into_boxed_slice()),
+            html: crate::compact::CompactAfter::deflated(vec![0xff; 16].into_boxed_slice()),
             ..crate::content::ArticleBody::default()
         });
         let path = site.articles[0].url_path();

@@ -57,8 +57,7 @@ pub(crate) fn render(site: &Site, article: &Article) -> askama::Result<String> {
     // page, never an article with its text missing.
     let body_html = article
         .body
-        .html
-        .get()
+        .html()
         .map_err(|error| askama::Error::Custom(Box::new(error)))?;
     let mut layout = Layout::new(site, &article.title, &article.summary, &path);
     layout.og_type = "article";
