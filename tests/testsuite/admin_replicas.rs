@@ -25,9 +25,20 @@ fn block_on<T>(work: impl std::future::Future<Output = T>) -> T {
         .block_on(work)
 }
 
+/// A fresh PostgreSQL database for the test `name` (`None` without `HELPCENTER_TEST_POSTGRES`: the
+/// test is skipped) and two servers started at once on it, both with the dashboard on.
+pub(crate) fn two_replicas_on_postgres(name: &str) -> Option<(TestDatabase, Server, Server)> {
+    let database = block_on(TestDatabase::postgres(name))?;
+    let Location::Postgres(url) = &database.location else {
+        unreachable!("a PostgreSQL database");
+    };
+    let (first, second) = start_two(url);
+    Some((database, first, second))
+}
+
 /// Two servers started at once on the PostgreSQL database at `url`, both with the dashboard on
 /// (against a fresh database, the migration runs once, under its lock).
-pub(crate) fn start_two(url: &str) -> (Server, Server) {
+fn start_two(url: &str) -> (Server, Server) {
     let env = [("HELPCENTER_ADMIN_TOKEN", TOKEN)];
     std::thread::scope(|scope| {
         let first =
@@ -95,15 +106,11 @@ fn answer(page: &str, helpful: bool) -> Event {
 
 #[test]
 fn two_replicas_show_each_answer_once_in_either_dashboard() {
-    let Some(database) = block_on(TestDatabase::postgres(
-        "two_replicas_show_each_answer_once_in_either_dashboard",
-    )) else {
+    let Some((database, first, second)) =
+        two_replicas_on_postgres("two_replicas_show_each_answer_once_in_either_dashboard")
+    else {
         return;
     };
-    let Location::Postgres(url) = &database.location else {
-        unreachable!("a PostgreSQL database");
-    };
-    let (first, second) = start_two(url);
     // What the two replicas recorded into the shared store (each replica's share written
     // separately, as its writer would).
     block_on(async {

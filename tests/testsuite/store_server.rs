@@ -9,7 +9,6 @@ use std::time::Duration;
 use helpcenter::store::{Location, Store};
 
 use crate::admin_replicas;
-use crate::common::database::TestDatabase;
 use crate::common::fixture_dir;
 use crate::common::http::{get, post_form};
 use crate::common::server::{Server, poll_until};
@@ -114,16 +113,12 @@ fn a_database_that_cannot_be_opened_is_survived_and_recording_resumes_when_it_re
 
 #[test]
 fn two_replicas_sharing_postgresql_store_each_answer_exactly_once() {
-    let Some(database) = block_on(TestDatabase::postgres(
+    // Both start at once against a fresh database, the editors' dashboard on in both.
+    let Some((database, first, second)) = admin_replicas::two_replicas_on_postgres(
         "two_replicas_sharing_postgresql_store_each_answer_exactly_once",
-    )) else {
+    ) else {
         return;
     };
-    let Location::Postgres(url) = &database.location else {
-        unreachable!("a PostgreSQL database");
-    };
-    // Both start at once against a fresh database, the editors' dashboard on in both.
-    let (first, second) = admin_replicas::start_two(url);
     assert_ne!(first.addr, second.addr);
     assert!(store_up(&first) && store_up(&second));
     let sends = [
