@@ -47,11 +47,7 @@ impl CachedAnswer {
     /// [`POPULAR_AFTER_HITS`] times, with the smallest ones. `hit`: served from the cache.
     pub(crate) fn respond(&self, request: &HttpRequest, hit: bool) -> HttpResponse {
         let popular = hit && self.hits.fetch_add(1, Ordering::Relaxed) >= POPULAR_AFTER_HITS;
-        if popular {
-            self.response.respond(request, StatusCode::OK)
-        } else {
-            self.response.respond_fast(request, StatusCode::OK)
-        }
+        self.response.respond_answer(request, popular)
     }
 }
 

@@ -8,9 +8,10 @@
 //! and gzip at level 6: higher brotli qualities cost far more time per page for a few percent
 //! fewer bytes, and both sizes already fit in TCP's initial congestion window (the measurements
 //! are in the README, "Performance"). A search answer that may never be asked for again is
-//! answered with fast variants instead (brotli 1, gzip 1: [`CachedResponse::respond_fast`]), kept
-//! until it proves popular. Bodies are `Bytes`, so answering is a reference-count increment, not a
-//! copy, and every header value is built once.
+//! answered with fast variants instead (brotli 1, gzip 1: [`CachedResponse::respond_answer`]), kept
+//! until it proves popular, and with gzip when the client accepts gzip as readily as brotli (gzip 1
+//! is both faster and smaller than brotli 1 for these bodies). Bodies are `Bytes`, so answering is
+//! a reference-count increment, not a copy, and every header value is built once.
 
 use std::sync::OnceLock;
 
@@ -19,7 +20,7 @@ use std::cell::RefCell;
 
 use actix_web::http::header::{
     self, AcceptEncoding, ContentEncoding, Encoding, EntityTag, Header as _, HeaderValue,
-    IfNoneMatch,
+    IfNoneMatch, Preference, Quality, QualityItem,
 };
 use actix_web::web::Bytes;
 use actix_web::{HttpRequest, HttpResponse};
@@ -37,6 +38,16 @@ enum Effort {
     /// The fastest setting (brotli 1, gzip 1), unless the best variant exists already: for bodies
     /// that may never be asked for again.
     Fast,
+}
+
+/// Which coding wins when the client accepts brotli and gzip equally (the same q-value).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Tie {
+    /// Brotli: smaller at the best settings (pages and assets, compressed once).
+    Brotli,
+    /// Gzip: at the fast settings both faster and smaller than brotli (search answers, whose every
+    /// miss is compressed; the same coding once popular, so a visitor's coding never changes).
+    Gzip,
 }
 
 /// A finished response body with everything needed to answer any request for it.
@@ -159,14 +170,16 @@ impl CachedResponse {
     /// Answers `request` with status `status`: 304 when the client has this version, otherwise the best
     /// encoding the client accepts, its best variant made on first use and kept.
     pub(crate) fn respond(&self, request: &HttpRequest, status: StatusCode) -> HttpResponse {
-        self.respond_with(request, status, Effort::Best)
+        self.respond_with(request, status, Effort::Best, Tie::Brotli)
     }
 
-    /// [`CachedResponse::respond`] for a body that may never be asked for again (a search answer
-    /// not yet popular): the best variant when it exists, else a fast one, made on first use and
-    /// kept. `respond` makes the best variant when the body has proved worth it.
-    pub(crate) fn respond_fast(&self, request: &HttpRequest, status: StatusCode) -> HttpResponse {
-        self.respond_with(request, status, Effort::Fast)
+    /// [`CachedResponse::respond`] for a search answer: gzip when the client accepts it as readily
+    /// as brotli (for a miss, popular or not, alike); while the answer is not `popular` (it may never
+    /// be asked for again), the best variant when it exists, else a fast one, made on first use and
+    /// kept; once popular, the best variant.
+    pub(crate) fn respond_answer(&self, request: &HttpRequest, popular: bool) -> HttpResponse {
+        let effort = if popular { Effort::Best } else { Effort::Fast };
+        self.respond_with(request, StatusCode::OK, effort, Tie::Gzip)
     }
 
     fn respond_with(
@@ -174,6 +187,7 @@ impl CachedResponse {
         request: &HttpRequest,
         status: StatusCode,
         effort: Effort,
+        tie: Tie,
     ) -> HttpResponse {
         if status.is_success() && self.client_has(request) {
             let mut response = HttpResponse::NotModified().finish();
@@ -181,7 +195,7 @@ impl CachedResponse {
             return response;
         }
         let variant = |coding| self.variant_for(coding, effort);
-        let (body, encoding) = match self.negotiate(request, variant) {
+        let (body, encoding) = match self.negotiate(request, tie, variant) {
             Some((ContentEncoding::Brotli, body)) => (body.clone(), Some("br")),
             Some((_, body)) => (body.clone(), Some("gzip")),
             None => (self.identity.clone(), None),
@@ -216,6 +230,7 @@ impl CachedResponse {
     fn negotiate<'a>(
         &'a self,
         request: &HttpRequest,
+        tie: Tie,
         variant: impl Fn(ContentEncoding) -> Option<&'a Bytes>,
     ) -> Option<(ContentEncoding, &'a Bytes)> {
         if !self.compressible {
@@ -228,7 +243,10 @@ impl CachedResponse {
             // Several header lines are rare: decided afresh, not remembered.
             Some(_) => Choice::decide(request.headers().get_all(header::ACCEPT_ENCODING)),
         };
-        let coding = choice.all?;
+        let coding = match tie {
+            Tie::Gzip if choice.equal => Some(ContentEncoding::Gzip),
+            _ => choice.all,
+        }?;
         if let Some(body) = variant(coding) {
             return Some((coding, body));
         }
@@ -269,6 +287,9 @@ struct Choice {
     all: Option<ContentEncoding>,
     without_brotli: Option<ContentEncoding>,
     without_gzip: Option<ContentEncoding>,
+    /// Whether brotli is chosen only by the tie rule: gzip is listed with the same non-zero q-value
+    /// (a [`Tie::Gzip`] answer then takes gzip).
+    equal: bool,
 }
 
 impl Choice {
@@ -291,13 +312,27 @@ impl Choice {
 
     /// The choice for the header lines `values`; unreadable ones leave the body as is.
     fn decide<'a>(values: impl Iterator<Item = &'a HeaderValue> + 'a) -> Choice {
-        let Ok(items) = header::from_comma_delimited(values) else {
+        let Ok(items) =
+            header::from_comma_delimited::<_, QualityItem<Preference<Encoding>>>(values)
+        else {
             return Choice {
                 all: None,
                 without_brotli: None,
                 without_gzip: None,
+                equal: false,
             };
         };
+        // The q-value a coding is listed with (its first listing; `None`: not listed by name).
+        let listed = |coding: ContentEncoding| -> Option<Quality> {
+            items.iter().find_map(|item| match item.item {
+                Preference::Specific(Encoding::Known(known)) if known == coding => {
+                    Some(item.quality)
+                }
+                _ => None,
+            })
+        };
+        let brotli_quality = listed(ContentEncoding::Brotli);
+        let gzip_quality = listed(ContentEncoding::Gzip);
         let accepted = AcceptEncoding(items);
         let pick = |offered: &[Encoding]| match accepted.negotiate(offered.iter()) {
             Some(Encoding::Known(coding @ (ContentEncoding::Brotli | ContentEncoding::Gzip))) => {
@@ -305,10 +340,16 @@ impl Choice {
             }
             _ => None,
         };
+        let all = pick(&[Encoding::brotli(), Encoding::gzip(), Encoding::identity()]);
+        let without_brotli = pick(&[Encoding::gzip(), Encoding::identity()]);
         Choice {
-            all: pick(&[Encoding::brotli(), Encoding::gzip(), Encoding::identity()]),
-            without_brotli: pick(&[Encoding::gzip(), Encoding::identity()]),
+            all,
+            without_brotli,
             without_gzip: pick(&[Encoding::brotli(), Encoding::identity()]),
+            equal: all == Some(ContentEncoding::Brotli)
+                && without_brotli == Some(ContentEncoding::Gzip)
+                && brotli_quality.is_some()
+                && brotli_quality == gzip_quality,
         }
     }
 }
@@ -416,7 +457,7 @@ mod tests {
             let request = TestRequest::default()
                 .insert_header((header::ACCEPT_ENCODING, accept_encoding))
                 .to_http_request();
-            let answer = response.respond_fast(&request, StatusCode::OK);
+            let answer = response.respond_answer(&request, false);
             let encoding = answer.headers().get(header::CONTENT_ENCODING).cloned();
             let bytes = futures_util::FutureExt::now_or_never(actix_web::body::to_bytes(
                 answer.into_body(),
@@ -425,7 +466,7 @@ mod tests {
             .unwrap_or_default();
             (encoding, bytes.to_vec())
         };
-        let (encoding, compressed) = fast("gzip, br");
+        let (encoding, compressed) = fast("br");
         assert_eq!(encoding, Some(HeaderValue::from_static("br")));
         let mut decoded = Vec::new();
         brotli::Decompressor::new(&compressed[..], 4096)
@@ -448,6 +489,51 @@ mod tests {
         assert_eq!(encoding.as_deref(), Some("br"));
         assert!(response.brotli.get().is_some_and(Option::is_some));
         assert_eq!(fast("br").1, best);
+    }
+
+    /// A search answer takes gzip when the client accepts it as readily as brotli, and brotli
+    /// when the client prefers it; a page keeps brotli on a tie.
+    #[test]
+    fn answers_take_gzip_on_a_tie_pages_brotli() {
+        let body: Vec<u8> = "{\"title\":\"Report a lost card\"}\n"
+            .repeat(60)
+            .into_bytes();
+        let response = CachedResponse::lazy(body, "application/json", "no-cache");
+        for (accept_encoding, popular, answer_coding) in [
+            ("gzip, deflate, br", false, Some("gzip")),
+            ("gzip, deflate, br", true, Some("gzip")),
+            ("br, gzip", false, Some("gzip")),
+            ("br;q=0.8, gzip;q=0.8", true, Some("gzip")),
+            ("br, gzip;q=0.9", false, Some("br")),
+            ("gzip;q=0.2, br;q=0.9", true, Some("br")),
+            ("br", false, Some("br")),
+            ("br;q=0, gzip", false, Some("gzip")),
+            ("gzip;q=0, br", false, Some("br")),
+            ("*", false, None),
+            ("identity", true, None),
+        ] {
+            let request = TestRequest::default()
+                .insert_header((header::ACCEPT_ENCODING, accept_encoding))
+                .to_http_request();
+            let coding = |answer: HttpResponse| {
+                answer
+                    .headers()
+                    .get(header::CONTENT_ENCODING)
+                    .and_then(|value| value.to_str().ok())
+                    .map(str::to_string)
+            };
+            assert_eq!(
+                coding(response.respond_answer(&request, popular)).as_deref(),
+                answer_coding,
+                "{accept_encoding}"
+            );
+            let page = coding(response.respond(&request, StatusCode::OK));
+            let page_coding = match (accept_encoding, answer_coding) {
+                ("gzip, deflate, br" | "br, gzip" | "br;q=0.8, gzip;q=0.8", _) => Some("br"),
+                (_, coding) => coding,
+            };
+            assert_eq!(page.as_deref(), page_coding, "{accept_encoding}");
+        }
     }
 
     #[test]

@@ -286,7 +286,9 @@ pub(crate) async fn api_search(
             })
             .collect(),
     };
-    let response = json::response(StatusCode::OK, JSON, &body)?;
+    // About 700 bytes a hit (its snippet, title, URL and phones) and the answer's own fields.
+    let capacity = 1024 + 768 * body.results.len();
+    let response = json::response_sized(StatusCode::OK, JSON, &body, capacity)?;
     Ok(with_outcome(response, &params, &results, &snapshot))
 }
 
