@@ -5,7 +5,6 @@ use std::num::NonZeroUsize;
 use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
-use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse};
 use lru::LruCache;
 
@@ -139,7 +138,7 @@ impl ResponseCache {
 
 #[cfg(test)]
 mod tests {
-    use actix_web::http::header;
+    use actix_web::http::{StatusCode, header};
     use actix_web::test::TestRequest;
 
     use super::*;

@@ -121,18 +121,18 @@ impl Engine {
         collector: &RankCollector,
     ) -> tantivy::Result<Ranked> {
         let mut segment = collector.for_table(Arc::clone(&self.ordinals));
-        for (doc, score) in Evaluator::new(&self.segment, true).root(node, bonus) {
+        Evaluator::new(&self.segment, true).root(node, bonus, |doc, score| {
             segment.collect(doc, score);
-        }
+        });
         collector.merge_fruits(vec![segment.harvest()])
     }
 
     /// Counts `node`'s matches per kind, unscored, as `Searcher::search` with `counter` would.
     pub(crate) fn count(&self, node: &Node, counter: &KindCounter) -> tantivy::Result<[usize; 4]> {
         let mut segment = counter.for_table(Arc::clone(&self.ordinals));
-        for (doc, score) in Evaluator::new(&self.segment, false).root(node, None) {
+        Evaluator::new(&self.segment, false).root(node, None, |doc, score| {
             segment.collect(doc, score);
-        }
+        });
         counter.merge_fruits(vec![segment.harvest()])
     }
 }

@@ -95,18 +95,18 @@ const QUERY_VALUE: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUM
 
 /// Escapes text and wraps highlighted fragments in `<mark>`.
 pub(crate) fn snippet_html(fragments: &[Fragment]) -> String {
-    let mut html = String::new();
+    use std::fmt::Write as _;
+    let mut html = String::with_capacity(fragments.iter().map(|f| f.text.len() + 16).sum());
     for fragment in fragments {
-        let escaped = askama::filters::escape(&fragment.text, askama::filters::Html)
-            .map(|escaped| escaped.to_string())
-            .unwrap_or_default();
-        if fragment.highlighted {
-            html.push_str("<mark>");
-            html.push_str(&escaped);
-            html.push_str("</mark>");
+        // Escaped as it is written: no string per fragment.
+        let Ok(escaped) = askama::filters::escape(&fragment.text, askama::filters::Html);
+        let written = if fragment.highlighted {
+            write!(html, "<mark>{escaped}</mark>")
         } else {
-            html.push_str(&escaped);
-        }
+            write!(html, "{escaped}")
+        };
+        // Writing to a String cannot fail.
+        debug_assert!(written.is_ok());
     }
     html
 }
