@@ -2,6 +2,8 @@
 //! into tantivy queries (a big index) or evaluated by the in-memory engine (a small one, see
 //! `engine`), so both read exactly the same plan.
 
+use std::sync::Arc;
+
 use tantivy::Term;
 use tantivy::query::{
     BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, Occur, PhraseQuery, Query,
@@ -39,6 +41,9 @@ pub(crate) enum Node {
     Bool(Vec<(Occur, Node)>),
     /// Any clause matches; the score is the best clause's plus `tie` times the others'.
     DisMax(Vec<Node>, f32),
+    /// The inner node, shared with another tree of the same plan (the any-word fallback reuses
+    /// the query's clauses), so neither copies it.
+    Shared(Arc<Node>),
 }
 
 impl Node {
@@ -65,6 +70,14 @@ impl Node {
     /// This node with the fixed score `score`.
     pub(crate) fn const_score(self, score: f32) -> Node {
         Node::ConstScore(Box::new(self), score)
+    }
+
+    /// This node, made cheap to clone (see [`Node::Shared`]).
+    pub(crate) fn shared(self) -> Node {
+        match self {
+            Node::Shared(_) => self,
+            other => Node::Shared(Arc::new(other)),
+        }
     }
 
     /// The same query for tantivy.
@@ -99,6 +112,7 @@ impl Node {
                 nodes.iter().map(Node::to_tantivy).collect(),
                 *tie,
             )),
+            Node::Shared(inner) => inner.to_tantivy(),
         }
     }
 }

@@ -121,9 +121,10 @@ pub(crate) fn cut(text: &str, phones: &[Range<usize>], matches: &[Match]) -> Vec
 fn best_window(matches: &[Match], phones: &[Range<usize>]) -> Option<Range<usize>> {
     let mut best: Option<(f32, Range<usize>)> = None;
     let reach = SNIPPET_CHARS - LEAD_IN / 2;
+    let mut strongest: Vec<(usize, f32)> = Vec::new();
     for start in 0..matches.len() {
         let from = matches[start].range.start;
-        let mut strongest: Vec<(usize, f32)> = Vec::new();
+        strongest.clear();
         let mut extra = 0.0;
         let mut end = start;
         while end < matches.len() && matches[end].range.end - from <= reach {
@@ -265,19 +266,32 @@ fn cut_back(text: &str, end: usize) -> usize {
 
 /// Builds the fragments of `text[window]`, newlines flattened, with ellipses where text was cut.
 fn render(text: &str, window: Range<usize>, highlights: &[Range<usize>]) -> Vec<Fragment> {
-    let mut fragments: Vec<Fragment> = Vec::new();
+    let mut fragments: Vec<Fragment> = Vec::with_capacity(2 * highlights.len() + 3);
     let mut push = |piece: &str, highlighted: bool| {
         if piece.is_empty() {
             return;
         }
-        let piece = piece.replace(['\n', '\r', '\t'], " ");
-        match fragments.last_mut() {
-            Some(last) if last.highlighted == highlighted => last.text.push_str(&piece),
-            _ => fragments.push(Fragment {
-                text: piece,
-                highlighted,
-            }),
+        let text = match fragments.last_mut() {
+            Some(last) if last.highlighted == highlighted => &mut last.text,
+            _ => {
+                fragments.push(Fragment {
+                    text: String::with_capacity(piece.len()),
+                    highlighted,
+                });
+                match fragments.last_mut() {
+                    Some(last) => &mut last.text,
+                    None => return,
+                }
+            }
+        };
+        // Newlines and tabs flattened to spaces, as the piece is copied.
+        let mut rest = piece;
+        while let Some(at) = rest.find(['\n', '\r', '\t']) {
+            text.push_str(&rest[..at]);
+            text.push(' ');
+            rest = &rest[at + 1..];
         }
+        text.push_str(rest);
     };
     if window.start > 0 {
         push("…", false);

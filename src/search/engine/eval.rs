@@ -161,6 +161,7 @@ impl<'e> Evaluator<'e> {
             }
             Node::Phrase { field, terms, slop } => self.phrase(*field, terms, *slop, boost),
             Node::Boost(inner, factor) => self.eval(inner, boost * factor),
+            Node::Shared(inner) => self.eval(inner, boost),
             Node::ConstScore(inner, score) => {
                 let score = boost * score;
                 Some(match self.eval(inner, 1.0) {

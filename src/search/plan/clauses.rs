@@ -70,7 +70,7 @@ pub(crate) struct Clauses {
     pub(crate) required: Vec<Node>,
     /// What only adds score: concepts not required, closeness in short fields, phone numbers.
     pub(crate) scoring: Vec<Clause>,
-    /// The required concepts looked for in titles, headings and keywords only.
+    /// The required concepts looked for in titles, headings and keywords only (a lean plan's).
     pub(crate) narrow: Vec<Clause>,
     /// The same matching as the query, unscored and flat, for counting a huge result set.
     pub(crate) count: Vec<Clause>,
@@ -157,10 +157,13 @@ impl Planner<'_> {
             }
             if *is_required {
                 clauses.required.push(query);
-                clauses.narrow.push((
-                    Occur::Should,
-                    self.match_query(alternatives, boosts, false, &HEADLINE_FIELDS),
-                ));
+                // Headlines narrow only a huge result set (`SearchIndex::rank`), which is lean.
+                if lean {
+                    clauses.narrow.push((
+                        Occur::Should,
+                        self.match_query(alternatives, boosts, false, &HEADLINE_FIELDS),
+                    ));
+                }
             } else {
                 clauses.scoring.push((Occur::Should, query));
             }

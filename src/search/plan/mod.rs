@@ -35,7 +35,8 @@ pub(crate) struct Plan {
     /// Extra score for the typed words close together in running text (see `SearchIndex::rank`).
     pub(crate) body_proximity: Option<Node>,
     /// Pages with every, then with any, required concept in a title, heading or keywords: on a
-    /// huge result set, the candidates worth scoring, narrowest first (see `SearchIndex::rank`).
+    /// huge result set, the candidates worth scoring, narrowest first (see `SearchIndex::rank`);
+    /// empty unless the plan is lean (only a huge result set reads them).
     pub(crate) headlines: Vec<Node>,
     /// Index terms to highlight, with their concept and weight.
     pub(crate) highlight: HashMap<String, Highlight>,
@@ -99,13 +100,22 @@ fn correction(text: &str, words: &[Word], corrections: &[(usize, String)]) -> Op
 /// and the headline filters. The plan's other fields are left empty for the caller.
 fn assemble(clauses: Clauses, without_phones: bool) -> Plan {
     let Clauses {
-        required,
+        mut required,
         mut scoring,
         narrow,
         count,
         body_proximity,
     } = clauses;
-    // Every required concept must match; if that finds (almost) nothing, any word will do.
+    // Every required concept must match; if that finds (almost) nothing, any word will do. The
+    // fallback shares its clauses with the query instead of copying them.
+    if required.len() >= 2 {
+        for node in required
+            .iter_mut()
+            .chain(scoring.iter_mut().map(|(_, node)| node))
+        {
+            *node = std::mem::replace(node, Node::Bool(Vec::new())).shared();
+        }
+    }
     let fallback = (required.len() >= 2).then(|| {
         let mut any: Vec<(Occur, Node)> = required
             .iter()
