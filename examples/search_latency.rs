@@ -4,8 +4,11 @@
 //! cache), and prints one `key=value` line per figure for `bench/scale.sh` to read.
 //!
 //! ```sh
-//! cargo run --release --example search_latency -- --content /tmp/site-10k [--rounds 50]
+//! cargo run --release --example search_latency -- --content /tmp/site-10k [--rounds 50] [--random N]
 //! ```
+//!
+//! `--random N` also times N queries of three words drawn (with a fixed seed) from the words
+//! `bench/load.sh` sends, as its uncached rows do, and prints their figures as `random_*`.
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -33,22 +36,67 @@ const QUERIES: &[&str] = &[
 /// Partly typed queries for typeahead.
 const PREFIXES: &[&str] = &["los", "disp", "rew", "live pe", "card de", "fra"];
 
+/// The words of `bench/load.sh`'s random queries (help-center words, so most queries match).
+const LOAD_WORDS: &[&str] = &[
+    "lost",
+    "stolen",
+    "card",
+    "fraud",
+    "alert",
+    "dispute",
+    "charge",
+    "refund",
+    "points",
+    "rewards",
+    "travel",
+    "fee",
+    "annual",
+    "payment",
+    "statement",
+    "balance",
+    "account",
+    "address",
+    "replacement",
+    "activate",
+    "declined",
+    "abroad",
+    "cancel",
+    "limit",
+];
+
+/// `count` queries of three load words each, the same every run (a fixed-seed generator).
+fn random_queries(count: usize) -> Vec<String> {
+    let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut next = move || {
+        state = state
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        LOAD_WORDS[(state >> 33) as usize % LOAD_WORDS.len()]
+    };
+    (0..count)
+        .map(|_| format!("{} {} {}", next(), next(), next()))
+        .collect()
+}
+
 fn main() {
     let mut content = None;
     let mut rounds = 50usize;
+    let mut random = 0usize;
+    let usage = "usage: search_latency --content DIR [--rounds N] [--random N]";
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match (arg.as_str(), args.next()) {
             ("--content", Some(value)) => content = Some(PathBuf::from(value)),
             ("--rounds", Some(value)) => rounds = value.parse().unwrap_or(rounds),
+            ("--random", Some(value)) => random = value.parse().unwrap_or(random),
             _ => {
-                eprintln!("usage: search_latency --content DIR [--rounds N]");
+                eprintln!("{usage}");
                 std::process::exit(2);
             }
         }
     }
     let Some(content) = content else {
-        eprintln!("usage: search_latency --content DIR [--rounds N]");
+        eprintln!("{usage}");
         std::process::exit(2);
     };
 
@@ -129,8 +177,17 @@ fn main() {
             (query.clone(), median)
         })
         .collect();
+    let mut random_times = Vec::new();
+    for query in random_queries(random) {
+        let started = Instant::now();
+        std::hint::black_box(snapshot.search.search(&SearchRequest::new(&query)));
+        random_times.push(started.elapsed());
+    }
     report("search", &mut search_times);
     report("suggest", &mut suggest_times);
+    if !random_times.is_empty() {
+        report("random", &mut random_times);
+    }
     println!("search_slowest_query={:?}", slowest.1);
     for (query, median) in per_query {
         println!("query_p50_us[{query}]={median}");

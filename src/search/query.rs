@@ -18,8 +18,8 @@ pub(crate) enum Node {
     Term {
         /// The field.
         field: Field,
-        /// The index term.
-        text: String,
+        /// The index term (shared by the nodes of the same term in other fields).
+        text: Arc<str>,
         /// Whether term frequencies are read (otherwise every match counts once).
         freqs: bool,
     },
@@ -28,7 +28,7 @@ pub(crate) enum Node {
         /// The field.
         field: Field,
         /// Offset and index term of each word, by offset.
-        terms: Vec<(usize, String)>,
+        terms: Vec<(usize, Arc<str>)>,
         /// Positions the words may be off in total.
         slop: u32,
     },
@@ -48,16 +48,12 @@ pub(crate) enum Node {
 
 impl Node {
     /// A one-term node.
-    pub(crate) fn term(field: Field, text: &str, freqs: bool) -> Node {
-        Node::Term {
-            field,
-            text: text.to_string(),
-            freqs,
-        }
+    pub(crate) fn term(field: Field, text: Arc<str>, freqs: bool) -> Node {
+        Node::Term { field, text, freqs }
     }
 
     /// A phrase of `terms` (offset, index term), sorted by offset as tantivy sorts them.
-    pub(crate) fn phrase(field: Field, mut terms: Vec<(usize, String)>, slop: u32) -> Node {
+    pub(crate) fn phrase(field: Field, mut terms: Vec<(usize, Arc<str>)>, slop: u32) -> Node {
         terms.sort_by_key(|(offset, _)| *offset);
         Node::Phrase { field, terms, slop }
     }

@@ -263,7 +263,7 @@ impl<'e> Evaluator<'e> {
     fn phrase(
         &mut self,
         field: tantivy::schema::Field,
-        terms: &[(usize, String)],
+        terms: &[(usize, std::sync::Arc<str>)],
         slop: u32,
         boost: f32,
     ) -> Evaluated {

@@ -2,6 +2,8 @@
 //! scoring, with flat variants for counting and narrowing a huge result set; bonuses for the typed
 //! words close together; and fixed scores for a typed phone number.
 
+use std::sync::Arc;
+
 use tantivy::query::Occur;
 use tantivy::schema::Field;
 
@@ -195,16 +197,16 @@ impl Planner<'_> {
         // Neighbouring pairs only: a page with all the words together matches every pair anyway.
         for run in phrase.windows(2).take(MAX_PAIRS) {
             let first = run[0].0;
+            let terms: Vec<(usize, Arc<str>)> = run
+                .iter()
+                .map(|(position, stem)| (position - first, Arc::from(*stem)))
+                .collect();
             for &(field, boost) in boosts {
                 let is_list = field == self.fields.keywords || field == self.fields.context;
                 if is_list || boost == 0.0 || (lean && field != self.fields.title) {
                     continue;
                 }
-                let terms: Vec<(usize, String)> = run
-                    .iter()
-                    .map(|(position, stem)| (position - first, stem.to_string()))
-                    .collect();
-                let query = Node::phrase(field, terms, PHRASE_SLOP);
+                let query = Node::phrase(field, terms.clone(), PHRASE_SLOP);
                 let clause: Clause = (Occur::Should, query.boosted(PHRASE * boost));
                 // Body closeness is the costly check: kept apart, so a huge result set can skip it.
                 if field == self.fields.body {
@@ -226,7 +228,8 @@ impl Planner<'_> {
     ) {
         for phone in phones {
             let digits = phone.digits();
-            let term = |field: Field| Node::term(field, digits, false);
+            let text: Arc<str> = Arc::from(digits);
+            let term = |field: Field| Node::term(field, Arc::clone(&text), false);
             for (field, score) in [
                 (self.fields.phone, PHONE_OWN),
                 (self.fields.phone_primary, PHONE_PRIMARY),
@@ -270,12 +273,13 @@ impl Planner<'_> {
                 }));
                 continue;
             }
+            let stems = shared(&alternative.stems);
             let mut fields: Vec<Clause> = Vec::with_capacity(boosts.len());
             for &(field, boost) in boosts {
                 if boost == 0.0 {
                     continue;
                 }
-                if let Some(query) = self.form_query(alternative, field, lean, true) {
+                if let Some(query) = self.form_query(alternative, &stems, field, lean, true) {
                     fields.push((Occur::Should, query.boosted(boost * weight)));
                 }
             }
@@ -294,6 +298,7 @@ impl Planner<'_> {
     fn form_query(
         &self,
         alternative: &Alternative,
+        stems: &[Arc<str>],
         field: Field,
         lean: bool,
         scored: bool,
@@ -301,9 +306,9 @@ impl Planner<'_> {
         if !alternative.typed && (field == self.fields.context || field == self.fields.headings) {
             return None;
         }
-        match alternative.stems.as_slice() {
+        match stems {
             [] => None,
-            [stem] => Some(Node::term(field, stem, scored)),
+            [stem] => Some(Node::term(field, Arc::clone(stem), scored)),
             _ if lean && field != self.fields.title && field != self.fields.keywords => None,
             // Stop words leave gaps ("outside the us"); a typed phrase may also have another
             // word in between.
@@ -355,9 +360,10 @@ impl Planner<'_> {
         for alternative in alternatives {
             if alternative.splits_when_lean(lean) {
                 let all_words = alternative.all_words(alternative.weight, |single| {
+                    let stems = shared(&single.stems);
                     let any_field: Vec<Clause> = fields
                         .iter()
-                        .filter_map(|&field| self.form_query(single, field, false, false))
+                        .filter_map(|&field| self.form_query(single, &stems, field, false, false))
                         .map(|query| (Occur::Should, query))
                         .collect();
                     Node::Bool(any_field)
@@ -365,12 +371,18 @@ impl Planner<'_> {
                 should.push((Occur::Should, all_words));
                 continue;
             }
+            let stems = shared(&alternative.stems);
             for &field in &fields {
-                if let Some(query) = self.form_query(alternative, field, lean, false) {
+                if let Some(query) = self.form_query(alternative, &stems, field, lean, false) {
                     should.push((Occur::Should, query));
                 }
             }
         }
         Node::Bool(should)
     }
+}
+
+/// A form's index terms, each allocated once for the nodes of every field it is looked for in.
+fn shared(stems: &[String]) -> Vec<Arc<str>> {
+    stems.iter().map(|stem| Arc::from(stem.as_str())).collect()
 }
