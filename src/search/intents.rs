@@ -2,7 +2,7 @@
 //! analyzed like the query (stemmed, so `cards` matches `card`), and matched against the query's
 //! words and its typo corrections.
 
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashSet};
 
 use super::understand::{Analyzers, extract_phones};
 use crate::content::{Intents, MAX_PATTERN_WORDS, pattern_slots};
@@ -44,7 +44,7 @@ pub(crate) fn query_terms(text: &str, analyzers: &Analyzers) -> HashSet<String> 
         .chars()
         .filter(|c| !matches!(c, '\'' | '\u{2019}'))
         .collect();
-    let mut terms = HashSet::new();
+    let mut terms = HashSet::default();
     for word in analyzers.words(&rest) {
         terms.insert(format!("={}", word.surface));
         terms.insert(word.stem.unwrap_or(word.surface));
@@ -109,15 +109,15 @@ impl CompiledIntents {
     /// The intents `terms` state, in file order.
     pub(crate) fn stated(&self, terms: &HashSet<String>) -> Vec<Stated> {
         // Filled words, as a bit mask per (intent, pattern).
-        let mut filled: HashMap<(u32, u16), u64> = HashMap::new();
-        let mut excluded: HashSet<u32> = HashSet::new();
+        let mut filled: HashMap<(u32, u16), u64> = HashMap::default();
+        let mut excluded: HashSet<u32> = HashSet::default();
         for term in terms {
             for place in self.places.get(term).into_iter().flatten() {
                 *filled.entry((place.intent, place.pattern)).or_default() |= 1 << place.word;
             }
             excluded.extend(self.excluded.get(term).into_iter().flatten());
         }
-        let mut strengths: HashMap<u32, usize> = HashMap::new();
+        let mut strengths: HashMap<u32, usize> = HashMap::default();
         for ((intent, pattern), mask) in filled {
             let Some(&length) = self
                 .patterns

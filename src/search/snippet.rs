@@ -267,6 +267,9 @@ fn cut_back(text: &str, end: usize) -> usize {
 /// Builds the fragments of `text[window]`, newlines flattened, with ellipses where text was cut.
 fn render(text: &str, window: Range<usize>, highlights: &[Range<usize>]) -> Vec<Fragment> {
     let mut fragments: Vec<Fragment> = Vec::with_capacity(2 * highlights.len() + 3);
+    // Room for the rest of the window and an ellipsis: plain text merges into one fragment
+    // without growing it.
+    let room = window.len() + 2 * "…".len();
     let mut push = |piece: &str, highlighted: bool| {
         if piece.is_empty() {
             return;
@@ -274,8 +277,9 @@ fn render(text: &str, window: Range<usize>, highlights: &[Range<usize>]) -> Vec<
         let text = match fragments.last_mut() {
             Some(last) if last.highlighted == highlighted => &mut last.text,
             _ => {
+                let capacity = if highlighted { piece.len() } else { room };
                 fragments.push(Fragment {
-                    text: String::with_capacity(piece.len()),
+                    text: String::with_capacity(capacity),
                     highlighted,
                 });
                 match fragments.last_mut() {
@@ -284,14 +288,7 @@ fn render(text: &str, window: Range<usize>, highlights: &[Range<usize>]) -> Vec<
                 }
             }
         };
-        // Newlines and tabs flattened to spaces, as the piece is copied.
-        let mut rest = piece;
-        while let Some(at) = rest.find(['\n', '\r', '\t']) {
-            text.push_str(&rest[..at]);
-            text.push(' ');
-            rest = &rest[at + 1..];
-        }
-        text.push_str(rest);
+        push_flat(text, piece);
     };
     if window.start > 0 {
         push("…", false);
@@ -310,6 +307,21 @@ fn render(text: &str, window: Range<usize>, highlights: &[Range<usize>]) -> Vec<
         push("…", false);
     }
     fragments
+}
+
+/// Appends `piece` to `text` with newlines and tabs flattened to spaces.
+fn push_flat(text: &mut String, piece: &str) {
+    let mut rest = piece;
+    // ASCII bytes: an index found in the bytes is a character boundary.
+    while let Some(at) = rest
+        .bytes()
+        .position(|byte| matches!(byte, b'\n' | b'\r' | b'\t'))
+    {
+        text.push_str(&rest[..at]);
+        text.push(' ');
+        rest = &rest[at + 1..];
+    }
+    text.push_str(rest);
 }
 
 #[cfg(test)]

@@ -200,13 +200,7 @@ pub(crate) struct Analyzers {
 impl Analyzers {
     /// The index term for one word, or `None` when the analyzer drops it.
     pub(crate) fn stem(&self, word: &str) -> Option<String> {
-        let mut analyzer = self.stemmed.clone();
-        let mut stream = analyzer.token_stream(word);
-        let mut stem = None;
-        while let Some(token) = stream.next() {
-            stem.get_or_insert_with(|| token.text.clone());
-        }
-        stem
+        stem_with(&mut self.stemmed.clone(), word)
     }
 
     /// Every stemmed term of a phrase, stop words left out.
@@ -225,11 +219,13 @@ impl Analyzers {
     pub(crate) fn words(&self, text: &str) -> Vec<Word> {
         let folded = fold_acronyms(text);
         let mut analyzer = self.surface.clone();
+        // One copy of the stemming analyzer for every word (a copy allocates its filter chain).
+        let mut stemmer = self.stemmed.clone();
         let mut stream = analyzer.token_stream(&folded);
         let mut words = Vec::new();
         while let Some(token) = stream.next() {
             let surface = token.text.clone();
-            let stem = self.stem(&surface);
+            let stem = stem_with(&mut stemmer, &surface);
             let single_letter =
                 surface.chars().count() == 1 && !surface.starts_with(|c: char| c.is_ascii_digit());
             let role = if stem.is_none()
@@ -268,6 +264,16 @@ impl Analyzers {
         }
         words
     }
+}
+
+/// The index term `analyzer` (the stemming analyzer) gives one word, or `None` when it drops it.
+fn stem_with(analyzer: &mut TextAnalyzer, word: &str) -> Option<String> {
+    let mut stream = analyzer.token_stream(word);
+    let mut stem = None;
+    while let Some(token) = stream.next() {
+        stem.get_or_insert_with(|| token.text.clone());
+    }
+    stem
 }
 
 #[cfg(test)]

@@ -36,7 +36,8 @@ pub(crate) struct WordMap {
 /// The index terms of every mapped text, by id.
 #[derive(Debug, Default)]
 pub(crate) struct Terms {
-    ids: HashMap<Box<str>, u32>,
+    /// Term → id (looked up for every highlighted term of every search: a fast hash).
+    ids: foldhash::HashMap<Box<str>, u32>,
     /// The term (or its absence: a stop word) of each word seen, as written.
     seen: HashMap<Box<str>, Option<u32>>,
 }

@@ -2,8 +2,6 @@
 //! frequencies, positions), each document's fieldnorm id, and the BM25 statistics, computed with
 //! tantivy's formulas and float order so scores come out bit for bit the same.
 
-use std::collections::HashMap;
-
 use tantivy::fieldnorm::FieldNormReader;
 use tantivy::postings::Postings as _;
 use tantivy::schema::{Field, IndexRecordOption};
@@ -60,8 +58,8 @@ impl Postings {
 /// One field: its terms, their postings and the field's BM25 statistics.
 #[derive(Debug)]
 pub(crate) struct FieldIndex {
-    /// Term → index into `postings`.
-    terms: HashMap<Box<str>, u32>,
+    /// Term → index into `postings` (looked up for every term of every query: a fast hash).
+    terms: foldhash::HashMap<Box<str>, u32>,
     /// Every term with its document frequency, in byte order (for completions and typo scans).
     pub(crate) sorted: Vec<(Box<str>, u64)>,
     /// Each term's [`Shape`], in the order of `sorted`.
@@ -86,7 +84,7 @@ impl FieldIndex {
         let max_doc = segment.max_doc();
         let inverted = segment.inverted_index(field)?;
         let average_fieldnorm = inverted.total_num_tokens() as f32 / max_doc as f32;
-        let mut terms = HashMap::new();
+        let mut terms = foldhash::HashMap::default();
         let mut sorted = Vec::new();
         let mut shapes = Vec::new();
         let mut postings = Vec::new();
