@@ -46,6 +46,8 @@ const QUERIES: &[(&str, &str)] = &[
     ("combined", "card stolen while traveling in japan"),
     ("out-of-scope", "balance transfer"),
     ("prefix", "dispute a cha"),
+    // Three words of `bench/load.sh`'s random rows: the HTTP benchmark's uncached shape.
+    ("load-random", "refund abroad statement"),
 ];
 
 /// Typeahead shapes: (label, partly typed query).

@@ -40,8 +40,9 @@ impl SearchIndex {
         }
         let searcher = self.reader.searcher();
         let plan = self.planner(&searcher).plan(&results.query, Mode::Search);
-        let decision = self.answers.decide(
+        let decision = self.answers.decide_read(
             &results.query,
+            Some(&plan.words),
             plan.correction.as_deref(),
             &plan.typo_stems,
             &self.analyzers,

@@ -7,10 +7,10 @@
 
 use std::collections::HashSet;
 
-use super::intents::{CompiledIntents, Stated, compile, query_terms};
+use super::intents::{CompiledIntents, Stated, compile, query_terms, reads_alike, terms_of};
 use super::numbers::Directory;
 use super::types::{Answer, AnswerKind, NumberCheck};
-use super::understand::Analyzers;
+use super::understand::{Analyzers, Word};
 use crate::content::{AnswerContact, Intent, IntentKind, Intents, Site, plan_url};
 
 /// Everything the answer layer knows, built once per index from the site.
@@ -77,6 +77,7 @@ impl Answers {
     /// Decides for the normalised `query`; `correction` is the query with typos corrected and
     /// `typo_stems` the index terms near its unknown words (both from the query plan), so a
     /// misspelt need is still read.
+    #[cfg(test)]
     pub(crate) fn decide(
         &self,
         query: &str,
@@ -84,10 +85,26 @@ impl Answers {
         typo_stems: &[String],
         analyzers: &Analyzers,
     ) -> Decision {
+        self.decide_read(query, None, correction, typo_stems, analyzers)
+    }
+
+    /// [`Answers::decide`], given the query's `words` as the planner read them (its phone numbers
+    /// taken out), which spares reading the query again when they give the same terms.
+    pub(crate) fn decide_read(
+        &self,
+        query: &str,
+        words: Option<&[Word]>,
+        correction: Option<&str>,
+        typo_stems: &[String],
+        analyzers: &Analyzers,
+    ) -> Decision {
         if let Some(check) = self.check_number(query) {
             return self.number_decision(check);
         }
-        let mut terms = query_terms(query, analyzers);
+        let mut terms = match words {
+            Some(words) if reads_alike(query) => terms_of(words),
+            _ => query_terms(query, analyzers),
+        };
         if let Some(corrected) = correction.filter(|corrected| *corrected != query) {
             terms.extend(query_terms(corrected, analyzers));
         }

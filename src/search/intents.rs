@@ -4,7 +4,7 @@
 
 use foldhash::{HashMap, HashSet};
 
-use super::understand::{Analyzers, extract_phones};
+use super::understand::{Analyzers, Word, extract_phones};
 use crate::content::{Intents, MAX_PATTERN_WORDS, pattern_slots};
 
 /// Every intent's patterns, indexed by term: a query's few terms are looked up, instead of every
@@ -44,12 +44,24 @@ pub(crate) fn query_terms(text: &str, analyzers: &Analyzers) -> HashSet<String> 
         .chars()
         .filter(|c| !matches!(c, '\'' | '\u{2019}'))
         .collect();
-    let mut terms = HashSet::default();
-    for word in analyzers.words(&rest) {
+    terms_of(&analyzers.words(&rest))
+}
+
+/// [`query_terms`] from the query's words as the planner read them (`Analyzers::words` of the
+/// query without its phone numbers): the same terms when the query has no apostrophe.
+pub(crate) fn terms_of(words: &[Word]) -> HashSet<String> {
+    let mut terms = HashSet::with_capacity_and_hasher(2 * words.len(), Default::default());
+    for word in words {
         terms.insert(format!("={}", word.surface));
-        terms.insert(word.stem.unwrap_or(word.surface));
+        terms.insert(word.stem.clone().unwrap_or_else(|| word.surface.clone()));
     }
     terms
+}
+
+/// Whether [`terms_of`] the planner's words gives [`query_terms`] of `text`: apostrophes are
+/// dropped before reading the words only here.
+pub(crate) fn reads_alike(text: &str) -> bool {
+    !text.contains(['\'', '\u{2019}'])
 }
 
 /// One pattern word as a term: stemmed like the query, or `=word` as it is.
@@ -162,6 +174,30 @@ mod tests {
         }
     }
 
+    /// The planner's words give the terms reading the query again gives, for queries without an
+    /// apostrophe (with one, the query is read again: `reads_alike`).
+    #[test]
+    fn the_planners_words_give_the_query_terms() {
+        let analyzers = analyzers();
+        for query in [
+            "lost card",
+            "my card was stolen abroad",
+            "who is 1-630-694-9750 calling me",
+            "how do i talk to a live person",
+            "U.S. travel notice for the E.U.",
+            "stolne crad",
+            "the a of",
+            "café représentant",
+            "didn't get my card",
+        ] {
+            let (_, rest) = extract_phones(query);
+            let words = analyzers.words(&rest);
+            assert_eq!(reads_alike(query), !query.contains('\''), "{query}");
+            if reads_alike(query) {
+                assert_eq!(terms_of(&words), query_terms(query, &analyzers), "{query}");
+            }
+        }
+    }
     #[test]
     fn patterns_match_in_any_order_and_form_with_exclusions() {
         let analyzers = analyzers();

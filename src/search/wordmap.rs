@@ -96,22 +96,25 @@ impl Terms {
         self.ids.len()
     }
 
-    /// The highlighted terms that occur in some mapped text, by id.
+    /// The highlighted terms that occur in some mapped text, by id, in id order.
     pub(crate) fn lookup<'h>(
         &self,
         highlights: &'h HashMap<String, Highlight>,
     ) -> Vec<(u32, &'h Highlight)> {
-        highlights
+        let mut found: Vec<(u32, &Highlight)> = highlights
             .iter()
             .filter_map(|(term, highlight)| self.ids.get(term.as_str()).map(|&id| (id, highlight)))
-            .collect()
+            .collect();
+        found.sort_unstable_by_key(|(id, _)| *id);
+        found
     }
 }
 
 impl WordMap {
-    /// The matches of `terms` (from [`Terms::lookup`]) within `range` of the mapped text, with
-    /// offsets relative to the range's start, in text order: what scanning `text[range]` finds.
-    /// `prefixes` are the highlighted terms' first letters, the scan's prefilter.
+    /// The matches of `terms` (from [`Terms::lookup`], in id order) within `range` of the mapped
+    /// text, with offsets relative to the range's start, in text order: what scanning
+    /// `text[range]` finds. `prefixes` are the highlighted terms' first letters, the scan's
+    /// prefilter.
     pub(crate) fn matches(
         &self,
         range: Range<usize>,
@@ -119,12 +122,15 @@ impl WordMap {
         prefixes: &[&str],
     ) -> Vec<Match> {
         let mut found = Vec::new();
+        // Places are ordered by term: each term is searched for after the previous one's.
+        let mut rest: &[Place] = &self.places;
         for &(term, highlight) in terms {
-            let first = self.places.partition_point(|place| place.term < term);
-            for place in self.places[first..]
-                .iter()
-                .take_while(|place| place.term == term)
-            {
+            let first = rest.partition_point(|place| place.term < term);
+            rest = &rest[first..];
+            let count = rest.partition_point(|place| place.term == term);
+            let (places, after) = rest.split_at(count);
+            rest = after;
+            for place in places {
                 let (start, end) = (place.start as usize, place.end as usize);
                 if start < range.start || end > range.end {
                     continue;

@@ -46,6 +46,8 @@ pub(crate) struct Plan {
     pub(crate) has_unknown_word: bool,
     /// The index terms near unknown words (see `FoundConcepts::typo_stems`).
     pub(crate) typo_stems: Vec<String>,
+    /// The query's words (its phone numbers taken out), for the answer layer to read too.
+    pub(crate) words: Vec<Word>,
 }
 
 impl Planner<'_> {
@@ -71,6 +73,7 @@ impl Planner<'_> {
             has_unknown_word: found.has_unknown_word,
             typo_stems: found.typo_stems,
             highlight: highlights.terms,
+            words: query.words,
             ..assemble(clauses, phones.is_empty())
         }
     }
@@ -136,6 +139,7 @@ fn assemble(clauses: Clauses, without_phones: bool) -> Plan {
         correction: None,
         has_unknown_word: false,
         typo_stems: Vec::new(),
+        words: Vec::new(),
     }
 }
 
