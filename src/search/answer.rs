@@ -40,7 +40,7 @@ impl SearchIndex {
         }
         let searcher = self.reader.searcher();
         let plan = self.planner(&searcher).plan(&results.query, Mode::Search);
-        let decision = self.answers.decide_read(
+        let decision = self.answers.decide(
             &results.query,
             Some(&plan.words),
             plan.correction.as_deref(),

@@ -76,21 +76,9 @@ impl Answers {
 
     /// Decides for the normalised `query`; `correction` is the query with typos corrected and
     /// `typo_stems` the index terms near its unknown words (both from the query plan), so a
-    /// misspelt need is still read.
-    #[cfg(test)]
+    /// misspelt need is still read. `words`, the query's words as the planner read them (its phone
+    /// numbers taken out), spare reading the query again when they give the same terms.
     pub(crate) fn decide(
-        &self,
-        query: &str,
-        correction: Option<&str>,
-        typo_stems: &[String],
-        analyzers: &Analyzers,
-    ) -> Decision {
-        self.decide_read(query, None, correction, typo_stems, analyzers)
-    }
-
-    /// [`Answers::decide`], given the query's `words` as the planner read them (its phone numbers
-    /// taken out), which spares reading the query again when they give the same terms.
-    pub(crate) fn decide_read(
         &self,
         query: &str,
         words: Option<&[Word]>,
@@ -421,7 +409,7 @@ mod tests {
         let (answers, analyzers) = answers();
         let decide = |query: &str| -> Option<(AnswerKind, Vec<String>)> {
             answers
-                .decide(query, None, &[], &analyzers)
+                .decide(query, None, None, &[], &analyzers)
                 .answer
                 .map(|a| (a.kind, a.contacts.into_iter().map(|c| c.id).collect()))
         };
@@ -477,7 +465,7 @@ mod tests {
             let intent = answers.rules.intents.iter_mut().find(|i| i.id == id);
             intent.expect("a test intent").plan = answers_given;
         }
-        let planned = |query: &str| answers.decide(query, None, &[], &analyzers).plan;
+        let planned = |query: &str| answers.decide(query, None, None, &[], &analyzers).plan;
         assert_eq!(
             planned("lost card").as_deref(),
             Some("/plan?need=lost-stolen")
@@ -505,7 +493,7 @@ mod tests {
         assert_eq!(planned("weather"), None);
         // Without a planner, never.
         answers.has_planner = false;
-        let lost = answers.decide("lost card", None, &[], &analyzers);
+        let lost = answers.decide("lost card", None, None, &[], &analyzers);
         assert_eq!(lost.plan, None);
     }
 }

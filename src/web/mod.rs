@@ -16,6 +16,7 @@ mod handlers;
 mod json;
 mod llms;
 mod middleware;
+mod negotiate;
 mod offline;
 mod pages;
 mod planner;
