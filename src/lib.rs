@@ -17,6 +17,10 @@ pub mod store;
 pub mod watch;
 pub mod web;
 
+/// Every binary built on this crate (the server, the examples, the tests) allocates with mimalloc.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Instant;
