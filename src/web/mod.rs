@@ -19,6 +19,7 @@ mod middleware;
 mod offline;
 mod pages;
 mod planner;
+mod prerender;
 mod routes;
 mod search;
 mod search_cache;

@@ -15,8 +15,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
-use rayon::prelude::*;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use actix_web::http::StatusCode;
@@ -24,8 +23,8 @@ use actix_web::{HttpRequest, HttpResponse};
 
 use super::answer_cache::ResponseCache;
 use super::cache::CachedResponse;
-use super::pages;
-use super::site_pages::{self, HTML, PageSource, render};
+use super::prerender::{Page, RenderFailure, Rendered};
+use super::site_pages::render;
 use crate::content::Site;
 use crate::search::{SearchError, SearchIndex};
 
@@ -55,6 +54,15 @@ pub enum SnapshotError {
     Search(#[from] SearchError),
 }
 
+impl From<RenderFailure> for SnapshotError {
+    fn from(failure: RenderFailure) -> SnapshotError {
+        SnapshotError::Render {
+            page: failure.page,
+            source: failure.source,
+        }
+    }
+}
+
 /// When pages are rendered and how much lazily rendered pages may hold.
 #[derive(Debug, Clone, Copy)]
 struct RenderPolicy {
@@ -70,84 +78,6 @@ impl Default for RenderPolicy {
             precompress_max_pages: PRECOMPRESS_MAX_PAGES,
             lazy_budget_bytes: LAZY_PAGE_BUDGET_BYTES,
         }
-    }
-}
-
-/// One page of the current version: rendered at most once.
-struct Page {
-    source: PageSource,
-    rendered: OnceLock<Arc<CachedResponse>>,
-}
-
-/// The pages of a version and those rendered before it is served (all of a small site's, the
-/// site-wide ones of a large one), with the error pages.
-struct Rendered {
-    pages: HashMap<String, Page>,
-    query_paths: HashSet<String>,
-    error_pages: HashMap<u16, Arc<CachedResponse>>,
-    prerendered: usize,
-    render_time: Duration,
-}
-
-impl Rendered {
-    /// Lists `site`'s pages and renders those served from the start, on every core (rayon's
-    /// pool); a page's failure stops the build.
-    fn up_front(site: &Site, policy: &RenderPolicy) -> Result<Rendered, SnapshotError> {
-        let started = Instant::now();
-        let pages: HashMap<String, Page> = site_pages::all(site)
-            .map(|(path, source)| {
-                let rendered = OnceLock::new();
-                (path, Page { source, rendered })
-            })
-            .collect();
-        let query_paths = pages
-            .keys()
-            .filter_map(|path| path.split_once('?'))
-            .map(|(path, _)| path.to_string())
-            .collect();
-        let small = pages.len() <= policy.precompress_max_pages;
-        let upfront: Vec<(&String, &Page)> = pages
-            .iter()
-            .filter(|(_, page)| small || !matches!(page.source, PageSource::Article(_)))
-            .collect();
-        let prerendered = upfront.len();
-        let phase = crate::progress::Phase::start("render", upfront.len());
-        upfront.par_iter().try_for_each(|(path, page)| {
-            let response =
-                render(site, page.source, small).map_err(|source| SnapshotError::Render {
-                    page: (*path).clone(),
-                    source,
-                })?;
-            let _ = page.rendered.set(Arc::new(response));
-            phase.advance(1);
-            Ok::<(), SnapshotError>(())
-        })?;
-        drop(phase);
-        let error_pages = [400u16, 404, 405, 500]
-            .into_iter()
-            .map(|code| {
-                let status =
-                    StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-                let html = pages::error::render(site, status, None).map_err(|source| {
-                    SnapshotError::Render {
-                        page: format!("error page {code}"),
-                        source,
-                    }
-                })?;
-                let response = CachedResponse::lazy(html.into_bytes(), HTML, "no-cache");
-                if small {
-                    response.precompress();
-                }
-                Ok((code, Arc::new(response)))
-            })
-            .collect::<Result<HashMap<_, _>, SnapshotError>>()?;
-        Ok(Rendered {
-            pages,
-            query_paths,
-            error_pages,
-            prerendered,
-            render_time: started.elapsed(),
-        })
     }
 }
 
@@ -211,7 +141,7 @@ impl Snapshot {
     ) -> Result<Snapshot, SnapshotError> {
         let site = Arc::new(site);
         let policy = RenderPolicy::default();
-        let rendered = Rendered::up_front(&site, &policy)?;
+        let rendered = Rendered::up_front(&site, policy.precompress_max_pages)?;
         Ok(Snapshot::assemble(
             site, search, index_time, version, policy, rendered,
         ))
@@ -235,7 +165,7 @@ impl Snapshot {
                 };
                 search.map(|search| (search, started.elapsed()))
             },
-            || Rendered::up_front(&site, &policy),
+            || Rendered::up_front(&site, policy.precompress_max_pages),
         );
         let (search, index_time) = search?;
         Ok(Snapshot::assemble(
