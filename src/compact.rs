@@ -2,7 +2,7 @@
 //! deflated on a big one.
 //!
 //! On a big site the rendered article bodies are most of the memory, and most of them are for pages
-//! nobody reads in a given hour. Deflated (fast level) they take a fraction of the room, and
+//! nobody reads in a given hour. Deflated (at [`LEVEL`]) they take a fraction of the room, and
 //! inflating one body is paid when its page is first rendered, not per request (rendered pages are
 //! cached). Below [`COMPACT_FROM_ARTICLES`] the saving is small and not worth the indirection, so
 //! text stays plain.
@@ -111,16 +111,21 @@ impl CompactAfter {
     }
 }
 
+/// The deflate level: 2, not 1. zlib-rs (like zlib-ng) answers level 1 with its "quick" strategy,
+/// static Huffman codes only, which leaves plain English text much larger; level 2 is its fast
+/// strategy with codes fitted to each text (the sizes and costs are in the README, "Scale").
+const LEVEL: u32 = 2;
+
 thread_local! {
     /// Each thread's deflate stream, reset for every text: a stream's state is a few hundred KB,
     /// and a fresh one per text (two per article on a big site) cost zeroing it every time and
     /// left the heap fragmented around the small results kept between them (2 GB of RSS for
     /// 6,000 articles on zlib-rs).
     static DEFLATE: RefCell<flate2::Compress> =
-        RefCell::new(flate2::Compress::new(flate2::Compression::fast(), false));
+        RefCell::new(flate2::Compress::new(flate2::Compression::new(LEVEL), false));
 }
 
-/// Raw deflate (fast level) of `text`, with `dictionary` preset unless it is empty; `None` if the
+/// Raw deflate ([`LEVEL`]) of `text`, with `dictionary` preset unless it is empty; `None` if the
 /// codec fails.
 fn deflate_against(text: &[u8], dictionary: &[u8]) -> Option<Vec<u8>> {
     DEFLATE.with(|stream| {

@@ -72,11 +72,30 @@ impl Site {
     pub fn load_cached(dir: &Path, cache_dir: &Path) -> Result<(Site, CacheUse), ContentError> {
         let started = Instant::now();
         let (sources, article_paths) = Sources::read_settings(dir)?;
-        let digests = read_each(&article_paths, |file| file.digest())?;
-        let digest = sources.digest(digests);
+        // Deciding needs the digest of every content file. Meanwhile the cache file already in the
+        // folder (there is one at most, see `remove_others`) is read and decoded, so a restart
+        // waits for the longer of the two rather than both; what it decoded is used only when it
+        // is the very file the digest names and holds that content, as any file read later is.
+        let (digests, early) = rayon::join(
+            || read_each(&article_paths, |file| file.digest()),
+            || only_cache_file(cache_dir).map(|path| (read_cache(&path), path)),
+        );
+        let digest = sources.digest(digests?);
         let path = cache_path(cache_dir, &digest);
-        if path.exists() {
-            match read_cache(&path, &digest) {
+        let read = match early {
+            Some((read, early_path)) if early_path == path => Some(read),
+            // Another version's file: dropped before anything else is read or loaded.
+            _ => path.exists().then(|| read_cache(&path)),
+        };
+        if let Some(read) = read {
+            let checked = read.and_then(|site| {
+                if site.source_digest == digest {
+                    Ok(site)
+                } else {
+                    Err("it holds other content".to_string())
+                }
+            });
+            match checked {
                 Ok(site) => {
                     tracing::info!(
                         path = %path.display(),
@@ -113,8 +132,8 @@ impl Site {
     }
 }
 
-/// Reads a cache file back, checking its checksum and that it holds content with `digest`.
-fn read_cache(path: &Path, digest: &[u8; 32]) -> Result<Site, String> {
+/// Reads a cache file back, checking its checksum (the caller checks which content it holds).
+fn read_cache(path: &Path) -> Result<Site, String> {
     let bytes = std::fs::read(path).map_err(|error| error.to_string())?;
     let (magic, rest) = bytes
         .split_at_checked(MAGIC.len())
@@ -132,11 +151,25 @@ fn read_cache(path: &Path, digest: &[u8; 32]) -> Result<Site, String> {
     if !intact {
         return Err("its checksum does not match: the file is damaged".to_string());
     }
-    let site = site.map_err(|error| error.to_string())?;
-    if &site.source_digest != digest {
-        return Err("it holds other content".to_string());
-    }
-    Ok(site)
+    site.map_err(|error| error.to_string())
+}
+
+/// The cache file in `cache_dir` when there is exactly one.
+fn only_cache_file(cache_dir: &Path) -> Option<PathBuf> {
+    let mut found = std::fs::read_dir(cache_dir)
+        .ok()?
+        .flatten()
+        .map(|entry| entry.path())
+        .filter(|path| is_cache_file(path));
+    let first = found.next()?;
+    found.next().is_none().then_some(first)
+}
+
+/// Whether `path` is named as this code names cache files.
+fn is_cache_file(path: &Path) -> bool {
+    path.file_name()
+        .and_then(|name| name.to_str())
+        .is_some_and(|name| name.starts_with(PREFIX) && name.ends_with(".bin"))
 }
 
 /// Writes `site` to `path` atomically ([`crate::atomic_file`]); returns the bytes written.
@@ -158,10 +191,7 @@ fn remove_others(cache_dir: &Path, keep: &Path) {
     };
     for entry in entries.flatten() {
         let path = entry.path();
-        let name = entry.file_name();
-        let name = name.to_string_lossy();
-        let ours = name.starts_with(PREFIX) && name.ends_with(".bin");
-        if ours
+        if is_cache_file(&path)
             && path != keep
             && let Err(error) = std::fs::remove_file(&path)
         {

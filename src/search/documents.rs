@@ -1,11 +1,11 @@
 //! The site as documents: one per article, section, FAQ and contact, each with its catalog entry
 //! (without a writer, the catalog alone).
 
-use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap};
 use std::ops::Range;
 use std::sync::Arc;
 
+use rayon::prelude::*;
 use tantivy::{IndexWriter, TantivyDocument};
 
 use super::catalog::{ArticleRecord, Catalog, ContactRecord, FaqRecord, Source, inflated};
@@ -55,7 +55,7 @@ struct DocumentText<'t> {
 }
 
 impl Builder<'_> {
-    /// Adds one document (when there is a writer) and its catalog entry.
+    /// Adds one catalog entry and, when there is a writer, its document.
     fn add(
         &mut self,
         kind: HitKind,
@@ -65,53 +65,63 @@ impl Builder<'_> {
         let ordinal = self.catalog.entries.len();
         self.catalog.entries.push(source);
         self.catalog.kinds.push(kind);
-        let Some(writer) = self.writer else {
-            return Ok(());
-        };
-        let fields = self.fields;
-        let mut document = TantivyDocument::new();
-        let groups = [
-            (fields.title, &text.title),
-            (fields.headings, &text.headings),
-            (fields.keywords, &text.keywords),
-            (fields.context, &text.context),
-            (fields.body, &text.body),
-        ];
-        // The spelling dictionary holds the words of titles, headings, keywords, summaries,
-        // article openings, FAQs and contacts, not of section bodies: that keeps it small and the
-        // build fast, and body-only words are corrected through their stems instead.
-        let spell = kind != HitKind::Section;
-        for (field, values) in groups {
-            for value in values.iter() {
-                let value = fold_acronyms(value);
-                document.add_text(field, &value);
-                if spell {
-                    document.add_text(fields.spell, &value);
-                }
-            }
+        match self.writer {
+            Some(writer) => write(writer, self.fields, kind, ordinal, &text),
+            None => Ok(()),
         }
-        for (field, values) in [
-            (fields.phone, &text.phones),
-            (fields.phone_primary, &text.primary),
-            (fields.phone_mention, &text.mentions),
-        ] {
-            for value in values {
-                document.add_text(field, value);
-            }
-        }
-        document.add_u64(fields.ordinal, ordinal as u64);
-        writer
-            .add_document(document)
-            .map_err(|error| SearchError::AddDocument {
-                kind: kind.as_str(),
-                title: text
-                    .title
-                    .first()
-                    .map_or_else(String::new, |t| t.to_string()),
-                source: error,
-            })?;
-        Ok(())
     }
+}
+
+/// Adds the document of catalog entry `ordinal` to `writer`.
+fn write(
+    writer: &IndexWriter,
+    fields: Fields,
+    kind: HitKind,
+    ordinal: usize,
+    text: &DocumentText<'_>,
+) -> Result<(), SearchError> {
+    let mut document = TantivyDocument::new();
+    let groups = [
+        (fields.title, &text.title),
+        (fields.headings, &text.headings),
+        (fields.keywords, &text.keywords),
+        (fields.context, &text.context),
+        (fields.body, &text.body),
+    ];
+    // The spelling dictionary holds the words of titles, headings, keywords, summaries,
+    // article openings, FAQs and contacts, not of section bodies: that keeps it small and the
+    // build fast, and body-only words are corrected through their stems instead.
+    let spell = kind != HitKind::Section;
+    for (field, values) in groups {
+        for value in values.iter() {
+            let value = fold_acronyms(value);
+            document.add_text(field, &value);
+            if spell {
+                document.add_text(fields.spell, &value);
+            }
+        }
+    }
+    for (field, values) in [
+        (fields.phone, &text.phones),
+        (fields.phone_primary, &text.primary),
+        (fields.phone_mention, &text.mentions),
+    ] {
+        for value in values {
+            document.add_text(field, value);
+        }
+    }
+    document.add_u64(fields.ordinal, ordinal as u64);
+    writer
+        .add_document(document)
+        .map_err(|error| SearchError::AddDocument {
+            kind: kind.as_str(),
+            title: text
+                .title
+                .first()
+                .map_or_else(String::new, |t| t.to_string()),
+            source: error,
+        })?;
+    Ok(())
 }
 
 /// Phone numbers written in prose: where each is, and its digit tokens for the phone fields.
@@ -167,10 +177,27 @@ pub(crate) fn add_site(
         builder.add_contact(contact)?;
         phase.advance(1);
     }
-    for article in &site.articles {
-        let category = category_index.get(article.category.as_str()).copied();
-        builder.add_article(article, category)?;
-        phase.advance(1);
+    // Articles are most of the work: their catalog entries in order here, their documents
+    // (inflating the text, finding its numbers' digits, folding acronyms) on every core below.
+    let firsts: Vec<usize> = site
+        .articles
+        .iter()
+        .map(|article| {
+            let category = category_index.get(article.category.as_str()).copied();
+            builder.add_article(article, category)
+        })
+        .collect();
+    match writer {
+        Some(writer) => site
+            .articles
+            .par_iter()
+            .zip(firsts.par_iter())
+            .try_for_each(|(article, &first)| {
+                write_article(writer, fields, article, first)?;
+                phase.advance(1);
+                Ok::<(), SearchError>(())
+            })?,
+        None => phase.advance(site.articles.len()),
     }
     for faq in &site.faqs {
         let category = category_index.get(faq.category.as_str()).copied();
@@ -285,60 +312,21 @@ impl Builder<'_> {
         )
     }
 
-    /// Adds an article and one document per section under its headings.
-    fn add_article(
-        &mut self,
-        article: &Article,
-        category: Option<usize>,
-    ) -> Result<(), SearchError> {
+    /// Adds an article's catalog entries (the article, then one per section under its headings)
+    /// and its record; returns the ordinal of its first entry. Its documents are written apart
+    /// ([`write_article`]), in parallel with other articles'.
+    fn add_article(&mut self, article: &Article, category: Option<usize>) -> usize {
         let body = &article.body;
-        // A catalog-only pass reads no text (inflating every article's would be most of its cost):
-        // every slice of the empty text below is empty, and the entries are the same.
-        let text = match self.writer {
-            Some(_) => inflated(body),
-            None => Cow::Borrowed(""),
-        };
-        let slice = |range: &Range<usize>| text.get(range.clone()).unwrap_or_default();
-        let spans = phone_spans(&text);
+        let first = self.catalog.entries.len();
         let index = self.catalog.articles.len();
-        // The article document holds the summary and the text before the first heading; each
-        // section holds its own text, so the body is indexed once.
-        let lead = 0..body.sections.first().map_or(text.len(), |first| {
-            slice(&(0..first.start))
-                .trim_end()
-                .rfind('\n')
-                .unwrap_or(first.start)
-        });
-        let headings: Vec<&str> = body.headings.iter().map(|h| h.text.as_str()).collect();
-        let keywords: Vec<&str> = article.keywords.iter().map(String::as_str).collect();
-        self.add(
-            HitKind::Article,
-            Source::Article(index),
-            DocumentText {
-                title: vec![&article.title],
-                headings: headings.clone(),
-                keywords,
-                body: vec![slice(&lead)],
-                mentions: tokens_within(&spans, &(0..text.len())),
-                ..DocumentText::default()
-            },
-        )?;
-        for (position, (range, heading)) in body.sections.iter().zip(&headings).enumerate() {
-            self.add(
-                HitKind::Section,
-                Source::Section {
-                    article: index,
-                    section: position,
-                },
-                // A section's heading counts as a heading (below an article's title).
-                DocumentText {
-                    headings: vec![heading],
-                    context: vec![&article.title],
-                    body: vec![slice(range)],
-                    mentions: tokens_within(&spans, range),
-                    ..DocumentText::default()
-                },
-            )?;
+        self.catalog.entries.push(Source::Article(index));
+        self.catalog.kinds.push(HitKind::Article);
+        for section in 0..body.sections.len().min(body.headings.len()) {
+            self.catalog.entries.push(Source::Section {
+                article: index,
+                section,
+            });
+            self.catalog.kinds.push(HitKind::Section);
         }
         // Kept plain (a small site): its words are mapped once; a big site's deflated text is
         // scanned when a snippet is cut from it (mapping it would cost more memory than it saves).
@@ -354,7 +342,7 @@ impl Builder<'_> {
             body: Arc::clone(body),
             words,
         });
-        Ok(())
+        first
     }
 
     /// Adds a question and its answer.
@@ -385,6 +373,65 @@ impl Builder<'_> {
         self.catalog.faqs[index].words = self.map(&faq.answer_text);
         Ok(())
     }
+}
+
+/// Writes an article's documents, the first being catalog entry `first` (see
+/// [`Builder::add_article`]): the article itself (title, headings, keywords, and the summary and
+/// text before the first heading), then one per section under its headings, so the body is
+/// indexed once.
+fn write_article(
+    writer: &IndexWriter,
+    fields: Fields,
+    article: &Article,
+    first: usize,
+) -> Result<(), SearchError> {
+    let body = &article.body;
+    let text = inflated(body);
+    let slice = |range: &Range<usize>| text.get(range.clone()).unwrap_or_default();
+    // The numbers were found once, at load (`ArticleBody::phones`); each is read back from its span.
+    let spans: Vec<(Range<usize>, BTreeSet<String>)> = body
+        .phones
+        .iter()
+        .filter_map(|range| {
+            let phone = Phone::parse(text.get(range.clone())?)?;
+            Some((range.clone(), phone_tokens(&phone)))
+        })
+        .collect();
+    let lead = 0..body.sections.first().map_or(text.len(), |first| {
+        slice(&(0..first.start))
+            .trim_end()
+            .rfind('\n')
+            .unwrap_or(first.start)
+    });
+    let headings: Vec<&str> = body.headings.iter().map(|h| h.text.as_str()).collect();
+    let keywords: Vec<&str> = article.keywords.iter().map(String::as_str).collect();
+    let article_text = DocumentText {
+        title: vec![&article.title],
+        headings: headings.clone(),
+        keywords,
+        body: vec![slice(&lead)],
+        mentions: tokens_within(&spans, &(0..text.len())),
+        ..DocumentText::default()
+    };
+    write(writer, fields, HitKind::Article, first, &article_text)?;
+    for (position, (range, heading)) in body.sections.iter().zip(&headings).enumerate() {
+        // A section's heading counts as a heading (below an article's title).
+        let section_text = DocumentText {
+            headings: vec![heading],
+            context: vec![&article.title],
+            body: vec![slice(range)],
+            mentions: tokens_within(&spans, range),
+            ..DocumentText::default()
+        };
+        write(
+            writer,
+            fields,
+            HitKind::Section,
+            first + 1 + position,
+            &section_text,
+        )?;
+    }
+    Ok(())
 }
 
 /// Joins parts into prose, adding a full stop where a part does not end one.

@@ -12,6 +12,7 @@ use super::decide::Answers;
 use super::engine::Engine;
 use super::plan;
 use super::schema::{self, Fields};
+use super::scratch::ScratchDir;
 use super::synonyms::Synonyms;
 use super::types::{HitKind, IndexOrigin, SearchError};
 use super::understand::Analyzers;
@@ -38,7 +39,7 @@ pub struct SearchIndex {
     pub(crate) engine: Option<Engine>,
     /// The temporary folder of an index built in one (`build_in_scratch`), removed when the
     /// index is dropped; after `reader`, so the maps are closed first.
-    pub(crate) scratch: Option<tempfile::TempDir>,
+    pub(crate) scratch: Option<ScratchDir>,
 }
 
 impl std::fmt::Debug for SearchIndex {

@@ -24,6 +24,7 @@ mod plan;
 mod query;
 mod rank;
 mod schema;
+mod scratch;
 mod snippet;
 mod stem_cache;
 mod store;

@@ -11,6 +11,7 @@ use tantivy::tokenizer::{
 };
 use tantivy::{Index, IndexSettings};
 
+use super::scratch::ScratchDir;
 use super::stem_cache::CachedStemmer;
 use super::understand::Analyzers;
 
@@ -126,17 +127,12 @@ pub(crate) fn register_analyzers(index: &Index) {
 pub(crate) const SCRATCH_FROM_ARTICLES: usize = crate::compact::COMPACT_FROM_ARTICLES;
 
 /// Creates an empty index with its schema and analyzers in a new temporary folder, which the
-/// caller keeps for as long as the index is used (it is removed when dropped).
-pub(crate) fn create_in_scratch() -> Result<(Index, Fields, tempfile::TempDir), String> {
-    let scratch = tempfile::Builder::new()
-        .prefix("helpcenter-index-")
-        .tempdir()
-        .map_err(|error| {
-            format!(
-                "cannot create it in {}: {error}",
-                std::env::temp_dir().display()
-            )
-        })?;
+/// caller keeps for as long as the index is used (it is removed when dropped); folders left by
+/// processes that were killed are swept first (see `scratch`).
+pub(crate) fn create_in_scratch() -> Result<(Index, Fields, ScratchDir), String> {
+    let root = std::env::temp_dir();
+    let scratch = ScratchDir::create_in(&root)
+        .map_err(|error| format!("cannot create it in {}: {error}", root.display()))?;
     let (schema, fields) = schema();
     let directory = MmapDirectory::open(scratch.path()).map_err(|error| error.to_string())?;
     let index = Index::create(directory, schema, IndexSettings::default())

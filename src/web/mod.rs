@@ -20,6 +20,7 @@ mod negotiate;
 mod offline;
 mod pages;
 mod planner;
+mod prerender;
 mod routes;
 mod search;
 mod search_cache;

@@ -15,8 +15,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
-use rayon::prelude::*;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use actix_web::http::StatusCode;
@@ -24,8 +23,8 @@ use actix_web::{HttpRequest, HttpResponse};
 
 use super::answer_cache::ResponseCache;
 use super::cache::CachedResponse;
-use super::pages;
-use super::site_pages::{self, HTML, PageSource, render};
+use super::prerender::{Page, RenderFailure, Rendered};
+use super::site_pages::render;
 use crate::content::Site;
 use crate::search::{SearchError, SearchIndex};
 
@@ -55,6 +54,15 @@ pub enum SnapshotError {
     Search(#[from] SearchError),
 }
 
+impl From<RenderFailure> for SnapshotError {
+    fn from(failure: RenderFailure) -> SnapshotError {
+        SnapshotError::Render {
+            page: failure.page,
+            source: failure.source,
+        }
+    }
+}
+
 /// When pages are rendered and how much lazily rendered pages may hold.
 #[derive(Debug, Clone, Copy)]
 struct RenderPolicy {
@@ -71,12 +79,6 @@ impl Default for RenderPolicy {
             lazy_budget_bytes: LAZY_PAGE_BUDGET_BYTES,
         }
     }
-}
-
-/// One page of the current version: rendered at most once.
-struct Page {
-    source: PageSource,
-    rendered: OnceLock<Arc<CachedResponse>>,
 }
 
 /// Everything served for one content version. Immutable once built (pages fill in their slot on
@@ -137,7 +139,12 @@ impl Snapshot {
         index_time: Duration,
         version: u64,
     ) -> Result<Snapshot, SnapshotError> {
-        Snapshot::assemble(site, search, index_time, version, RenderPolicy::default())
+        let site = Arc::new(site);
+        let policy = RenderPolicy::default();
+        let rendered = Rendered::up_front(&site, policy.precompress_max_pages)?;
+        Ok(Snapshot::assemble(
+            site, search, index_time, version, policy, rendered,
+        ))
     }
 
     fn build_with(
@@ -146,73 +153,43 @@ impl Snapshot {
         index_dir: Option<&Path>,
         policy: RenderPolicy,
     ) -> Result<Snapshot, SnapshotError> {
-        let started = Instant::now();
-        let search = match index_dir {
-            Some(dir) => SearchIndex::open_or_build(&site, dir)?,
-            None => SearchIndex::build(&site)?,
-        };
-        Snapshot::assemble(site, search, started.elapsed(), version, policy)
+        let site = Arc::new(site);
+        // The pages rendered up front need the content only, not the index: both at once, so a
+        // start waits for the longer of the two (on a big site, the index) rather than their sum.
+        let (search, rendered) = rayon::join(
+            || {
+                let started = Instant::now();
+                let search = match index_dir {
+                    Some(dir) => SearchIndex::open_or_build(&site, dir),
+                    None => SearchIndex::build(&site),
+                };
+                search.map(|search| (search, started.elapsed()))
+            },
+            || Rendered::up_front(&site, policy.precompress_max_pages),
+        );
+        let (search, index_time) = search?;
+        Ok(Snapshot::assemble(
+            site, search, index_time, version, policy, rendered?,
+        ))
     }
 
     fn assemble(
-        site: Site,
+        site: Arc<Site>,
         search: SearchIndex,
         index_time: Duration,
         version: u64,
         policy: RenderPolicy,
-    ) -> Result<Snapshot, SnapshotError> {
-        let started = Instant::now();
-        let site = Arc::new(site);
-        let pages: HashMap<String, Page> = site_pages::all(&site)
-            .map(|(path, source)| {
-                let rendered = OnceLock::new();
-                (path, Page { source, rendered })
-            })
-            .collect();
-        let query_paths = pages
-            .keys()
-            .filter_map(|path| path.split_once('?'))
-            .map(|(path, _)| path.to_string())
-            .collect();
-        let small = pages.len() <= policy.precompress_max_pages;
-        let upfront: Vec<(&String, &Page)> = pages
-            .iter()
-            .filter(|(_, page)| small || !matches!(page.source, PageSource::Article(_)))
-            .collect();
-        let prerendered = upfront.len();
-        // Spread over every core (rayon's pool); a page's failure stops the build.
-        let phase = crate::progress::Phase::start("render", upfront.len());
-        upfront.par_iter().try_for_each(|(path, page)| {
-            let response =
-                render(&site, page.source, small).map_err(|source| SnapshotError::Render {
-                    page: (*path).clone(),
-                    source,
-                })?;
-            let _ = page.rendered.set(Arc::new(response));
-            phase.advance(1);
-            Ok::<(), SnapshotError>(())
-        })?;
-        drop(phase);
-        let error_pages = [400u16, 404, 405, 500]
-            .into_iter()
-            .map(|code| {
-                let status =
-                    StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-                let html = pages::error::render(&site, status, None).map_err(|source| {
-                    SnapshotError::Render {
-                        page: format!("error page {code}"),
-                        source,
-                    }
-                })?;
-                let response = CachedResponse::lazy(html.into_bytes(), HTML, "no-cache");
-                if small {
-                    response.precompress();
-                }
-                Ok((code, Arc::new(response)))
-            })
-            .collect::<Result<HashMap<_, _>, SnapshotError>>()?;
+        rendered: Rendered,
+    ) -> Snapshot {
+        let Rendered {
+            pages,
+            query_paths,
+            error_pages,
+            prerendered,
+            render_time,
+        } = rendered;
         let event_version = Arc::from(&crate::digest::hex(&site.source_digest)[..16]);
-        Ok(Snapshot {
+        Snapshot {
             event_version,
             site,
             search,
@@ -225,9 +202,9 @@ impl Snapshot {
             budget_warned: AtomicBool::new(false),
             version,
             index_time,
-            render_time: started.elapsed(),
+            render_time,
             prerendered,
-        })
+        }
     }
 
     /// Whether the site has a page at `path` (rendered or not: nothing is rendered to find out).
