@@ -4,21 +4,24 @@
 //! Library code reports with [`Phase`] and never knows where the output goes; `main.rs` turns the
 //! bars on with [`show_bars`] when stderr is a terminal. Bars are drawn by `indicatif` and only
 //! appear once a phase has run for [`BAR_AFTER`], so a small site starts as quietly as before.
+//! Phases can run at once (rendering overlaps indexing), so every bar is drawn through one
+//! `MultiProgress`: each keeps its own line instead of overwriting the other's.
 
+use std::sync::OnceLock;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 /// How long a phase runs before its bar is drawn.
 pub const BAR_AFTER: Duration = Duration::from_secs(1);
 
-/// Whether bars are drawn (set once by `main.rs` for a terminal).
-static BARS: AtomicBool = AtomicBool::new(false);
+/// The one set of bars on stderr, made by [`show_bars`]; unset, no bar is drawn.
+static BARS: OnceLock<MultiProgress> = OnceLock::new();
 
 /// Draws progress bars on stderr from now on (call it only when stderr is a terminal).
 pub fn show_bars() {
-    BARS.store(true, Ordering::Relaxed);
+    BARS.get_or_init(|| MultiProgress::with_draw_target(ProgressDrawTarget::stderr()));
 }
 
 /// One running phase: count its items with [`Phase::advance`]; it ends (bar cleared, one log line)
@@ -38,7 +41,7 @@ pub struct Phase {
 impl Phase {
     /// Starts the phase `name` ("load", "index", "render") of `total` items.
     pub fn start(name: &'static str, total: usize) -> Phase {
-        let bar = BARS.load(Ordering::Relaxed).then(|| {
+        let bar = BARS.get().map(|_| {
             let bar =
                 ProgressBar::with_draw_target(Some(total as u64), ProgressDrawTarget::hidden());
             if let Ok(style) = ProgressStyle::with_template(
@@ -66,9 +69,12 @@ impl Phase {
             return;
         };
         bar.inc(items as u64);
-        if !self.drawn.load(Ordering::Relaxed) && self.started.elapsed() >= BAR_AFTER {
-            self.drawn.store(true, Ordering::Relaxed);
-            bar.set_draw_target(ProgressDrawTarget::stderr());
+        if !self.drawn.load(Ordering::Relaxed)
+            && self.started.elapsed() >= BAR_AFTER
+            && let Some(bars) = BARS.get()
+            && !self.drawn.swap(true, Ordering::Relaxed)
+        {
+            bars.add(bar.clone());
         }
     }
 }
@@ -77,6 +83,9 @@ impl Drop for Phase {
     fn drop(&mut self) {
         if let Some(bar) = &self.bar {
             bar.finish_and_clear();
+            if let Some(bars) = BARS.get().filter(|_| *self.drawn.get_mut()) {
+                bars.remove(bar);
+            }
         }
         tracing::info!(
             phase = self.name,

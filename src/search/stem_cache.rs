@@ -9,7 +9,7 @@
 
 use std::mem;
 
-use rustc_hash::FxHashMap;
+use foldhash::HashMap as FastMap;
 
 use tantivy::tokenizer::{
     Language, RawTokenizer, Stemmer, TextAnalyzer, Token, TokenFilter, TokenStream, Tokenizer,
@@ -28,7 +28,7 @@ impl TokenFilter for CachedStemmer {
     fn transform<T: Tokenizer>(self, tokenizer: T) -> CachedStemmerFilter<T> {
         CachedStemmerFilter {
             inner: tokenizer,
-            stems: FxHashMap::default(),
+            stems: FastMap::default(),
             stemmer: word_stemmer(),
         }
     }
@@ -45,9 +45,9 @@ fn word_stemmer() -> TextAnalyzer {
 /// The tokenizer [`CachedStemmer`] makes: `inner`'s tokens, stemmed.
 pub(crate) struct CachedStemmerFilter<T> {
     inner: T,
-    /// Word → its stem, or `None` when the stem is the word itself (FxHash: SipHash was a tenth of
+    /// Word → its stem, or `None` when the stem is the word itself (foldhash: SipHash was a tenth of
     /// this filter's time; the words are the site's own, so there is no one to attack it).
-    stems: FxHashMap<Box<str>, Option<Box<str>>>,
+    stems: FastMap<Box<str>, Option<Box<str>>>,
     /// Stems the words not remembered.
     stemmer: TextAnalyzer,
 }
@@ -57,7 +57,7 @@ impl<T: Clone> Clone for CachedStemmerFilter<T> {
     fn clone(&self) -> Self {
         CachedStemmerFilter {
             inner: self.inner.clone(),
-            stems: FxHashMap::default(),
+            stems: FastMap::default(),
             stemmer: word_stemmer(),
         }
     }
@@ -78,7 +78,7 @@ impl<T: Tokenizer> Tokenizer for CachedStemmerFilter<T> {
 /// The token stream of [`CachedStemmerFilter`].
 pub(crate) struct CachedStemmerStream<'a, S> {
     tail: S,
-    stems: &'a mut FxHashMap<Box<str>, Option<Box<str>>>,
+    stems: &'a mut FastMap<Box<str>, Option<Box<str>>>,
     stemmer: &'a mut TextAnalyzer,
 }
 
