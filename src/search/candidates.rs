@@ -86,12 +86,14 @@ pub(crate) struct Candidates {
 }
 
 impl Candidates {
-    /// The best `k` documents of each segment for the flattened `node` (block-max WAND), and every
-    /// document its fixed-score clauses match; `None` when a fixed-score clause is too common to
-    /// add whole (the caller then scores every match).
+    /// The best `k` documents of each segment for the flattened `node` (block-max WAND) among those
+    /// `filter` matches (the plan's matches: unscored, it is walked only to the documents WAND
+    /// proposes), and every document its fixed-score clauses match; `None` when a fixed-score
+    /// clause is too common to add whole (the caller then scores every match).
     pub(crate) fn find(
         searcher: &Searcher,
         node: &Node,
+        filter: &Node,
         k: usize,
     ) -> tantivy::Result<Option<Self>> {
         let mut flat = Flat::default();
@@ -110,9 +112,14 @@ impl Candidates {
                     (Occur::Should, query)
                 })
                 .collect();
-            for (segment, found) in
-                searcher.search(&BooleanQuery::new(clauses), &TopDocIds { k })?
-            {
+            let filter = filter
+                .to_tantivy()
+                .weight(EnableScoring::disabled_from_searcher(searcher))?;
+            let best = TopDocIds {
+                k,
+                filter: Some(filter),
+            };
+            for (segment, found) in searcher.search(&BooleanQuery::new(clauses), &best)? {
                 docs.entry(segment).or_default().extend(found);
             }
         }
@@ -136,7 +143,10 @@ impl Candidates {
                     (Occur::Should, query)
                 })
                 .collect();
-            let every = TopDocIds { k: usize::MAX };
+            let every = TopDocIds {
+                k: usize::MAX,
+                filter: None,
+            };
             for (segment, found) in searcher.search(&BooleanQuery::new(clauses), &every)? {
                 docs.entry(segment).or_default().extend(found);
             }
@@ -235,10 +245,12 @@ impl Ord for ByScore {
     }
 }
 
-/// The best `k` documents of each segment, driving tantivy's pruning (block-max WAND for a
-/// disjunction of term queries): from the `k`-th score on, only better documents are scored.
+/// The best `k` documents of each segment that `filter` matches, driving tantivy's pruning
+/// (block-max WAND for a disjunction of term queries): from the `k`-th score on, only better
+/// documents are scored.
 struct TopDocIds {
     k: usize,
+    filter: Option<Box<dyn Weight>>,
 }
 
 /// The per-segment half of [`TopDocIds`] (used when tantivy does not call `collect_segment`).
@@ -316,9 +328,17 @@ impl Collector for TopDocIds {
     ) -> tantivy::Result<Self::Fruit> {
         let mut heap = TopHeap::new(self.k);
         let alive = reader.alive_bitset();
+        let mut filter = match &self.filter {
+            Some(filter) => Some(filter.scorer(reader, 1.0)?),
+            None => None,
+        };
         let mut threshold = Score::MIN;
         weight.for_each_pruning(Score::MIN, reader, &mut |doc, score| {
-            if alive.is_none_or(|alive| alive.is_alive(doc)) {
+            let wanted = filter.as_mut().is_none_or(|filter| {
+                // WAND proposes documents in increasing order: the filter only moves forward.
+                filter.doc() == doc || (filter.doc() < doc && filter.seek(doc) == doc)
+            });
+            if wanted && alive.is_none_or(|alive| alive.is_alive(doc)) {
                 threshold = heap.push(doc, score);
             }
             threshold

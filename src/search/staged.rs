@@ -45,15 +45,15 @@ impl SearchIndex {
             },
             runs: Arc::clone(&self.kind_runs),
         };
+        // The plan's matches, unscored: what is counted, and what candidates must match.
+        let mut matching: &Node = plan.count.as_ref().unwrap_or(query);
         let mut query: &Node = query;
-        let mut estimate: Estimate = searcher.search(
-            &*plan.count.as_ref().unwrap_or(query).to_tantivy(),
-            &counter,
-        )?;
+        let mut estimate: Estimate = searcher.search(&*matching.to_tantivy(), &counter)?;
         if let Some(fallback) = &plan.fallback
             && estimate.counts.iter().sum::<usize>() < FEW_MATCHES
         {
             query = fallback;
+            matching = fallback;
             estimate = searcher.search(&*query.to_tantivy(), &counter)?;
         }
         let total: usize = estimate.counts.iter().sum();
@@ -65,7 +65,8 @@ impl SearchIndex {
             ranked.counts = estimate.counts;
             return Ok(Some(ranked));
         }
-        let Some(candidates) = Candidates::find(searcher, query, CANDIDATES.max(limit * 2))? else {
+        let k = CANDIDATES.max(limit * 2);
+        let Some(candidates) = Candidates::find(searcher, query, matching, k)? else {
             return Ok(None);
         };
         let mut ranked = rank_within(searcher, &candidates, query, proximity, &collector)?;
@@ -88,7 +89,7 @@ impl SearchIndex {
         node: &Node,
         collector: &RankCollector,
     ) -> tantivy::Result<Option<Ranked>> {
-        let Some(candidates) = Candidates::find(searcher, node, CANDIDATES)? else {
+        let Some(candidates) = Candidates::find(searcher, node, node, CANDIDATES)? else {
             return Ok(None);
         };
         let ranked = rank_within(searcher, &candidates, node, None, collector)?;
