@@ -86,18 +86,22 @@ pub(crate) struct Candidates {
 }
 
 impl Candidates {
-    /// The best `k` documents of each segment for the flattened `node` (block-max WAND) among those
-    /// `filter` matches (the plan's matches: unscored, it is walked only to the documents WAND
+    /// The best `k` documents of each segment for the flattened `node` (its terms in `fields`, or
+    /// in every field) by block-max WAND, among those `filter` matches (the plan's matches: unscored, it is walked only to the documents WAND
     /// proposes), and every document its fixed-score clauses match; `None` when a fixed-score
     /// clause is too common to add whole (the caller then scores every match).
     pub(crate) fn find(
         searcher: &Searcher,
         node: &Node,
         filter: &Node,
+        fields: Option<&[Field]>,
         k: usize,
     ) -> tantivy::Result<Option<Self>> {
         let mut flat = Flat::default();
         flat.add(node, 1.0);
+        if let Some(fields) = fields {
+            flat.terms.retain(|(field, _), _| fields.contains(field));
+        }
         let mut docs: HashMap<SegmentId, Vec<DocId>> = HashMap::new();
         if !flat.terms.is_empty() {
             let clauses: Vec<(Occur, Box<dyn Query>)> = flat

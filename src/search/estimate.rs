@@ -21,7 +21,7 @@ use super::types::HitKind;
 const WINDOWS: u32 = 16;
 /// Articles and sections counted per window before extrapolating (unit tests: few, so that a site
 /// of a few thousand documents is estimated too).
-const WINDOW_BUDGET: usize = if cfg!(test) { 16 } else { 256 };
+const WINDOW_BUDGET: usize = if cfg!(test) { 16 } else { 96 };
 
 /// Matches per kind, in `HitKind::ALL` order, and whether they were all counted.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]

@@ -20,7 +20,7 @@ use super::rank::FEW_MATCHES;
 use super::types::HitKind;
 
 /// Candidates kept per segment (at least; a deep page asks for more).
-pub(crate) const CANDIDATES: usize = 256;
+pub(crate) const CANDIDATES: usize = 128;
 /// Exact counts up to this many matches are ranked by scoring every match (cheap at that size,
 /// and no candidate can be missed).
 const SCORE_ALL_UP_TO: usize = 512;
@@ -65,14 +65,28 @@ impl SearchIndex {
             ranked.counts = estimate.counts;
             return Ok(Some(ranked));
         }
+        // Candidates by their titles, headings and keywords first (short fields: few postings to
+        // walk, and where the best pages match), then by every field.
         let k = CANDIDATES.max(limit * 2);
-        let Some(candidates) = Candidates::find(searcher, query, matching, k)? else {
+        let headlines = [
+            self.fields.title,
+            self.fields.headings,
+            self.fields.keywords,
+        ];
+        let mut found = None;
+        for fields in [Some(&headlines[..]), None] {
+            let Some(candidates) = Candidates::find(searcher, query, matching, fields, k)? else {
+                return Ok(None);
+            };
+            let ranked = rank_within(searcher, &candidates, query, proximity, &collector)?;
+            if ranked.hits.len() >= limit.min(wanted) {
+                found = Some(ranked);
+                break;
+            }
+        }
+        let Some(mut ranked) = found else {
             return Ok(None);
         };
-        let mut ranked = rank_within(searcher, &candidates, query, proximity, &collector)?;
-        if ranked.hits.len() < limit.min(wanted) {
-            return Ok(None);
-        }
         ranked.counts = estimate.counts;
         if !estimate.exact {
             ranked.counts = ranked.counts.map(round_estimate);
@@ -89,7 +103,7 @@ impl SearchIndex {
         node: &Node,
         collector: &RankCollector,
     ) -> tantivy::Result<Option<Ranked>> {
-        let Some(candidates) = Candidates::find(searcher, node, node, CANDIDATES)? else {
+        let Some(candidates) = Candidates::find(searcher, node, node, None, CANDIDATES)? else {
             return Ok(None);
         };
         let ranked = rank_within(searcher, &candidates, node, None, collector)?;
