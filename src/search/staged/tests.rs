@@ -38,7 +38,7 @@ fn big_site() -> Site {
         state ^= state << 17;
         (state % bound as u64) as usize
     };
-    let mut text = |count: usize, next: &mut dyn FnMut(usize) -> usize| -> String {
+    let text = |count: usize, next: &mut dyn FnMut(usize) -> usize| -> String {
         let picked: Vec<&str> = (0..count)
             .map(|_| words[next(words.len())].as_str())
             .collect();
