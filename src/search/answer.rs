@@ -92,6 +92,9 @@ impl SearchIndex {
             Some(kind) => ranked.counts[kind.slot()],
             None => ranked.counts.iter().sum(),
         };
+        if ranked.estimated {
+            results.total = super::estimate::round_estimate(results.total);
+        }
         if plan.has_unknown_word || results.total == 0 {
             results.did_you_mean = plan.correction;
         }

@@ -154,8 +154,10 @@ fn the_stages_rank_as_scoring_every_match_would() {
         assert_eq!(best(&staged), best(&every), "{query}");
         let total: usize = every.counts.iter().sum();
         let estimated: usize = staged.counts.iter().sum();
+        // Within a third: 16 matches a window in unit tests (96 in a build), and the segments'
+        // layout varies with the writer threads from run to run.
         assert!(
-            estimated.abs_diff(total) * 4 <= total.max(4),
+            estimated.abs_diff(total) * 3 <= total.max(3),
             "{query}: about {estimated} for {total}"
         );
     }
