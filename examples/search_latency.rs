@@ -161,22 +161,9 @@ fn main() {
             suggest_times.push(started.elapsed());
         }
     }
-    // Per-query medians show which query shape is slow (taken before sorting the whole list).
-    let per_query: Vec<(String, u128)> = queries
-        .iter()
-        .enumerate()
-        .map(|(index, query)| {
-            let mut times: Vec<Duration> = search_times
-                .iter()
-                .skip(index)
-                .step_by(queries.len())
-                .copied()
-                .collect();
-            times.sort();
-            let median = times.get(times.len() / 2).map_or(0, Duration::as_micros);
-            (query.clone(), median)
-        })
-        .collect();
+    // Per-query p50 and p99 show which query shape is slow (taken before sorting the lists).
+    let per_query = per_item(&queries, &search_times);
+    let per_prefix = per_item(PREFIXES, &suggest_times);
     let mut random_times = Vec::new();
     for query in random_queries(random) {
         let started = Instant::now();
@@ -189,10 +176,40 @@ fn main() {
         report("random", &mut random_times);
     }
     println!("search_slowest_query={:?}", slowest.1);
-    for (query, median) in per_query {
+    for (query, median, p99) in per_query {
         println!("query_p50_us[{query}]={median}");
+        println!("query_p99_us[{query}]={p99}");
+    }
+    for (prefix, median, p99) in per_prefix {
+        println!("suggest_p50_us[{prefix}]={median}");
+        println!("suggest_p99_us[{prefix}]={p99}");
     }
     println!("rss_peak_mb={}", rss_mb("VmHWM"));
+}
+
+/// The p50 and p99 (µs) of each item of `items`, whose times are interleaved round by round in
+/// `times`.
+fn per_item(items: &[impl AsRef<str>], times: &[Duration]) -> Vec<(String, u128, u128)> {
+    items
+        .iter()
+        .enumerate()
+        .map(|(index, item)| {
+            let mut own: Vec<Duration> = times
+                .iter()
+                .skip(index)
+                .step_by(items.len())
+                .copied()
+                .collect();
+            own.sort();
+            let at = |fraction: f64| {
+                let rank =
+                    ((own.len() as f64 * fraction).ceil() as usize).clamp(1, own.len().max(1));
+                own.get(rank - 1).map_or(0, Duration::as_micros)
+            };
+            let median = own.get(own.len() / 2).map_or(0, Duration::as_micros);
+            (item.as_ref().to_string(), median, at(0.99))
+        })
+        .collect()
 }
 
 fn report(name: &str, times: &mut [Duration]) {

@@ -26,6 +26,7 @@ impl SearchIndex {
             truncated: normalised.truncated,
             total: 0,
             counts: HitKind::ALL.iter().map(|&kind| (kind, 0)).collect(),
+            estimated: false,
             hits: Vec::new(),
             page,
             per_page,
@@ -87,10 +88,14 @@ impl SearchIndex {
             .iter()
             .map(|&kind| (kind, ranked.counts[kind.slot()]))
             .collect();
+        results.estimated = ranked.estimated;
         results.total = match request.kind {
             Some(kind) => ranked.counts[kind.slot()],
             None => ranked.counts.iter().sum(),
         };
+        if ranked.estimated {
+            results.total = super::estimate::round_estimate(results.total);
+        }
         if plan.has_unknown_word || results.total == 0 {
             results.did_you_mean = plan.correction;
         }
@@ -125,13 +130,13 @@ impl SearchIndex {
         let Some(query) = &plan.query else {
             return Vec::new();
         };
-        let runner = self.runner(&searcher);
         let collector = self.rank_collector(None, limit * 3);
-        let mut outcome = runner.rank(query, None, &collector);
+        let rank = |node| self.rank_suggestions(&searcher, node, &collector);
+        let mut outcome = rank(query);
         if let (Ok(ranked), Some(fallback)) = (&outcome, &plan.fallback)
             && ranked.counts.iter().sum::<usize>() < FEW_MATCHES
         {
-            outcome = runner.rank(fallback, None, &collector);
+            outcome = rank(fallback);
         }
         let ranked = match outcome {
             Ok(ranked) => ranked,
@@ -160,6 +165,22 @@ impl SearchIndex {
             }
         }
         suggestions
+    }
+
+    /// Ranks typeahead matches of `node`: among the candidates on a big index (`staged`), unless
+    /// they do not fill the list; every match otherwise.
+    fn rank_suggestions(
+        &self,
+        searcher: &tantivy::Searcher,
+        node: &super::query::Node,
+        collector: &super::collect::RankCollector,
+    ) -> tantivy::Result<Ranked> {
+        if self.engine.is_none()
+            && let Some(ranked) = self.suggest_staged(searcher, node, collector)?
+        {
+            return Ok(ranked);
+        }
+        self.runner(searcher).rank(node, None, collector)
     }
 
     /// Puts the page at `ordinal` first: moved up when it matched, added (and counted) when it

@@ -58,6 +58,8 @@ pub(crate) struct Ranked {
     /// Every matching contact entry (up to [`MAX_CONTACT_SCORES`]), to pick the contact an
     /// article's instant answer shows.
     pub(crate) contacts: Vec<Scored>,
+    /// Whether `counts` are estimates, rounded (a huge result set of a big index).
+    pub(crate) estimated: bool,
 }
 
 /// Contact matches remembered per search; directories are small, this only bounds the worst case.
@@ -249,6 +251,7 @@ impl SegmentCollector for RankSegment {
             best: self.best,
             hits: self.top.into_sorted(),
             contacts: self.contacts,
+            estimated: false,
         }
     }
 }

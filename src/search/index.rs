@@ -10,6 +10,7 @@ use super::catalog::Catalog;
 use super::collect::{self, OrdinalTables};
 use super::decide::Answers;
 use super::engine::Engine;
+use super::estimate::KindRuns;
 use super::plan;
 use super::schema::{self, Fields};
 use super::scratch::ScratchDir;
@@ -37,6 +38,8 @@ pub struct SearchIndex {
     pub(crate) pins: HashMap<String, u32>,
     /// The in-memory engine, for a small index (see `engine`); `None` searches with tantivy.
     pub(crate) engine: Option<Engine>,
+    /// Where a big index keeps its FAQs and contacts, for estimating counts (see `estimate`).
+    pub(crate) kind_runs: Arc<KindRuns>,
     /// The temporary folder of an index built in one (`build_in_scratch`), removed when the
     /// index is dropped; after `reader`, so the maps are closed first.
     pub(crate) scratch: Option<ScratchDir>,
@@ -122,6 +125,10 @@ impl SearchIndex {
             },
             _ => None,
         };
+        let kind_runs = Arc::new(match engine {
+            Some(_) => KindRuns::default(),
+            None => KindRuns::new(&tables, &kinds),
+        });
         tracing::debug!(
             segments,
             index_bytes = searcher
@@ -142,6 +149,7 @@ impl SearchIndex {
             answers,
             pins,
             engine,
+            kind_runs,
             scratch: None,
         })
     }

@@ -12,11 +12,13 @@
 //! one is made ready; this file is the public surface.
 
 mod answer;
+mod candidates;
 mod catalog;
 mod collect;
 mod decide;
 mod documents;
 mod engine;
+mod estimate;
 mod index;
 mod intents;
 mod numbers;
@@ -26,6 +28,7 @@ mod rank;
 mod schema;
 mod scratch;
 mod snippet;
+mod staged;
 mod stem_cache;
 mod store;
 mod synonyms;

@@ -1,5 +1,6 @@
-//! Ranking a plan's matches: one scoring pass on an ordinary result set, count-then-narrowed
-//! ranking on a huge one, the any-word fallback, and which contact a hit leads to.
+//! Ranking a plan's matches: the two stages of a big index (`staged`) first; otherwise one
+//! scoring pass on an ordinary result set, count-then-narrowed ranking on a huge one, the any-word
+//! fallback, and which contact a hit leads to.
 
 use std::sync::Arc;
 
@@ -34,6 +35,12 @@ impl SearchIndex {
         let Some(query) = &plan.query else {
             return Ok(Ranked::default());
         };
+        // A big index ranks in two stages (`staged`), unless its candidates miss part of the page.
+        if self.engine.is_none()
+            && let Some(ranked) = self.rank_staged(searcher, plan, kind, limit)?
+        {
+            return Ok(ranked);
+        }
         let runner = self.runner(searcher);
         let collector = self.rank_collector(kind, limit);
         let proximity = plan.body_proximity.as_ref();

@@ -120,6 +120,11 @@ pub struct SearchResults {
     pub total: usize,
     /// Matches per kind before the kind filter: all four kinds, in [`HitKind::ALL`] order.
     pub counts: Vec<(HitKind, usize)>,
+    /// Whether `total` and `counts` are estimates, rounded to two digits and shown as "about"
+    /// (a huge result set of a big index, which is not counted to the last match). Serialized
+    /// only when true.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub estimated: bool,
     /// The requested page.
     pub hits: Vec<Hit>,
     /// The page actually served (after clamping).

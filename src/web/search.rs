@@ -171,6 +171,10 @@ struct ApiResult<'a> {
 struct ApiSearch<'a> {
     query: &'a str,
     total: usize,
+    /// Whether `total` is an estimate, rounded to two digits (a huge result set of a big index);
+    /// present only when true.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    total_estimated: bool,
     page: usize,
     limit: usize,
     truncated: bool,
@@ -255,6 +259,7 @@ pub(crate) async fn api_search(
     let body = ApiSearch {
         query: &results.query,
         total: results.total,
+        total_estimated: results.estimated,
         page: params.page,
         limit: params.limit,
         truncated: results.truncated,

@@ -57,6 +57,8 @@ pub(crate) struct SearchPage {
     pub all_count: usize,
     pub filters: Vec<FilterView>,
     pub total: usize,
+    /// Whether the counts are estimates, shown as "about" (a huge result set of a big index).
+    pub estimated: bool,
     pub page: usize,
     pub page_count: usize,
     pub first_number: usize,
@@ -186,6 +188,7 @@ pub(crate) fn render(
         all_count,
         filters,
         total: results.total,
+        estimated: results.estimated,
         page,
         page_count,
         first_number: (page - 1) * per_page + 1,

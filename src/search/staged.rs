@@ -1,0 +1,135 @@
+//! The query path of a big index (no in-memory engine), in two stages: the matches are counted
+//! with a budget ([`estimate`](super::estimate): exact when few, else estimated and shown as
+//! "about"), the few hundred documents worth scoring are found with block-max WAND over the
+//! plan's terms ([`candidates`](super::candidates)), and the full plan (closeness in running text
+//! included) scores only those. When the candidates do not fill the page the caller ranks the old
+//! way, scoring every match, so a stage never hides a page that matches.
+
+use std::sync::Arc;
+
+use tantivy::Searcher;
+use tantivy::query::{BooleanQuery, Occur, Query};
+
+use super::SearchIndex;
+use super::candidates::Candidates;
+use super::collect::{KindCounter, RankCollector, Ranked};
+use super::estimate::{Estimate, EstimateCounter, round_estimate};
+use super::plan::Plan;
+use super::query::Node;
+use super::rank::FEW_MATCHES;
+use super::types::HitKind;
+
+/// Candidates kept per segment (at least; a deep page asks for more).
+pub(crate) const CANDIDATES: usize = 128;
+/// Exact counts up to this many matches are ranked by scoring every match (cheap at that size,
+/// and no candidate can be missed).
+const SCORE_ALL_UP_TO: usize = 512;
+
+impl SearchIndex {
+    /// Ranks `plan` in two stages (see the module doc); `None` when the candidates do not fill the
+    /// page or cannot be found, and the caller must score every match.
+    pub(crate) fn rank_staged(
+        &self,
+        searcher: &Searcher,
+        plan: &Plan,
+        kind: Option<HitKind>,
+        limit: usize,
+    ) -> tantivy::Result<Option<Ranked>> {
+        let Some(query) = &plan.query else {
+            return Ok(Some(Ranked::default()));
+        };
+        let counter = EstimateCounter {
+            kinds: KindCounter {
+                tables: Arc::clone(&self.tables),
+                kinds: Arc::clone(&self.kinds),
+            },
+            runs: Arc::clone(&self.kind_runs),
+        };
+        // The plan's matches, unscored: what is counted, and what candidates must match.
+        let mut matching: &Node = plan.count.as_ref().unwrap_or(query);
+        let mut query: &Node = query;
+        let mut estimate: Estimate = searcher.search(&*matching.to_tantivy(), &counter)?;
+        if let Some(fallback) = &plan.fallback
+            && estimate.counts.iter().sum::<usize>() < FEW_MATCHES
+        {
+            query = fallback;
+            matching = fallback;
+            estimate = searcher.search(&*query.to_tantivy(), &counter)?;
+        }
+        let total: usize = estimate.counts.iter().sum();
+        let wanted = kind.map_or(total, |kind| estimate.counts[kind.slot()]);
+        let collector = self.rank_collector(kind, limit);
+        let proximity = plan.body_proximity.as_ref();
+        if estimate.exact && total <= SCORE_ALL_UP_TO {
+            let mut ranked = self.runner(searcher).rank(query, proximity, &collector)?;
+            ranked.counts = estimate.counts;
+            return Ok(Some(ranked));
+        }
+        // Candidates by their titles, headings and keywords first (short fields: few postings to
+        // walk, and where the best pages match), then by every field.
+        let k = CANDIDATES.max(limit * 2);
+        let headlines = [
+            self.fields.title,
+            self.fields.headings,
+            self.fields.keywords,
+        ];
+        let mut found = None;
+        for fields in [Some(&headlines[..]), None] {
+            let Some(candidates) = Candidates::find(searcher, query, matching, fields, k)? else {
+                return Ok(None);
+            };
+            let ranked = rank_within(searcher, &candidates, query, proximity, &collector)?;
+            if ranked.hits.len() >= limit.min(wanted) {
+                found = Some(ranked);
+                break;
+            }
+        }
+        let Some(mut ranked) = found else {
+            return Ok(None);
+        };
+        ranked.counts = estimate.counts;
+        if !estimate.exact {
+            ranked.counts = ranked.counts.map(round_estimate);
+            ranked.estimated = true;
+        }
+        Ok(Some(ranked))
+    }
+
+    /// Typeahead on a big index: the best `collector.limit` pages among the candidates of `node`,
+    /// or `None` when they do not fill the list (the caller then scores every match).
+    pub(crate) fn suggest_staged(
+        &self,
+        searcher: &Searcher,
+        node: &Node,
+        collector: &RankCollector,
+    ) -> tantivy::Result<Option<Ranked>> {
+        let Some(candidates) = Candidates::find(searcher, node, node, None, CANDIDATES)? else {
+            return Ok(None);
+        };
+        let ranked = rank_within(searcher, &candidates, node, None, collector)?;
+        Ok((ranked.hits.len() >= collector.limit.min(candidates.len())).then_some(ranked))
+    }
+}
+
+/// Scores the `candidates` that match `node` (and `bonus` where it matches too) with the full
+/// plan: a boolean query requiring both, where the candidates score 0, so each document's score
+/// is exactly what scoring every match would give it.
+fn rank_within(
+    searcher: &Searcher,
+    candidates: &Candidates,
+    node: &Node,
+    bonus: Option<&Node>,
+    collector: &RankCollector,
+) -> tantivy::Result<Ranked> {
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![
+        (Occur::Must, Box::new(candidates.clone())),
+        (Occur::Must, node.to_tantivy()),
+    ];
+    if let Some(bonus) = bonus {
+        clauses.push((Occur::Should, bonus.to_tantivy()));
+    }
+    searcher.search(&BooleanQuery::new(clauses), collector)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,185 @@
+//! The big-index path against the small one: the shipped content plus generated articles (several
+//! thousand documents, so tantivy searches it in two stages) must find what the shipped index
+//! finds for the key intents, rank as scoring every match would, and estimate counts honestly.
+
+use std::path::Path;
+
+use super::super::plan::Mode;
+use super::super::{SearchIndex, SearchRequest};
+use crate::content::{Site, SourceFile, Sources};
+
+/// Generated articles: about six documents each, so the big site has well over 4,096.
+const GENERATED: usize = 800;
+
+/// The shipped content's sources.
+fn shipped_sources() -> Sources {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    Sources::read(&root.join("content")).expect("the shipped content reads")
+}
+
+/// The shipped content plus [`GENERATED`] articles of its own words in random order (a fixed
+/// seed), each in an existing category and naming an existing contact.
+fn big_site() -> Site {
+    let mut sources = shipped_sources();
+    let shipped = Site::from_sources(&sources).expect("the shipped content is valid");
+    let mut words: Vec<String> = sources
+        .articles
+        .iter()
+        .flat_map(|file| file.text.split(|c: char| !c.is_ascii_alphabetic()))
+        .filter(|word| word.len() > 2)
+        .map(str::to_lowercase)
+        .collect();
+    words.sort();
+    words.dedup();
+    let mut state: u64 = 0x2545_F491_4F6C_DD1D;
+    let mut next = move |bound: usize| -> usize {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state % bound as u64) as usize
+    };
+    let text = |count: usize, next: &mut dyn FnMut(usize) -> usize| -> String {
+        let picked: Vec<&str> = (0..count)
+            .map(|_| words[next(words.len())].as_str())
+            .collect();
+        picked.join(" ")
+    };
+    for number in 0..GENERATED {
+        let title = text(5, &mut next);
+        let summary = text(12, &mut next);
+        let category = &shipped.categories[next(shipped.categories.len())].slug;
+        let contact = &shipped.contacts[next(shipped.contacts.len())].id;
+        let mut body = String::new();
+        for _ in 0..5 {
+            body.push_str(&format!(
+                "## {}\n\n{}.\n\n",
+                text(3, &mut next),
+                text(40, &mut next)
+            ));
+        }
+        let guide = &shipped.guides[0].id;
+        sources.articles.push(SourceFile {
+            path: format!("generated/articles/generated-{number:04}.md"),
+            text: format!(
+                "+++\ntitle = \"Note {number} {title}\"\nsummary = \"{summary}.\"\ncategory = \
+                 \"{category}\"\nupdated = 2026-11-20\nsources = [\"{guide}\"]\ncontacts = \
+                 [\"{contact}\"]\n+++\n\n{body}"
+            ),
+        });
+    }
+    Site::from_sources(&sources).expect("the generated site is valid")
+}
+
+/// The shipped index (small: the in-memory engine) and the big one (tantivy, two stages), with
+/// every result set of the big one treated as huge (lean plans, estimated counts).
+fn indexes() -> (SearchIndex, SearchIndex) {
+    let small = SearchIndex::build(&Site::from_sources(&shipped_sources()).expect("valid"))
+        .expect("the shipped content indexes");
+    let mut big = SearchIndex::build(&big_site()).expect("the generated site indexes");
+    assert!(small.engine.is_some(), "the shipped index is small");
+    big.engine = None;
+    big.kind_runs = std::sync::Arc::new(super::super::estimate::KindRuns::new(
+        &big.tables,
+        &big.kinds,
+    ));
+    assert!(big.len() > 4_096, "{} documents", big.len());
+    big.large_result = 50;
+    (small, big)
+}
+
+/// Queries of the key intents: phone numbers, contacts, the obvious article, typos, sentences.
+const KEY_QUERIES: &[&str] = &[
+    "1-800-528-4800",
+    "is 1-800-528-4800 really amex",
+    "lost card",
+    "report a stolen card",
+    "stolne card",
+    "talk to a live person",
+    "dispute a charge",
+    "calling from abroad",
+    "membership rewards points",
+    "someone called saying they are amex and asked for my pin",
+    "activate my new card",
+    "roadside assistance",
+];
+
+#[test]
+fn the_big_path_finds_what_the_small_path_finds() {
+    let (small, big) = indexes();
+    for query in KEY_QUERIES {
+        let request = SearchRequest::new(query);
+        let (expected, found) = (small.search(&request), big.search(&request));
+        assert_eq!(found.number_check, expected.number_check, "{query}");
+        assert_eq!(found.instant_answer, expected.instant_answer, "{query}");
+        assert_eq!(found.answer, expected.answer, "{query}");
+        let first = &expected.hits.first().expect("the small index answers").url;
+        let top: Vec<&str> = found
+            .hits
+            .iter()
+            .take(5)
+            .map(|hit| hit.url.as_str())
+            .collect();
+        assert!(
+            top.contains(&first.as_str()),
+            "{query}: {first} not in {top:?}"
+        );
+        // A typed number leads to its contact, first.
+        if query.starts_with("1-") {
+            assert_eq!(found.hits[0].url, expected.hits[0].url, "{query}");
+        }
+    }
+}
+
+#[test]
+fn the_stages_rank_as_scoring_every_match_would() {
+    let (_, big) = indexes();
+    let searcher = big.reader.searcher();
+    for query in KEY_QUERIES.iter().chain(&["card", "phone number"]) {
+        let plan = big.planner(&searcher).plan(query, Mode::Search);
+        let Some(node) = &plan.query else { continue };
+        let collector = big.rank_collector(None, 10);
+        let every = big
+            .runner(&searcher)
+            .rank(node, plan.body_proximity.as_ref(), &collector)
+            .expect("tantivy ranks");
+        let Some(staged) = big.rank_staged(&searcher, &plan, None, 10).expect("ranks") else {
+            continue;
+        };
+        let best = |ranked: &super::super::collect::Ranked| {
+            ranked
+                .hits
+                .first()
+                .map(|hit| (hit.ordinal, hit.score.to_bits()))
+        };
+        assert_eq!(best(&staged), best(&every), "{query}");
+        let total: usize = every.counts.iter().sum();
+        let estimated: usize = staged.counts.iter().sum();
+        // Within a third: 16 matches a window in unit tests (96 in a build), and the segments'
+        // layout varies with the writer threads from run to run.
+        assert!(
+            estimated.abs_diff(total) * 3 <= total.max(3),
+            "{query}: about {estimated} for {total}"
+        );
+    }
+}
+
+#[test]
+fn huge_result_sets_are_estimated_and_shown_as_such() {
+    let (_, big) = indexes();
+    let results = big.search(&SearchRequest::new("card"));
+    assert!(
+        results.estimated,
+        "a budget of 16 a window runs out on \"card\""
+    );
+    for (_, count) in &results.counts {
+        assert_eq!(*count, super::super::estimate::round_estimate(*count));
+    }
+    let rare = big.search(&SearchRequest::new("1-800-528-4800"));
+    assert!(!rare.estimated, "a rare match is counted exactly");
+    // Typeahead on the big index completes the last word as the small one does.
+    let suggestions = big.suggest("lost ca", 8);
+    assert!(
+        suggestions.iter().any(|s| s.url.contains("lost")),
+        "{suggestions:?}"
+    );
+}
