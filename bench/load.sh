@@ -84,9 +84,9 @@ cpu_ticks() {
 }
 
 
-# Words for random queries (help-center words, so most queries match something).
-words=(lost stolen card fraud alert dispute charge refund points rewards travel fee annual payment
-    statement balance account address replacement activate declined abroad cancel limit)
+# Words for random queries (help-center words, so most queries match something); the same list
+# examples/search_latency.rs times in-process (`--random N`).
+read -r -d '' -a words <bench/words.txt || true
 
 # Runs the load against `url` with extra headers in the remaining arguments ("identity" sends no
 # Accept-Encoding; "random" appends three random words to `url`, a prefix ending in `q=`, for every

@@ -36,42 +36,19 @@ const QUERIES: &[&str] = &[
 /// Partly typed queries for typeahead.
 const PREFIXES: &[&str] = &["los", "disp", "rew", "live pe", "card de", "fra"];
 
-/// The words of `bench/load.sh`'s random queries (help-center words, so most queries match).
-const LOAD_WORDS: &[&str] = &[
-    "lost",
-    "stolen",
-    "card",
-    "fraud",
-    "alert",
-    "dispute",
-    "charge",
-    "refund",
-    "points",
-    "rewards",
-    "travel",
-    "fee",
-    "annual",
-    "payment",
-    "statement",
-    "balance",
-    "account",
-    "address",
-    "replacement",
-    "activate",
-    "declined",
-    "abroad",
-    "cancel",
-    "limit",
-];
+/// The words of `bench/load.sh`'s random queries (help-center words, so most queries match): one
+/// list, `bench/words.txt`, read by both.
+const LOAD_WORDS: &str = include_str!("../bench/words.txt");
 
 /// `count` queries of three load words each, the same every run (a fixed-seed generator).
 fn random_queries(count: usize) -> Vec<String> {
     let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+    let words: Vec<&str> = LOAD_WORDS.split_whitespace().collect();
     let mut next = move || {
         state = state
             .wrapping_mul(6_364_136_223_846_793_005)
             .wrapping_add(1_442_695_040_888_963_407);
-        LOAD_WORDS[(state >> 33) as usize % LOAD_WORDS.len()]
+        words[(state >> 33) as usize % words.len()]
     };
     (0..count)
         .map(|_| format!("{} {} {}", next(), next(), next()))
