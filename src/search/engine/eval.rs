@@ -53,6 +53,14 @@ thread_local! {
 }
 
 impl Scratch {
+    /// The buffers of a merge of `lists` lists: a cursor at the start of each, and no scores.
+    fn merge_buffers(&mut self, lists: usize) -> (&mut Vec<usize>, &mut Vec<f32>) {
+        self.cursors.clear();
+        self.cursors.resize(lists, 0);
+        self.scores.clear();
+        (&mut self.cursors, &mut self.scores)
+    }
+
     /// An empty list of matches.
     fn list(&mut self) -> Vec<(u32, f32)> {
         self.lists.pop().unwrap_or_default()
@@ -330,11 +338,7 @@ impl<'e> Evaluator<'e> {
         // A merge of the children's lists (each by document): for each document in turn, its
         // scores in clause order.
         let mut docs = self.scratch.list();
-        let Scratch {
-            cursors, scores, ..
-        } = &mut self.scratch;
-        cursors.clear();
-        cursors.resize(children.len(), 0);
+        let (cursors, scores) = self.scratch.merge_buffers(children.len());
         loop {
             let next = children
                 .iter()
@@ -370,12 +374,7 @@ impl<'e> Evaluator<'e> {
             return only;
         }
         let mut docs = self.scratch.list();
-        let Scratch {
-            cursors, scores, ..
-        } = &mut self.scratch;
-        cursors.clear();
-        cursors.resize(children.len(), 0);
-        scores.clear();
+        let (cursors, scores) = self.scratch.merge_buffers(children.len());
         scores.resize(children.len(), 0.0);
         'docs: for &(doc, first) in &children[0].docs {
             scores[0] = first;
