@@ -97,17 +97,35 @@ impl SearchIndex {
 
     /// Typeahead on a big index: the best `collector.limit` pages among the candidates of `node`,
     /// or `None` when they do not fill the list (the caller then scores every match).
+    ///
+    /// A suggestion shows a page's title (a section's: its article's title and its heading), so
+    /// candidates come from titles first, then from titles and headings, and from every field
+    /// only when those do not fill the list. Titles are short postings where the typed words
+    /// meet: block-max WAND over them reaches the top scores after a few blocks, where over every
+    /// field the threshold rose slowly through pages holding one word in each of several fields.
     pub(crate) fn suggest_staged(
         &self,
         searcher: &Searcher,
         node: &Node,
         collector: &RankCollector,
     ) -> tantivy::Result<Option<Ranked>> {
-        let Some(candidates) = Candidates::find(searcher, node, node, None, CANDIDATES)? else {
-            return Ok(None);
-        };
-        let ranked = rank_within(searcher, &candidates, node, None, collector)?;
-        Ok((ranked.hits.len() >= collector.limit.min(candidates.len())).then_some(ranked))
+        let k = collector.limit * 2;
+        let titles = [self.fields.title];
+        let shown = [self.fields.title, self.fields.headings];
+        for fields in [Some(&titles[..]), Some(&shown[..]), None] {
+            let Some(candidates) = Candidates::find(searcher, node, node, fields, k)? else {
+                return Ok(None);
+            };
+            let ranked = rank_within(searcher, &candidates, node, None, collector)?;
+            let enough = match fields {
+                Some(_) => collector.limit,
+                None => collector.limit.min(candidates.len()),
+            };
+            if ranked.hits.len() >= enough {
+                return Ok(Some(ranked));
+            }
+        }
+        Ok(None)
     }
 }
 

@@ -130,6 +130,21 @@ fn the_big_path_finds_what_the_small_path_finds() {
     }
 }
 
+/// Partly typed queries of the key intents: a lost or stolen card, reaching a person, a declined
+/// card, disputes, rewards, fraud.
+const KEY_PREFIXES: &[&str] = &["los", "stol", "live pe", "card de", "disp", "rew", "fra"];
+
+#[test]
+fn typeahead_on_the_big_path_suggests_what_the_small_path_suggests() {
+    let (small, big) = indexes();
+    for prefix in KEY_PREFIXES {
+        let expected = small.suggest(prefix, 8);
+        let first = &expected.first().expect("the small index suggests").url;
+        let found: Vec<String> = big.suggest(prefix, 8).into_iter().map(|s| s.url).collect();
+        assert!(found.contains(first), "{prefix}: {first} not in {found:?}");
+    }
+}
+
 #[test]
 fn the_stages_rank_as_scoring_every_match_would() {
     let (_, big) = indexes();
