@@ -2,32 +2,76 @@
 //! period.
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 
 use super::backend::{Store, StoreError};
 use super::events::{Event, SearchEvent, SearchOutcome};
 use super::storage::Statement;
 
-/// The insert of one event, standing `count` times (searches only: others stand once).
-fn insert_one(event: &Event, count: i64) -> Statement {
-    match event {
-        Event::Search(SearchEvent {
-            at,
-            source,
-            outcome: search,
-        }) => Statement::new(
-            "INSERT INTO searches (at, source, query, results, answer, verdict, number, \
-             content_version, count) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-        )
-        .bind(*at)
-        .bind(source.as_str())
-        .bind(search.query.as_str())
-        .bind(search.results)
-        .bind(search.answer.as_deref())
-        .bind(search.verdict)
-        .bind(search.number.as_ref().map(|number| number.as_str()))
-        .bind(&*search.content_version)
-        .bind(count),
+/// Most searches written by one `INSERT`. A batch's searches go in statements of 64 rows, the
+/// rest in statements of 32, 16, …, 1 (its binary digits), so any batch is a few statements of at most seven shapes,
+/// each prepared once per connection: one statement a row made the writer's round trips to the
+/// database (SQLite's worker thread) a large part of recording a search under load.
+const SEARCHES_PER_INSERT: usize = 64;
+
+/// `INSERT INTO searches …` with `2^i` rows of placeholders at index `i`, up to
+/// [`SEARCHES_PER_INSERT`] rows.
+static SEARCH_INSERTS: LazyLock<Vec<String>> = LazyLock::new(|| {
+    let shapes = SEARCHES_PER_INSERT.trailing_zeros() + 1;
+    (0..shapes)
+        .map(|shape| {
+            let rows: Vec<String> = (0..1usize << shape)
+                .map(|row| {
+                    let first = row * 9 + 1;
+                    let places: Vec<String> = (first..first + 9)
+                        .map(|place| format!("${place}"))
+                        .collect();
+                    format!("({})", places.join(", "))
+                })
+                .collect();
+            format!(
+                "INSERT INTO searches (at, source, query, results, answer, verdict, number, \
+                 content_version, count) VALUES {}",
+                rows.join(", ")
+            )
+        })
+        .collect()
+});
+
+/// The inserts of `searches`, each standing its count of times, in order: as few statements as
+/// [`SEARCH_INSERTS`] allows.
+fn insert_searches(searches: &[(&SearchEvent, i64)]) -> Vec<Statement> {
+    let mut statements = Vec::new();
+    let mut rest = searches;
+    while !rest.is_empty() {
+        // The largest power of two that fits, up to the most a statement takes.
+        let shape = rest.len().min(SEARCHES_PER_INSERT).ilog2();
+        let (rows, tail) = rest.split_at(1 << shape);
+        let mut statement = Statement::new(SEARCH_INSERTS[shape as usize].as_str());
+        for (search, count) in rows {
+            let outcome = &search.outcome;
+            statement = statement
+                .bind(search.at)
+                .bind(search.source.as_str())
+                .bind(outcome.query.as_str())
+                .bind(outcome.results)
+                .bind(outcome.answer.as_deref())
+                .bind(outcome.verdict)
+                .bind(outcome.number.as_ref().map(|number| number.as_str()))
+                .bind(&*outcome.content_version)
+                .bind(*count);
+        }
+        statements.push(statement);
+        rest = tail;
+    }
+    statements
+}
+
+/// The insert of one event other than a search (those are written together:
+/// [`insert_searches`]).
+fn insert_one(event: &Event) -> Option<Statement> {
+    Some(match event {
+        Event::Search(_) => return None,
         Event::Click(click) => Statement::new(
             "INSERT INTO clicks (at, source, query, url, result_position, content_version) \
              VALUES ($1, $2, $3, $4, $5, $6)",
@@ -55,7 +99,7 @@ fn insert_one(event: &Event, count: i64) -> Statement {
                 .bind(view.page.as_str())
                 .bind(&*view.content_version)
         }
-    }
+    })
 }
 
 /// The events with how many times each stands: a search whose outcome is the very same shared
@@ -93,15 +137,22 @@ const PRUNE: [&str; 4] = [
 impl Store {
     /// Inserts `events` in one transaction: all are stored, or none. Searches with the same
     /// outcome (the same answer served again, from the cache) from the same source in the same
-    /// second are one row with their `count`.
+    /// second are one row with their `count`; searches are written first, many rows a
+    /// statement, then the other events, each table's rows in the order given.
     pub async fn insert(&self, events: &[Event]) -> Result<(), StoreError> {
         if events.is_empty() {
             return Ok(());
         }
-        let statements: Vec<Statement> = coalesce(events)
-            .into_iter()
-            .map(|(event, count)| insert_one(event, count))
+        let rows = coalesce(events);
+        let searches: Vec<(&SearchEvent, i64)> = rows
+            .iter()
+            .filter_map(|&(event, count)| match event {
+                Event::Search(search) => Some((search, count)),
+                _ => None,
+            })
             .collect();
+        let mut statements = insert_searches(&searches);
+        statements.extend(rows.iter().filter_map(|&(event, _)| insert_one(event)));
         self.storage
             .execute(&statements)
             .await

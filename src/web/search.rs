@@ -161,7 +161,7 @@ struct ApiResult<'a> {
     kind: &'static str,
     title: &'a str,
     url: &'a str,
-    snippet: String,
+    snippet: pages::search::SnippetHtml<'a>,
     category: Option<&'a str>,
     phones: Vec<ApiPhone<'a>>,
 }
@@ -278,7 +278,7 @@ pub(crate) async fn api_search(
                 kind: hit.kind.as_str(),
                 title: &hit.title,
                 url: &hit.url,
-                snippet: pages::search::snippet_html(&hit.snippet),
+                snippet: pages::search::SnippetHtml(&hit.snippet),
                 category: hit.category.as_deref(),
                 phones: hit
                     .phones

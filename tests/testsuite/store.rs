@@ -128,6 +128,42 @@ async fn every_event_is_stored_and_read_back() {
     }
 }
 
+/// A batch of any size is stored whole and in order: searches go many to a statement (64, then
+/// the rest in powers of two), the other events one each, repeated outcomes as one row counted.
+#[actix_web::test]
+async fn a_large_batch_is_stored_in_order() {
+    for database in TestDatabase::all("a_large_batch_is_stored_in_order").await {
+        let store = open(&database).await;
+        let at = now();
+        let mut events = Vec::new();
+        for i in 0..141 {
+            events.push(search(at, &format!("query {i}"), i));
+            if i % 50 == 0 {
+                events.push(feedback(at, "/articles/a", true, None));
+            }
+        }
+        // The same answer served again in the same second: one row, counted twice.
+        events.push(events[0].clone());
+        store.insert(&events).await.expect("insert");
+        let searches = store.searches(at).await.expect("searches");
+        let stored: Vec<(String, i64, i64)> = searches
+            .iter()
+            .map(|search| (search.query.clone(), search.results, search.count))
+            .collect();
+        let expected: Vec<(String, i64, i64)> = (0..141)
+            .map(|i| (format!("query {i}"), i, if i == 0 { 2 } else { 1 }))
+            .collect();
+        assert_eq!(stored, expected);
+        assert!(
+            searches
+                .iter()
+                .all(|search| search.number.as_deref() == Some("+18005551212"))
+        );
+        let answers = store.feedback(at).await.expect("feedback");
+        assert_eq!(answers.len(), 3);
+    }
+}
+
 #[actix_web::test]
 async fn feedback_is_counted_per_page() {
     for database in TestDatabase::all("feedback_is_counted_per_page").await {

@@ -99,18 +99,35 @@ const QUERY_VALUE: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUM
 pub(crate) fn snippet_html(fragments: &[Fragment]) -> String {
     use std::fmt::Write as _;
     let mut html = String::with_capacity(fragments.iter().map(|f| f.text.len() + 16).sum());
-    for fragment in fragments {
-        // Escaped as it is written: no string per fragment.
-        let Ok(escaped) = askama::filters::escape(&fragment.text, askama::filters::Html);
-        let written = if fragment.highlighted {
-            write!(html, "<mark>{escaped}</mark>")
-        } else {
-            write!(html, "{escaped}")
-        };
-        // Writing to a String cannot fail.
-        debug_assert!(written.is_ok());
-    }
+    let written = write!(html, "{}", SnippetHtml(fragments));
+    // Writing to a String cannot fail.
+    debug_assert!(written.is_ok());
     html
+}
+
+/// A snippet as HTML ([`snippet_html`]), written where it is displayed or serialised: the JSON
+/// answer writes it straight into its buffer, with no string per hit.
+pub(crate) struct SnippetHtml<'a>(pub &'a [Fragment]);
+
+impl std::fmt::Display for SnippetHtml<'_> {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for fragment in self.0 {
+            // Escaped as it is written: no string per fragment.
+            let Ok(escaped) = askama::filters::escape(&fragment.text, askama::filters::Html);
+            if fragment.highlighted {
+                write!(formatter, "<mark>{escaped}</mark>")?;
+            } else {
+                write!(formatter, "{escaped}")?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl serde::Serialize for SnippetHtml<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
 }
 
 /// Renders the results page for `results` (already computed for `kind` and `page`).
@@ -256,6 +273,25 @@ mod tests {
         assert_eq!(
             html,
             "&#60;b&#62;call&#60;/b&#62; <mark>lost &#38; found</mark>"
+        );
+    }
+
+    /// Serialised, a snippet is the JSON string of its HTML.
+    #[test]
+    fn snippet_serialises_as_its_html() {
+        let fragments = [
+            Fragment {
+                text: "Call \u{2028}\"us\" <now> ".into(),
+                highlighted: false,
+            },
+            Fragment {
+                text: "lost & found é".into(),
+                highlighted: true,
+            },
+        ];
+        assert_eq!(
+            serde_json::to_string(&SnippetHtml(&fragments)).ok(),
+            serde_json::to_string(&snippet_html(&fragments)).ok()
         );
     }
 
