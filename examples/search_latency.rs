@@ -60,6 +60,8 @@ fn random_queries(count: usize) -> Vec<String> {
 }
 
 fn main() {
+    // As the server does (src/main.rs), so in-process figures match a served index.
+    helpcenter::memory::use_regular_pages();
     let mut content = None;
     let mut rounds = 50usize;
     let mut random = 0usize;

@@ -8,6 +8,7 @@ pub mod config;
 pub mod content;
 pub mod digest;
 pub mod markdown;
+pub mod memory;
 pub mod phone;
 pub mod progress;
 pub mod redact;

@@ -22,6 +22,8 @@ fn main() -> ExitCode {
         // Colour codes only for a person at a terminal, not in log files and journals.
         .with_ansi(std::io::stderr().is_terminal())
         .init();
+    // Before the content is loaded: a big site's heap is cheaper in regular pages.
+    helpcenter::memory::use_regular_pages();
     // Long phases (load, index, render) show a bar on a terminal; logs get one line per phase.
     if std::io::stderr().is_terminal() {
         helpcenter::progress::show_bars();

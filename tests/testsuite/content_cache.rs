@@ -168,3 +168,30 @@ fn content_errors_are_reported_with_file_and_line_as_without_a_cache() {
             .to_string()
     );
 }
+
+/// The first pass hashes the files' bytes without checking them; a file that is no longer UTF-8
+/// matches no cache and is reported by the load, as without a cache.
+#[test]
+fn a_file_that_is_not_utf8_is_reported_as_without_a_cache() {
+    let content = fixture_copy();
+    let cache = tempfile::tempdir().expect("temp dir");
+    load_cached(content.path(), cache.path());
+    let file = content.path().join("articles/lost-card.md");
+    let mut bytes = fs::read(&file).expect("read");
+    bytes.extend_from_slice(b"\nbad byte: \xff\n");
+    fs::write(&file, bytes).expect("write");
+    let error = Site::load_cached(content.path(), cache.path())
+        .map(|_| ())
+        .expect_err("not UTF-8");
+    assert!(
+        matches!(&error, ContentError::Read { path, .. } if path.ends_with("lost-card.md")),
+        "{error}"
+    );
+    assert_eq!(
+        error.to_string(),
+        Site::load(content.path())
+            .map(|_| ())
+            .expect_err("not UTF-8")
+            .to_string()
+    );
+}
