@@ -7,8 +7,9 @@
 
 use std::sync::Arc;
 
-use tantivy::Searcher;
 use tantivy::query::{BooleanQuery, Occur, Query};
+use tantivy::schema::Field;
+use tantivy::{Searcher, Term};
 
 use super::SearchIndex;
 use super::candidates::Candidates;
@@ -113,6 +114,13 @@ impl SearchIndex {
         let titles = [self.fields.title];
         let shown = [self.fields.title, self.fields.headings];
         for fields in [Some(&titles[..]), Some(&shown[..]), None] {
+            // A pass whose fields cannot hold every required word ("live pe": no title holds
+            // "live") would only propose pages the plan then rejects: skip it.
+            if let Some(fields) = fields
+                && !reachable(searcher, node, fields)?
+            {
+                continue;
+            }
             let Some(candidates) = Candidates::find(searcher, node, node, fields, k)? else {
                 return Ok(None);
             };
@@ -126,6 +134,58 @@ impl SearchIndex {
             }
         }
         Ok(None)
+    }
+}
+
+/// Whether `node` can match a document through its terms in `fields` alone: every required clause
+/// (and, without any, one optional clause) has a term in one of `fields` that some document holds.
+/// A cheap test of the term dictionary (it stops at the first term that decides), used to skip a
+/// candidate pass that cannot fill the list.
+fn reachable(searcher: &Searcher, node: &Node, fields: &[Field]) -> tantivy::Result<bool> {
+    let held = |field: &Field, text: &str| -> tantivy::Result<bool> {
+        Ok(fields.contains(field) && searcher.doc_freq(&Term::from_field_text(*field, text))? > 0)
+    };
+    match node {
+        Node::Term { field, text, .. } => held(field, text),
+        Node::Phrase { field, terms, .. } => {
+            for (_, text) in terms {
+                if !held(field, text)? {
+                    return Ok(false);
+                }
+            }
+            Ok(true)
+        }
+        Node::Boost(inner, _) | Node::ConstScore(inner, _) => reachable(searcher, inner, fields),
+        Node::Shared(inner) => reachable(searcher, inner, fields),
+        Node::Bool(clauses) => {
+            let required: Vec<&Node> = clauses
+                .iter()
+                .filter(|(occur, _)| *occur == Occur::Must)
+                .map(|(_, clause)| clause)
+                .collect();
+            if required.is_empty() {
+                for (occur, clause) in clauses {
+                    if *occur == Occur::Should && reachable(searcher, clause, fields)? {
+                        return Ok(true);
+                    }
+                }
+                return Ok(false);
+            }
+            for clause in required {
+                if !reachable(searcher, clause, fields)? {
+                    return Ok(false);
+                }
+            }
+            Ok(true)
+        }
+        Node::DisMax(nodes, _) => {
+            for inner in nodes {
+                if reachable(searcher, inner, fields)? {
+                    return Ok(true);
+                }
+            }
+            Ok(false)
+        }
     }
 }
 

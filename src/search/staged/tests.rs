@@ -198,3 +198,35 @@ fn huge_result_sets_are_estimated_and_shown_as_such() {
         "{suggestions:?}"
     );
 }
+
+#[test]
+fn a_pass_is_reachable_only_when_its_fields_hold_every_required_word() {
+    use super::super::query::Node;
+    use super::reachable;
+    use tantivy::query::Occur;
+
+    let (_, big) = indexes();
+    let searcher = big.reader.searcher();
+    let (title, body) = (big.fields.title, big.fields.body);
+    let term = |field, text: &str| Node::term(field, text.into(), true);
+    let titles = [title];
+    // "card" is in titles; a word no document holds is in none.
+    assert!(reachable(&searcher, &term(title, "card"), &titles).expect("reads"));
+    assert!(!reachable(&searcher, &term(title, "zqxjv"), &titles).expect("reads"));
+    // A term of a field outside the pass does not count, even when documents hold it.
+    assert!(!reachable(&searcher, &term(body, "card"), &titles).expect("reads"));
+    // Every required clause must be reachable; without one, any optional clause will do.
+    let both = Node::Bool(vec![
+        (Occur::Must, term(title, "card")),
+        (Occur::Must, term(body, "card")),
+    ]);
+    assert!(!reachable(&searcher, &both, &titles).expect("reads"));
+    assert!(reachable(&searcher, &both, &[title, body]).expect("reads"));
+    let either = Node::Bool(vec![
+        (Occur::Should, term(title, "zqxjv")),
+        (Occur::Should, term(title, "card")),
+    ]);
+    assert!(reachable(&searcher, &either, &titles).expect("reads"));
+    let dismax = Node::DisMax(vec![term(body, "card"), term(title, "zqxjv")], 0.1);
+    assert!(!reachable(&searcher, &dismax, &titles).expect("reads"));
+}
