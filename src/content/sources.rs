@@ -147,14 +147,24 @@ fn read_optional(path: &Path) -> Result<Option<SourceFile>, ContentError> {
 
 /// Reads one file whole.
 fn read_file(path: &Path) -> Result<SourceFile, ContentError> {
-    let text = std::fs::read_to_string(path).map_err(|source| ContentError::Read {
-        path: path.display().to_string(),
-        source,
-    })?;
+    let text = std::fs::read_to_string(path).map_err(read_error(path))?;
     Ok(SourceFile {
-        path: path.display().to_string(),
+        path: shown(path),
         text,
     })
+}
+
+/// A path as messages show it and as [`SourceFile::path`] (and so its digest) holds it.
+fn shown(path: &Path) -> String {
+    path.display().to_string()
+}
+
+/// The error of a file at `path` that could not be read.
+fn read_error(path: &Path) -> impl FnOnce(std::io::Error) -> ContentError + '_ {
+    move |source| ContentError::Read {
+        path: shown(path),
+        source,
+    }
 }
 
 /// Reads every file in `paths` on rayon's pool and runs `work` on each; the file's text is dropped
@@ -179,11 +189,8 @@ pub(super) fn digest_each(paths: &[PathBuf]) -> Result<Vec<[u8; 32]>, ContentErr
         buffer.clear();
         std::fs::File::open(path)
             .and_then(|mut file| file.read_to_end(buffer))
-            .map_err(|source| ContentError::Read {
-                path: path.display().to_string(),
-                source,
-            })?;
-        Ok(file_digest(&path.to_string_lossy(), buffer))
+            .map_err(read_error(path))?;
+        Ok(file_digest(&shown(path), buffer))
     })
 }
 

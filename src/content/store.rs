@@ -11,8 +11,8 @@
 //! without a cache), never served. The checksum guards against damage, not against an adversary
 //! (who could write the folder could write a matching checksum of any kind), and the file's name
 //! already says which program and content it is for; CRC-32 (SSE 4.2 / PCLMUL, tens of GB/s)
-//! rather than SHA-256, which took about 7 % of a 100k-article restart on this 337 MB payload. Only files this code names (`content-*.bin`)
-//! are ever removed.
+//! rather than SHA-256, which took about 7 % of a 100k-article restart on this 337 MB payload.
+//! Only files this code names (`content-*.bin`) are ever removed.
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};

@@ -158,25 +158,15 @@ fn reachable(searcher: &Searcher, node: &Node, fields: &[Field]) -> tantivy::Res
         Node::Boost(inner, _) | Node::ConstScore(inner, _) => reachable(searcher, inner, fields),
         Node::Shared(inner) => reachable(searcher, inner, fields),
         Node::Bool(clauses) => {
-            let required: Vec<&Node> = clauses
-                .iter()
-                .filter(|(occur, _)| *occur == Occur::Must)
-                .map(|(_, clause)| clause)
-                .collect();
-            if required.is_empty() {
-                for (occur, clause) in clauses {
-                    if *occur == Occur::Should && reachable(searcher, clause, fields)? {
-                        return Ok(true);
-                    }
-                }
-                return Ok(false);
-            }
-            for clause in required {
-                if !reachable(searcher, clause, fields)? {
-                    return Ok(false);
+            // Every required clause, or (without one) any optional clause.
+            let required = clauses.iter().any(|(occur, _)| *occur == Occur::Must);
+            let wanted = if required { Occur::Must } else { Occur::Should };
+            for (_, clause) in clauses.iter().filter(|(occur, _)| *occur == wanted) {
+                if reachable(searcher, clause, fields)? != required {
+                    return Ok(!required);
                 }
             }
-            Ok(true)
+            Ok(required)
         }
         Node::DisMax(nodes, _) => {
             for inner in nodes {
