@@ -10,6 +10,7 @@ use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap};
 use std::sync::Arc;
 
+use tantivy::Executor;
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::index::SegmentId;
 use tantivy::query::{
@@ -90,13 +91,15 @@ impl Candidates {
     /// The best `k` documents of each segment for the flattened `node` (its terms in `fields`, or
     /// in every field) by block-max WAND, among those `filter` matches (the plan's matches: unscored, it is walked only to the documents WAND
     /// proposes), and every document its fixed-score clauses match; `None` when a fixed-score
-    /// clause is too common to add whole (the caller then scores every match).
+    /// clause is too common to add whole (the caller then scores every match). The segments are
+    /// searched with `executor`.
     pub(crate) fn find(
         searcher: &Searcher,
         node: &Node,
         filter: &Node,
         fields: Option<&[Field]>,
         k: usize,
+        executor: &Executor,
     ) -> tantivy::Result<Option<Self>> {
         let mut flat = Flat::default();
         flat.add(node, 1.0);
@@ -124,7 +127,9 @@ impl Candidates {
                 k,
                 filter: Some(filter),
             };
-            for (segment, found) in searcher.search(&BooleanQuery::new(clauses), &best)? {
+            for (segment, found) in
+                search_on(searcher, &BooleanQuery::new(clauses), &best, executor)?
+            {
                 docs.entry(segment).or_default().extend(found);
             }
         }
@@ -152,7 +157,9 @@ impl Candidates {
                 k: usize::MAX,
                 filter: None,
             };
-            for (segment, found) in searcher.search(&BooleanQuery::new(clauses), &every)? {
+            for (segment, found) in
+                search_on(searcher, &BooleanQuery::new(clauses), &every, executor)?
+            {
                 docs.entry(segment).or_default().extend(found);
             }
         }
@@ -200,6 +207,23 @@ impl Weight for Candidates {
             )))
         }
     }
+}
+
+/// `searcher.search`, with the segments searched by `executor`: the index's own (its threads), or
+/// the calling thread, where a short search costs less than handing its segments to other
+/// threads and waiting for them.
+pub(crate) fn search_on<C: Collector>(
+    searcher: &Searcher,
+    query: &dyn Query,
+    collector: &C,
+    executor: &Executor,
+) -> tantivy::Result<C::Fruit> {
+    let scoring = if collector.requires_scoring() {
+        EnableScoring::enabled_from_searcher(searcher)
+    } else {
+        EnableScoring::disabled_from_searcher(searcher)
+    };
+    searcher.search_with_executor(query, collector, executor, scoring)
 }
 
 /// A sorted list of documents as a doc set.

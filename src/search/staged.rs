@@ -9,10 +9,10 @@ use std::sync::Arc;
 
 use tantivy::query::{BooleanQuery, Occur, Query};
 use tantivy::schema::Field;
-use tantivy::{Searcher, Term};
+use tantivy::{Executor, Searcher, Term};
 
 use super::SearchIndex;
-use super::candidates::Candidates;
+use super::candidates::{Candidates, search_on};
 use super::collect::{KindCounter, RankCollector, Ranked};
 use super::estimate::{Estimate, EstimateCounter, round_estimate};
 use super::plan::Plan;
@@ -75,11 +75,21 @@ impl SearchIndex {
             self.fields.keywords,
         ];
         let mut found = None;
+        let executor = searcher.index().search_executor();
         for fields in [Some(&headlines[..]), None] {
-            let Some(candidates) = Candidates::find(searcher, query, matching, fields, k)? else {
+            let Some(candidates) =
+                Candidates::find(searcher, query, matching, fields, k, executor)?
+            else {
                 return Ok(None);
             };
-            let ranked = rank_within(searcher, &candidates, query, proximity, &collector)?;
+            let ranked = rank_within(
+                searcher,
+                &candidates,
+                query,
+                proximity,
+                &collector,
+                executor,
+            )?;
             if ranked.hits.len() >= limit.min(wanted) {
                 found = Some(ranked);
                 break;
@@ -104,6 +114,9 @@ impl SearchIndex {
     /// only when those do not fill the list. Titles are short postings where the typed words
     /// meet: block-max WAND over them reaches the top scores after a few blocks, where over every
     /// field the threshold rose slowly through pages holding one word in each of several fields.
+    ///
+    /// Its searches run on the calling thread: each is a fraction of a millisecond, less than
+    /// handing ten segments to the search threads and waiting for them costs on a busy machine.
     pub(crate) fn suggest_staged(
         &self,
         searcher: &Searcher,
@@ -111,6 +124,7 @@ impl SearchIndex {
         collector: &RankCollector,
     ) -> tantivy::Result<Option<Ranked>> {
         let k = collector.limit * 2;
+        let executor = Executor::single_thread();
         let titles = [self.fields.title];
         let shown = [self.fields.title, self.fields.headings];
         for fields in [Some(&titles[..]), Some(&shown[..]), None] {
@@ -121,10 +135,11 @@ impl SearchIndex {
             {
                 continue;
             }
-            let Some(candidates) = Candidates::find(searcher, node, node, fields, k)? else {
+            let Some(candidates) = Candidates::find(searcher, node, node, fields, k, &executor)?
+            else {
                 return Ok(None);
             };
-            let ranked = rank_within(searcher, &candidates, node, None, collector)?;
+            let ranked = rank_within(searcher, &candidates, node, None, collector, &executor)?;
             let enough = match fields {
                 Some(_) => collector.limit,
                 None => collector.limit.min(candidates.len()),
@@ -181,13 +196,14 @@ fn reachable(searcher: &Searcher, node: &Node, fields: &[Field]) -> tantivy::Res
 
 /// Scores the `candidates` that match `node` (and `bonus` where it matches too) with the full
 /// plan: a boolean query requiring both, where the candidates score 0, so each document's score
-/// is exactly what scoring every match would give it.
+/// is exactly what scoring every match would give it. The segments are searched with `executor`.
 fn rank_within(
     searcher: &Searcher,
     candidates: &Candidates,
     node: &Node,
     bonus: Option<&Node>,
     collector: &RankCollector,
+    executor: &Executor,
 ) -> tantivy::Result<Ranked> {
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![
         (Occur::Must, Box::new(candidates.clone())),
@@ -196,7 +212,7 @@ fn rank_within(
     if let Some(bonus) = bonus {
         clauses.push((Occur::Should, bonus.to_tantivy()));
     }
-    searcher.search(&BooleanQuery::new(clauses), collector)
+    search_on(searcher, &BooleanQuery::new(clauses), collector, executor)
 }
 
 #[cfg(test)]
