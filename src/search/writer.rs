@@ -47,6 +47,9 @@ pub(crate) fn write_documents(
         source,
     })?;
     let indexed = started.elapsed();
+    // The indexing threads' buffers are free now: hand them back before the merges read every
+    // segment (the peak of a big site's start).
+    crate::memory::release_free_heap();
     // Few segments make every query (and every dictionary lookup) cheaper; a big site keeps
     // one per core so a query can search them in parallel.
     let metas = index
@@ -77,6 +80,8 @@ pub(crate) fn write_documents(
             stage: "wait for merges",
             source,
         })?;
+    // The writer is gone with its threads: the merges' buffers go back too.
+    crate::memory::release_free_heap();
     tracing::debug!(
         documents = catalog.entries.len(),
         text_bytes = catalog.text_bytes(),
