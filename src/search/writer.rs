@@ -63,16 +63,20 @@ pub(crate) fn write_documents(
     } else {
         threads
     };
-    let merges: Vec<_> = merge_groups(&metas, target)
+    // One merge at a time: a merge maps every segment it reads, and those pages stay in the
+    // resident set until it ends. Run together, the merges held the whole index mapped beside the
+    // heap, the peak of a big site's start (README, "Search speed (issue 14)", s20-startup).
+    for ids in merge_groups(&metas, target)
         .iter()
         .filter(|ids| ids.len() > 1)
-        .map(|ids| writer.merge(ids))
-        .collect();
-    for merge in merges {
-        merge.wait().map_err(|source| SearchError::Commit {
-            stage: "merge",
-            source,
-        })?;
+    {
+        writer
+            .merge(ids)
+            .wait()
+            .map_err(|source| SearchError::Commit {
+                stage: "merge",
+                source,
+            })?;
     }
     writer
         .wait_merging_threads()
