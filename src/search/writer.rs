@@ -13,8 +13,11 @@ use super::schema::Fields;
 use super::types::SearchError;
 use crate::content::Site;
 
-/// Memory the index writer may use per indexing thread.
-const WRITER_MEMORY_PER_THREAD: usize = 64 * 1024 * 1024;
+/// Memory the index writer may use per indexing thread. Each thread's buffers fill up to this and
+/// are written out as a segment, so the heap saws between the site and the site plus twice this
+/// through indexing; 64 MiB made those tops a big site's peak once the merges ran one at a time
+/// (README, "Search speed (issue 14)", s20-startup). More segments only mean more merge inputs.
+const WRITER_MEMORY_PER_THREAD: usize = 40 * 1024 * 1024;
 /// From this many documents, the index keeps one segment per core and searches them in parallel.
 const PARALLEL_SEARCH_DOCUMENTS: usize = 20_000;
 /// Most indexing threads.
