@@ -45,8 +45,10 @@ fn collect_this_thread() {
     unsafe { libmimalloc_sys::mi_collect(true) }
 }
 
-#[cfg(all(test, target_os = "linux"))]
+#[cfg(test)]
 mod tests {
+    #![cfg(target_os = "linux")]
+
     use std::process::Command;
 
     const MIB: u64 = 1024;
