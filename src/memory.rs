@@ -46,9 +46,8 @@ fn collect_this_thread() {
 }
 
 #[cfg(test)]
+#[cfg(target_os = "linux")]
 mod tests {
-    #![cfg(target_os = "linux")]
-
     use std::process::Command;
 
     const MIB: u64 = 1024;
