@@ -1,4 +1,5 @@
-//! How the process asks the kernel for memory: regular pages, not transparent huge pages.
+//! How the process asks the kernel for memory (regular pages, not transparent huge pages) and when
+//! it gives freed heap back at once (between a start's phases, [`release_free_heap`]).
 //!
 //! mimalloc (the global allocator, `src/lib.rs`) marks its arenas `MADV_HUGEPAGE`, so on a kernel
 //! whose THP setting is `madvise` (the usual default) every first touch of a 2 MiB range of heap
