@@ -13,8 +13,11 @@ use super::schema::Fields;
 use super::types::SearchError;
 use crate::content::Site;
 
-/// Memory the index writer may use per indexing thread.
-const WRITER_MEMORY_PER_THREAD: usize = 64 * 1024 * 1024;
+/// Memory the index writer may use per indexing thread. Each thread's buffers fill up to this and
+/// are written out as a segment, so the heap saws between the site and the site plus twice this
+/// through indexing; 64 MiB made those tops a big site's peak once the merges ran one at a time
+/// (README, "Search speed (issue 14)", s20-startup). More segments only mean more merge inputs.
+const WRITER_MEMORY_PER_THREAD: usize = 40 * 1024 * 1024;
 /// From this many documents, the index keeps one segment per core and searches them in parallel.
 const PARALLEL_SEARCH_DOCUMENTS: usize = 20_000;
 /// Most indexing threads.
@@ -47,6 +50,9 @@ pub(crate) fn write_documents(
         source,
     })?;
     let indexed = started.elapsed();
+    // The indexing threads' buffers are free now: hand them back before the merges read every
+    // segment (the peak of a big site's start).
+    crate::memory::release_free_heap();
     // Few segments make every query (and every dictionary lookup) cheaper; a big site keeps
     // one per core so a query can search them in parallel.
     let metas = index
@@ -60,16 +66,20 @@ pub(crate) fn write_documents(
     } else {
         threads
     };
-    let merges: Vec<_> = merge_groups(&metas, target)
+    // One merge at a time: a merge maps every segment it reads, and those pages stay in the
+    // resident set until it ends. Run together, the merges held the whole index mapped beside the
+    // heap, the peak of a big site's start (README, "Search speed (issue 14)", s20-startup).
+    for ids in merge_groups(&metas, target)
         .iter()
         .filter(|ids| ids.len() > 1)
-        .map(|ids| writer.merge(ids))
-        .collect();
-    for merge in merges {
-        merge.wait().map_err(|source| SearchError::Commit {
-            stage: "merge",
-            source,
-        })?;
+    {
+        writer
+            .merge(ids)
+            .wait()
+            .map_err(|source| SearchError::Commit {
+                stage: "merge",
+                source,
+            })?;
     }
     writer
         .wait_merging_threads()
@@ -77,6 +87,8 @@ pub(crate) fn write_documents(
             stage: "wait for merges",
             source,
         })?;
+    // The writer is gone with its threads: the merges' buffers go back too.
+    crate::memory::release_free_heap();
     tracing::debug!(
         documents = catalog.entries.len(),
         text_bytes = catalog.text_bytes(),
