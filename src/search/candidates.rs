@@ -3,8 +3,8 @@
 //! the boosts above it), are what tantivy answers with block-max WAND: it skips whole blocks of
 //! postings that cannot reach the current top `k`, so a common word costs a fraction of its
 //! postings. A plan's fixed-score clauses (a typed phone number) are rare terms and add every
-//! document they match. [`Candidates`] is then a query matching exactly those documents, which
-//! stage two (`SearchIndex::rank`) intersects with the full plan to score only them.
+//! document they match. Stage two scores only the [`Candidates`] with the full plan
+//! (`Node::to_tantivy_within`).
 
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap};
@@ -12,13 +12,11 @@ use std::sync::Arc;
 
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::index::SegmentId;
-use tantivy::query::{
-    BooleanQuery, BoostQuery, ConstScorer, EnableScoring, Explanation, Occur, Query, Scorer,
-    TermQuery, Weight,
-};
+use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery, Weight};
 use tantivy::schema::{Field, IndexRecordOption};
-use tantivy::{DocId, DocSet, Score, Searcher, SegmentOrdinal, SegmentReader, TERMINATED, Term};
+use tantivy::{DocId, Score, Searcher, SegmentOrdinal, SegmentReader, Term};
 
+use super::matching::{Filter, Matching};
 use super::query::Node;
 
 /// Documents a fixed-score clause (a phone number) may match and still be added whole; a plan
@@ -79,11 +77,11 @@ impl Flat {
     }
 }
 
-/// The documents of each segment worth scoring, sorted: a query matching exactly them, each with
-/// the score 0 (so intersecting it with a plan leaves the plan's scores as they are).
+/// The documents of each segment worth scoring, sorted (stage two restricts the plan's leaves to
+/// them: `Node::to_tantivy_within`).
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Candidates {
-    docs: Arc<HashMap<SegmentId, Vec<DocId>>>,
+    docs: Arc<HashMap<SegmentId, Arc<[DocId]>>>,
 }
 
 impl Candidates {
@@ -117,9 +115,7 @@ impl Candidates {
                     (Occur::Should, query)
                 })
                 .collect();
-            let filter = filter
-                .to_tantivy()
-                .weight(EnableScoring::disabled_from_searcher(searcher))?;
+            let filter = Matching(filter.clone()).filter(searcher)?;
             let best = TopDocIds {
                 k,
                 filter: Some(filter),
@@ -156,10 +152,14 @@ impl Candidates {
                 docs.entry(segment).or_default().extend(found);
             }
         }
-        for list in docs.values_mut() {
-            list.sort_unstable();
-            list.dedup();
-        }
+        let docs = docs
+            .into_iter()
+            .map(|(segment, mut list)| {
+                list.sort_unstable();
+                list.dedup();
+                (segment, Arc::from(list))
+            })
+            .collect();
         Ok(Some(Candidates {
             docs: Arc::new(docs),
         }))
@@ -167,65 +167,15 @@ impl Candidates {
 
     /// How many documents there are, over all segments.
     pub(crate) fn len(&self) -> usize {
-        self.docs.values().map(Vec::len).sum()
+        self.docs.values().map(|docs| docs.len()).sum()
     }
-}
 
-impl Query for Candidates {
-    fn weight(&self, _scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
-        Ok(Box::new(self.clone()))
-    }
-}
-
-impl Weight for Candidates {
-    fn scorer(&self, reader: &SegmentReader, _boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
-        let docs = self
-            .docs
+    /// The candidates of the segment `reader` reads, sorted.
+    pub(crate) fn of(&self, reader: &SegmentReader) -> Arc<[DocId]> {
+        self.docs
             .get(&reader.segment_id())
             .cloned()
-            .unwrap_or_default();
-        Ok(Box::new(ConstScorer::new(DocList { docs, cursor: 0 }, 0.0)))
-    }
-
-    fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
-        let listed = self
-            .docs
-            .get(&reader.segment_id())
-            .is_some_and(|docs| docs.binary_search(&doc).is_ok());
-        if listed {
-            Ok(Explanation::new("candidate", 0.0))
-        } else {
-            Err(tantivy::TantivyError::InvalidArgument(format!(
-                "document {doc} is not a candidate"
-            )))
-        }
-    }
-}
-
-/// A sorted list of documents as a doc set.
-struct DocList {
-    docs: Vec<DocId>,
-    cursor: usize,
-}
-
-impl DocSet for DocList {
-    fn advance(&mut self) -> DocId {
-        self.cursor = (self.cursor + 1).min(self.docs.len());
-        self.doc()
-    }
-
-    fn seek(&mut self, target: DocId) -> DocId {
-        let rest = &self.docs[self.cursor..];
-        self.cursor += rest.partition_point(|&doc| doc < target);
-        self.doc()
-    }
-
-    fn doc(&self) -> DocId {
-        self.docs.get(self.cursor).copied().unwrap_or(TERMINATED)
-    }
-
-    fn size_hint(&self) -> u32 {
-        u32::try_from(self.docs.len() - self.cursor).unwrap_or(u32::MAX)
+            .unwrap_or_else(|| Arc::from(Vec::new()))
     }
 }
 
@@ -255,7 +205,7 @@ impl Ord for ByScore {
 /// documents are scored.
 struct TopDocIds {
     k: usize,
-    filter: Option<Box<dyn Weight>>,
+    filter: Option<Filter>,
 }
 
 /// The per-segment half of [`TopDocIds`] (used when tantivy does not call `collect_segment`).
@@ -334,15 +284,13 @@ impl Collector for TopDocIds {
         let mut heap = TopHeap::new(self.k);
         let alive = reader.alive_bitset();
         let mut filter = match &self.filter {
-            Some(filter) => Some(filter.scorer(reader, 1.0)?),
+            Some(filter) => Some(filter.in_segment(reader)?),
             None => None,
         };
         let mut threshold = Score::MIN;
         weight.for_each_pruning(Score::MIN, reader, &mut |doc, score| {
-            let wanted = filter.as_mut().is_none_or(|filter| {
-                // WAND proposes documents in increasing order: the filter only moves forward.
-                filter.doc() == doc || (filter.doc() < doc && filter.seek(doc) == doc)
-            });
+            // WAND proposes documents in increasing order, as the filter asks.
+            let wanted = filter.as_mut().is_none_or(|filter| filter.contains(doc));
             if wanted && alive.is_none_or(|alive| alive.is_alive(doc)) {
                 threshold = heap.push(doc, score);
             }

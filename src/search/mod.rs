@@ -21,6 +21,7 @@ mod engine;
 mod estimate;
 mod index;
 mod intents;
+mod matching;
 mod numbers;
 mod plan;
 mod query;

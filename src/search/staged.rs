@@ -7,7 +7,7 @@
 
 use std::sync::Arc;
 
-use tantivy::query::{BooleanQuery, Occur, Query};
+use tantivy::query::{BooleanQuery, Occur};
 use tantivy::schema::Field;
 use tantivy::{Searcher, Term};
 
@@ -15,6 +15,7 @@ use super::SearchIndex;
 use super::candidates::Candidates;
 use super::collect::{KindCounter, RankCollector, Ranked};
 use super::estimate::{Estimate, EstimateCounter, round_estimate};
+use super::matching::Matching;
 use super::plan::Plan;
 use super::query::Node;
 use super::rank::FEW_MATCHES;
@@ -49,13 +50,13 @@ impl SearchIndex {
         // The plan's matches, unscored: what is counted, and what candidates must match.
         let mut matching: &Node = plan.count.as_ref().unwrap_or(query);
         let mut query: &Node = query;
-        let mut estimate: Estimate = searcher.search(&*matching.to_tantivy(), &counter)?;
+        let mut estimate: Estimate = searcher.search(&Matching(matching.clone()), &counter)?;
         if let Some(fallback) = &plan.fallback
             && estimate.counts.iter().sum::<usize>() < FEW_MATCHES
         {
             query = fallback;
             matching = fallback;
-            estimate = searcher.search(&*query.to_tantivy(), &counter)?;
+            estimate = searcher.search(&Matching(query.clone()), &counter)?;
         }
         let total: usize = estimate.counts.iter().sum();
         let wanted = kind.map_or(total, |kind| estimate.counts[kind.slot()]);
@@ -180,8 +181,8 @@ fn reachable(searcher: &Searcher, node: &Node, fields: &[Field]) -> tantivy::Res
 }
 
 /// Scores the `candidates` that match `node` (and `bonus` where it matches too) with the full
-/// plan: a boolean query requiring both, where the candidates score 0, so each document's score
-/// is exactly what scoring every match would give it.
+/// plan, as `Runner::rank` does, with every leaf of the plan restricted to the candidates: the
+/// same tree, so each candidate's score is exactly what scoring every match would give it.
 fn rank_within(
     searcher: &Searcher,
     candidates: &Candidates,
@@ -189,14 +190,14 @@ fn rank_within(
     bonus: Option<&Node>,
     collector: &RankCollector,
 ) -> tantivy::Result<Ranked> {
-    let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![
-        (Occur::Must, Box::new(candidates.clone())),
-        (Occur::Must, node.to_tantivy()),
-    ];
-    if let Some(bonus) = bonus {
-        clauses.push((Occur::Should, bonus.to_tantivy()));
-    }
-    searcher.search(&BooleanQuery::new(clauses), collector)
+    let query = match bonus {
+        Some(bonus) => Box::new(BooleanQuery::new(vec![
+            (Occur::Must, node.to_tantivy_within(candidates)),
+            (Occur::Should, bonus.to_tantivy_within(candidates)),
+        ])),
+        None => node.to_tantivy_within(candidates),
+    };
+    searcher.search(&*query, collector)
 }
 
 #[cfg(test)]
