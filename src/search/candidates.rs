@@ -3,8 +3,8 @@
 //! the boosts above it), are what tantivy answers with block-max WAND: it skips whole blocks of
 //! postings that cannot reach the current top `k`, so a common word costs a fraction of its
 //! postings. A plan's fixed-score clauses (a typed phone number) are rare terms and add every
-//! document they match. Stage two scores only the [`Candidates`] with the full plan
-//! (`Node::to_tantivy_within`).
+//! document they match. [`Candidates`] is then a query matching exactly those documents, which
+//! stage two (`SearchIndex::rank`) intersects with the full plan to score only them.
 
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap};
@@ -12,9 +12,12 @@ use std::sync::Arc;
 
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::index::SegmentId;
-use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery, Weight};
+use tantivy::query::{
+    BooleanQuery, BoostQuery, ConstScorer, EnableScoring, Explanation, Occur, Query, Scorer,
+    TermQuery, Weight,
+};
 use tantivy::schema::{Field, IndexRecordOption};
-use tantivy::{DocId, Score, Searcher, SegmentOrdinal, SegmentReader, Term};
+use tantivy::{DocId, DocSet, Score, Searcher, SegmentOrdinal, SegmentReader, TERMINATED, Term};
 
 use super::matching::{Filter, Matching};
 use super::query::Node;
@@ -77,17 +80,17 @@ impl Flat {
     }
 }
 
-/// The documents of each segment worth scoring, sorted (stage two restricts the plan's leaves to
-/// them: `Node::to_tantivy_within`).
+/// The documents of each segment worth scoring, sorted: a query matching exactly them, each with
+/// the score 0 (so intersecting it with a plan leaves the plan's scores as they are).
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Candidates {
-    docs: Arc<HashMap<SegmentId, Arc<[DocId]>>>,
+    docs: Arc<HashMap<SegmentId, Vec<DocId>>>,
 }
 
 impl Candidates {
     /// The best `k` documents of each segment for the flattened `node` (its terms in `fields`, or
-    /// in every field) by block-max WAND, among those `filter` matches (the plan's matches: unscored, it is walked only to the documents WAND
-    /// proposes), and every document its fixed-score clauses match; `None` when a fixed-score
+    /// in every field) by block-max WAND, among those `filter` matches (the plan's matches:
+    /// unscored, a membership test of the documents WAND proposes), and every document its fixed-score clauses match; `None` when a fixed-score
     /// clause is too common to add whole (the caller then scores every match).
     pub(crate) fn find(
         searcher: &Searcher,
@@ -152,14 +155,10 @@ impl Candidates {
                 docs.entry(segment).or_default().extend(found);
             }
         }
-        let docs = docs
-            .into_iter()
-            .map(|(segment, mut list)| {
-                list.sort_unstable();
-                list.dedup();
-                (segment, Arc::from(list))
-            })
-            .collect();
+        for list in docs.values_mut() {
+            list.sort_unstable();
+            list.dedup();
+        }
         Ok(Some(Candidates {
             docs: Arc::new(docs),
         }))
@@ -167,15 +166,65 @@ impl Candidates {
 
     /// How many documents there are, over all segments.
     pub(crate) fn len(&self) -> usize {
-        self.docs.values().map(|docs| docs.len()).sum()
+        self.docs.values().map(Vec::len).sum()
     }
+}
 
-    /// The candidates of the segment `reader` reads, sorted.
-    pub(crate) fn of(&self, reader: &SegmentReader) -> Arc<[DocId]> {
-        self.docs
+impl Query for Candidates {
+    fn weight(&self, _scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        Ok(Box::new(self.clone()))
+    }
+}
+
+impl Weight for Candidates {
+    fn scorer(&self, reader: &SegmentReader, _boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
+        let docs = self
+            .docs
             .get(&reader.segment_id())
             .cloned()
-            .unwrap_or_else(|| Arc::from(Vec::new()))
+            .unwrap_or_default();
+        Ok(Box::new(ConstScorer::new(DocList { docs, cursor: 0 }, 0.0)))
+    }
+
+    fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
+        let listed = self
+            .docs
+            .get(&reader.segment_id())
+            .is_some_and(|docs| docs.binary_search(&doc).is_ok());
+        if listed {
+            Ok(Explanation::new("candidate", 0.0))
+        } else {
+            Err(tantivy::TantivyError::InvalidArgument(format!(
+                "document {doc} is not a candidate"
+            )))
+        }
+    }
+}
+
+/// A sorted list of documents as a doc set.
+struct DocList {
+    docs: Vec<DocId>,
+    cursor: usize,
+}
+
+impl DocSet for DocList {
+    fn advance(&mut self) -> DocId {
+        self.cursor = (self.cursor + 1).min(self.docs.len());
+        self.doc()
+    }
+
+    fn seek(&mut self, target: DocId) -> DocId {
+        let rest = &self.docs[self.cursor..];
+        self.cursor += rest.partition_point(|&doc| doc < target);
+        self.doc()
+    }
+
+    fn doc(&self) -> DocId {
+        self.docs.get(self.cursor).copied().unwrap_or(TERMINATED)
+    }
+
+    fn size_hint(&self) -> u32 {
+        u32::try_from(self.docs.len() - self.cursor).unwrap_or(u32::MAX)
     }
 }
 

@@ -1,21 +1,13 @@
-//! Two ways of running a plan on a big index that read only the postings a few documents need,
-//! where tantivy's union scorer fills a window of 4,096 documents from every clause at each jump
-//! (cheap when every match is visited, dear when a query jumps from one far document to the next):
-//!
-//! - [`Matching`]: which documents a query matches, unscored, with lazy unions (each clause seeks
-//!   to the target on its own). What the budgeted count walks window by window, and what stage one
-//!   checks each proposed candidate against.
-//! - [`Node::to_tantivy_within`]: the full plan with every leaf (term, phrase, fixed score)
-//!   restricted to a candidate list, so stage two scores only the candidates. The tree above the
-//!   leaves is tantivy's own, with the same clauses in the same order and the same costs, so each
-//!   candidate's score is bit for bit what scoring every match gives it.
+//! Which documents a plan matches, unscored, reading only the postings a few documents need
+//! ([`Matching`]): unions are lazy (each clause seeks to the target on its own), where tantivy's
+//! union scorer fills a window of 4,096 documents from every clause at each jump (cheap when every
+//! match is visited, dear when a query jumps from one far document to the next). What the
+//! budgeted count walks window by window, and, as a membership test ([`Matching::filter`]), what
+//! stage one checks each proposed candidate against.
 
-use std::sync::Arc;
-
-use tantivy::query::{EmptyScorer, EnableScoring, Explanation, Occur, Query, Scorer, Weight};
+use tantivy::query::{EnableScoring, Explanation, Occur, Query, Scorer, Weight};
 use tantivy::{DocId, DocSet, Score, Searcher, SegmentReader, TERMINATED};
 
-use super::candidates::Candidates;
 use super::query::Node;
 
 /// The documents `node` matches, unscored (every match scores 0), found with lazy unions.
@@ -251,144 +243,5 @@ impl DocSet for Lazy {
 impl Scorer for Lazy {
     fn score(&mut self) -> Score {
         0.0
-    }
-}
-
-impl Node {
-    /// The same query for tantivy as [`Node::to_tantivy`], with every leaf (a term, a phrase, a
-    /// fixed score) matching only the `candidates` (see the module doc).
-    pub(crate) fn to_tantivy_within(&self, candidates: &Candidates) -> Box<dyn Query> {
-        self.to_tantivy_leaves(&|leaf| {
-            Box::new(Within {
-                leaf,
-                candidates: candidates.clone(),
-            })
-        })
-    }
-}
-
-/// A leaf query restricted to the candidates, with the leaf's own scores and costs.
-#[derive(Debug)]
-struct Within {
-    leaf: Box<dyn Query>,
-    candidates: Candidates,
-}
-
-impl Clone for Within {
-    fn clone(&self) -> Within {
-        Within {
-            leaf: self.leaf.box_clone(),
-            candidates: self.candidates.clone(),
-        }
-    }
-}
-
-impl Query for Within {
-    fn weight(&self, scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
-        Ok(Box::new(WithinWeight {
-            leaf: self.leaf.weight(scoring)?,
-            candidates: self.candidates.clone(),
-        }))
-    }
-}
-
-/// The weight of a [`Within`] query.
-struct WithinWeight {
-    leaf: Box<dyn Weight>,
-    candidates: Candidates,
-}
-
-impl Weight for WithinWeight {
-    fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
-        let leaf = self.leaf.scorer(reader, boost)?;
-        // tantivy drops empty clauses before combining the others: keep it recognisable.
-        if leaf.is::<EmptyScorer>() {
-            return Ok(leaf);
-        }
-        let docs = self.candidates.of(reader);
-        let mut scorer = WithinScorer {
-            leaf,
-            docs,
-            cursor: 0,
-            doc: TERMINATED,
-        };
-        scorer.settle(0);
-        Ok(Box::new(scorer))
-    }
-
-    fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
-        self.leaf.explain(reader, doc)
-    }
-}
-
-/// A leaf's scorer stepping through the candidates it matches only.
-struct WithinScorer {
-    leaf: Box<dyn Scorer>,
-    /// This segment's candidates, sorted.
-    docs: Arc<[DocId]>,
-    /// The candidate at or after the current document.
-    cursor: usize,
-    doc: DocId,
-}
-
-impl WithinScorer {
-    /// Moves to the first candidate from `docs[cursor]` on that the leaf matches.
-    fn settle(&mut self, mut cursor: usize) -> DocId {
-        self.doc = loop {
-            let Some(&candidate) = self.docs.get(cursor) else {
-                break TERMINATED;
-            };
-            let found = match self.leaf.doc() {
-                doc if doc < candidate => self.leaf.seek(candidate),
-                doc => doc,
-            };
-            if found == candidate {
-                break candidate;
-            }
-            if found == TERMINATED {
-                cursor = self.docs.len();
-                break TERMINATED;
-            }
-            cursor += self.docs[cursor..].partition_point(|&doc| doc < found);
-        };
-        self.cursor = cursor;
-        self.doc
-    }
-}
-
-impl DocSet for WithinScorer {
-    fn advance(&mut self) -> DocId {
-        match self.doc {
-            TERMINATED => TERMINATED,
-            _ => self.settle(self.cursor + 1),
-        }
-    }
-
-    fn seek(&mut self, target: DocId) -> DocId {
-        if self.doc >= target {
-            return self.doc;
-        }
-        let skipped = self.docs[self.cursor..].partition_point(|&doc| doc < target);
-        self.settle(self.cursor + skipped)
-    }
-
-    fn doc(&self) -> DocId {
-        self.doc
-    }
-
-    // The leaf's own figures: tantivy orders an intersection's clauses by cost, and so the order
-    // their scores are added in.
-    fn size_hint(&self) -> u32 {
-        self.leaf.size_hint()
-    }
-
-    fn cost(&self) -> u64 {
-        self.leaf.cost()
-    }
-}
-
-impl Scorer for WithinScorer {
-    fn score(&mut self) -> Score {
-        self.leaf.score()
     }
 }

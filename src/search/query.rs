@@ -78,53 +78,37 @@ impl Node {
 
     /// The same query for tantivy.
     pub(crate) fn to_tantivy(&self) -> Box<dyn Query> {
-        self.to_tantivy_leaves(&|leaf| leaf)
-    }
-
-    /// The same query for tantivy, each leaf (a term, a phrase, a fixed score) passed through
-    /// `leaf` once built.
-    pub(crate) fn to_tantivy_leaves(
-        &self,
-        leaf: &dyn Fn(Box<dyn Query>) -> Box<dyn Query>,
-    ) -> Box<dyn Query> {
         match self {
-            Node::Term { field, text, freqs } => leaf(Box::new(TermQuery::new(
+            Node::Term { field, text, freqs } => Box::new(TermQuery::new(
                 Term::from_field_text(*field, text),
                 if *freqs {
                     IndexRecordOption::WithFreqs
                 } else {
                     IndexRecordOption::Basic
                 },
-            ))),
-            Node::Phrase { field, terms, slop } => {
-                leaf(Box::new(PhraseQuery::new_with_offset_and_slop(
-                    terms
-                        .iter()
-                        .map(|(offset, text)| (*offset, Term::from_field_text(*field, text)))
-                        .collect(),
-                    *slop,
-                )))
-            }
-            Node::Boost(inner, boost) => {
-                Box::new(BoostQuery::new(inner.to_tantivy_leaves(leaf), *boost))
-            }
+            )),
+            Node::Phrase { field, terms, slop } => Box::new(PhraseQuery::new_with_offset_and_slop(
+                terms
+                    .iter()
+                    .map(|(offset, text)| (*offset, Term::from_field_text(*field, text)))
+                    .collect(),
+                *slop,
+            )),
+            Node::Boost(inner, boost) => Box::new(BoostQuery::new(inner.to_tantivy(), *boost)),
             Node::ConstScore(inner, score) => {
-                leaf(Box::new(ConstScoreQuery::new(inner.to_tantivy(), *score)))
+                Box::new(ConstScoreQuery::new(inner.to_tantivy(), *score))
             }
             Node::Bool(clauses) => Box::new(BooleanQuery::new(
                 clauses
                     .iter()
-                    .map(|(occur, node)| (*occur, node.to_tantivy_leaves(leaf)))
+                    .map(|(occur, node)| (*occur, node.to_tantivy()))
                     .collect(),
             )),
             Node::DisMax(nodes, tie) => Box::new(DisjunctionMaxQuery::with_tie_breaker(
-                nodes
-                    .iter()
-                    .map(|node| node.to_tantivy_leaves(leaf))
-                    .collect(),
+                nodes.iter().map(Node::to_tantivy).collect(),
                 *tie,
             )),
-            Node::Shared(inner) => inner.to_tantivy_leaves(leaf),
+            Node::Shared(inner) => inner.to_tantivy(),
         }
     }
 }

@@ -4,8 +4,12 @@
 
 use std::path::Path;
 
+use super::super::candidates::Candidates;
+use super::super::matching::Matching;
 use super::super::plan::Mode;
+use super::super::query::Node;
 use super::super::{SearchIndex, SearchRequest};
+use super::{CANDIDATES, rank_within};
 use crate::content::{Site, SourceFile, Sources};
 
 /// Generated articles: about six documents each, so the big site has well over 4,096.
@@ -229,4 +233,84 @@ fn a_pass_is_reachable_only_when_its_fields_hold_every_required_word() {
     assert!(reachable(&searcher, &either, &titles).expect("reads"));
     let dismax = Node::DisMax(vec![term(body, "card"), term(title, "zqxjv")], 0.1);
     assert!(!reachable(&searcher, &dismax, &titles).expect("reads"));
+}
+
+/// Every query tree of `query`'s plan on the big index: the query, its fallback, its count and
+/// its closeness bonus.
+fn trees(big: &SearchIndex, searcher: &tantivy::Searcher, query: &str) -> Vec<Node> {
+    let plan = big.planner(searcher).plan(query, Mode::Search);
+    [plan.query, plan.fallback, plan.count, plan.body_proximity]
+        .into_iter()
+        .flatten()
+        .collect()
+}
+
+#[test]
+fn lazy_matching_matches_what_tantivy_matches() {
+    use tantivy::collector::DocSetCollector;
+
+    let (_, big) = indexes();
+    let searcher = big.reader.searcher();
+    for query in KEY_QUERIES.iter().chain(&["card", "phone number"]) {
+        for tree in trees(&big, &searcher, query) {
+            let expected = searcher
+                .search(&*tree.to_tantivy(), &DocSetCollector)
+                .expect("tantivy matches");
+            let found = searcher
+                .search(&Matching(tree.clone()), &DocSetCollector)
+                .expect("lazy matching matches");
+            assert_eq!(found, expected, "{query}: {tree:?}");
+            // As a filter, asked about every document in order.
+            let filter = Matching(tree.clone()).filter(&searcher).expect("filters");
+            for (ordinal, reader) in searcher.segment_readers().iter().enumerate() {
+                let mut segment = filter.in_segment(reader).expect("reads");
+                for doc in 0..reader.max_doc() {
+                    let address = tantivy::DocAddress::new(ordinal as u32, doc);
+                    assert_eq!(
+                        segment.contains(doc),
+                        expected.contains(&address),
+                        "{query}: {doc}"
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn candidates_score_as_every_match_scores_them() {
+    let (_, big) = indexes();
+    let searcher = big.reader.searcher();
+    for query in KEY_QUERIES.iter().chain(&["card", "phone number"]) {
+        let plan = big.planner(&searcher).plan(query, Mode::Search);
+        let Some(node) = &plan.query else { continue };
+        let proximity = plan.body_proximity.as_ref();
+        // Every match, each with its score.
+        let all = big.rank_collector(None, 100_000);
+        let every = big
+            .runner(&searcher)
+            .rank(node, proximity, &all)
+            .expect("tantivy ranks");
+        let scores: std::collections::HashMap<u32, u32> = every
+            .hits
+            .iter()
+            .map(|hit| (hit.ordinal, hit.score.to_bits()))
+            .collect();
+        let Some(candidates) =
+            Candidates::find(&searcher, node, node, None, CANDIDATES).expect("finds")
+        else {
+            continue;
+        };
+        let within = rank_within(&searcher, &candidates, node, proximity, &all).expect("ranks");
+        assert!(!within.hits.is_empty(), "{query}: no candidate scored");
+        assert!(within.hits.len() <= candidates.len(), "{query}");
+        for hit in &within.hits {
+            assert_eq!(
+                scores.get(&hit.ordinal),
+                Some(&hit.score.to_bits()),
+                "{query}: ordinal {}",
+                hit.ordinal
+            );
+        }
+    }
 }
