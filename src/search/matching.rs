@@ -52,7 +52,7 @@ impl Query for Matching {
 
 /// A [`Matching`] query's tree: leaves are tantivy's weights, the rest is ours.
 enum MatchWeight {
-    /// A term or a phrase (or anything under a fixed score): tantivy's own weight.
+    /// A term or a phrase: tantivy's own weight.
     Leaf(Box<dyn Weight>),
     /// Every `all` clause matches and no `none` clause does.
     All {
