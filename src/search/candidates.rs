@@ -19,7 +19,6 @@ use tantivy::query::{
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocId, DocSet, Score, Searcher, SegmentOrdinal, SegmentReader, TERMINATED, Term};
 
-use super::matching::{Filter, Matching};
 use super::query::Node;
 
 /// Documents a fixed-score clause (a phone number) may match and still be added whole; a plan
@@ -89,8 +88,8 @@ pub(crate) struct Candidates {
 
 impl Candidates {
     /// The best `k` documents of each segment for the flattened `node` (its terms in `fields`, or
-    /// in every field) by block-max WAND, among those `filter` matches (the plan's matches:
-    /// unscored, a membership test of the documents WAND proposes), and every document its fixed-score clauses match; `None` when a fixed-score
+    /// in every field) by block-max WAND, among those `filter` matches (the plan's matches: unscored, it is walked only to the documents WAND
+    /// proposes), and every document its fixed-score clauses match; `None` when a fixed-score
     /// clause is too common to add whole (the caller then scores every match).
     pub(crate) fn find(
         searcher: &Searcher,
@@ -118,7 +117,9 @@ impl Candidates {
                     (Occur::Should, query)
                 })
                 .collect();
-            let filter = Matching(filter.clone()).filter(searcher)?;
+            let filter = filter
+                .to_tantivy()
+                .weight(EnableScoring::disabled_from_searcher(searcher))?;
             let best = TopDocIds {
                 k,
                 filter: Some(filter),
@@ -254,7 +255,7 @@ impl Ord for ByScore {
 /// documents are scored.
 struct TopDocIds {
     k: usize,
-    filter: Option<Filter>,
+    filter: Option<Box<dyn Weight>>,
 }
 
 /// The per-segment half of [`TopDocIds`] (used when tantivy does not call `collect_segment`).
@@ -333,13 +334,15 @@ impl Collector for TopDocIds {
         let mut heap = TopHeap::new(self.k);
         let alive = reader.alive_bitset();
         let mut filter = match &self.filter {
-            Some(filter) => Some(filter.in_segment(reader)?),
+            Some(filter) => Some(filter.scorer(reader, 1.0)?),
             None => None,
         };
         let mut threshold = Score::MIN;
         weight.for_each_pruning(Score::MIN, reader, &mut |doc, score| {
-            // WAND proposes documents in increasing order, as the filter asks.
-            let wanted = filter.as_mut().is_none_or(|filter| filter.contains(doc));
+            let wanted = filter.as_mut().is_none_or(|filter| {
+                // WAND proposes documents in increasing order: the filter only moves forward.
+                filter.doc() == doc || (filter.doc() < doc && filter.seek(doc) == doc)
+            });
             if wanted && alive.is_none_or(|alive| alive.is_alive(doc)) {
                 threshold = heap.push(doc, score);
             }

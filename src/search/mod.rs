@@ -21,7 +21,6 @@ mod engine;
 mod estimate;
 mod index;
 mod intents;
-mod matching;
 mod numbers;
 mod plan;
 mod query;

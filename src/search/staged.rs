@@ -15,7 +15,6 @@ use super::SearchIndex;
 use super::candidates::Candidates;
 use super::collect::{KindCounter, RankCollector, Ranked};
 use super::estimate::{Estimate, EstimateCounter, round_estimate};
-use super::matching::Matching;
 use super::plan::Plan;
 use super::query::Node;
 use super::rank::FEW_MATCHES;
@@ -50,13 +49,13 @@ impl SearchIndex {
         // The plan's matches, unscored: what is counted, and what candidates must match.
         let mut matching: &Node = plan.count.as_ref().unwrap_or(query);
         let mut query: &Node = query;
-        let mut estimate: Estimate = searcher.search(&Matching(matching.clone()), &counter)?;
+        let mut estimate: Estimate = searcher.search(&*matching.to_tantivy(), &counter)?;
         if let Some(fallback) = &plan.fallback
             && estimate.counts.iter().sum::<usize>() < FEW_MATCHES
         {
             query = fallback;
             matching = fallback;
-            estimate = searcher.search(&Matching(query.clone()), &counter)?;
+            estimate = searcher.search(&*query.to_tantivy(), &counter)?;
         }
         let total: usize = estimate.counts.iter().sum();
         let wanted = kind.map_or(total, |kind| estimate.counts[kind.slot()]);

@@ -5,9 +5,7 @@
 use std::path::Path;
 
 use super::super::candidates::Candidates;
-use super::super::matching::Matching;
 use super::super::plan::Mode;
-use super::super::query::Node;
 use super::super::{SearchIndex, SearchRequest};
 use super::{CANDIDATES, rank_within};
 use crate::content::{Site, SourceFile, Sources};
@@ -235,48 +233,10 @@ fn a_pass_is_reachable_only_when_its_fields_hold_every_required_word() {
     assert!(!reachable(&searcher, &dismax, &titles).expect("reads"));
 }
 
-/// Every query tree of `query`'s plan on the big index: the query, its fallback, its count and
-/// its closeness bonus.
-fn trees(big: &SearchIndex, searcher: &tantivy::Searcher, query: &str) -> Vec<Node> {
-    let plan = big.planner(searcher).plan(query, Mode::Search);
-    [plan.query, plan.fallback, plan.count, plan.body_proximity]
-        .into_iter()
-        .flatten()
-        .collect()
-}
-
-#[test]
-fn lazy_matching_matches_what_tantivy_matches() {
-    use tantivy::collector::DocSetCollector;
-
-    let (_, big) = indexes();
-    let searcher = big.reader.searcher();
-    for query in KEY_QUERIES.iter().chain(&["card", "phone number"]) {
-        for tree in trees(&big, &searcher, query) {
-            let expected = searcher
-                .search(&*tree.to_tantivy(), &DocSetCollector)
-                .expect("tantivy matches");
-            let found = searcher
-                .search(&Matching(tree.clone()), &DocSetCollector)
-                .expect("lazy matching matches");
-            assert_eq!(found, expected, "{query}: {tree:?}");
-            // As a filter, asked about every document in order.
-            let filter = Matching(tree.clone()).filter(&searcher).expect("filters");
-            for (ordinal, reader) in searcher.segment_readers().iter().enumerate() {
-                let mut segment = filter.in_segment(reader).expect("reads");
-                for doc in 0..reader.max_doc() {
-                    let address = tantivy::DocAddress::new(ordinal as u32, doc);
-                    assert_eq!(
-                        segment.contains(doc),
-                        expected.contains(&address),
-                        "{query}: {doc}"
-                    );
-                }
-            }
-        }
-    }
-}
-
+/// Every candidate stage two scores gets bit for bit the score scoring every match gives it (not
+/// only the best hit): a stage two that changes the order tantivy adds an intersection's clause
+/// scores in (a union's cost counts only the clauses still holding documents) is 2 ulps off on
+/// "report a stolen card".
 #[test]
 fn candidates_score_as_every_match_scores_them() {
     let (_, big) = indexes();
