@@ -3,8 +3,8 @@
 //! the boosts above it), are what tantivy answers with block-max WAND: it skips whole blocks of
 //! postings that cannot reach the current top `k`, so a common word costs a fraction of its
 //! postings. A plan's fixed-score clauses (a typed phone number) are rare terms and add every
-//! document they match. [`Candidates`] is then a query matching exactly those documents, which
-//! stage two (`SearchIndex::rank`) intersects with the full plan to score only them.
+//! document they match. Stage two scores only the [`Candidates`] with the full plan
+//! (`Node::to_tantivy_within`).
 
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap};
@@ -13,12 +13,9 @@ use std::sync::Arc;
 use tantivy::Executor;
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::index::SegmentId;
-use tantivy::query::{
-    BooleanQuery, BoostQuery, ConstScorer, EnableScoring, Explanation, Occur, Query, Scorer,
-    TermQuery, Weight,
-};
+use tantivy::query::{BooleanQuery, BoostQuery, EnableScoring, Occur, Query, TermQuery, Weight};
 use tantivy::schema::{Field, IndexRecordOption};
-use tantivy::{DocId, DocSet, Score, Searcher, SegmentOrdinal, SegmentReader, TERMINATED, Term};
+use tantivy::{DocId, DocSet, Score, Searcher, SegmentOrdinal, SegmentReader, Term};
 
 use super::query::Node;
 
@@ -80,11 +77,11 @@ impl Flat {
     }
 }
 
-/// The documents of each segment worth scoring, sorted: a query matching exactly them, each with
-/// the score 0 (so intersecting it with a plan leaves the plan's scores as they are).
+/// The documents of each segment worth scoring, sorted (stage two restricts the plan's leaves to
+/// them: `Node::to_tantivy_within`).
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Candidates {
-    docs: Arc<HashMap<SegmentId, Vec<DocId>>>,
+    docs: Arc<HashMap<SegmentId, Arc<[DocId]>>>,
 }
 
 impl Candidates {
@@ -163,10 +160,14 @@ impl Candidates {
                 docs.entry(segment).or_default().extend(found);
             }
         }
-        for list in docs.values_mut() {
-            list.sort_unstable();
-            list.dedup();
-        }
+        let docs = docs
+            .into_iter()
+            .map(|(segment, mut list)| {
+                list.sort_unstable();
+                list.dedup();
+                (segment, Arc::from(list))
+            })
+            .collect();
         Ok(Some(Candidates {
             docs: Arc::new(docs),
         }))
@@ -174,82 +175,15 @@ impl Candidates {
 
     /// How many documents there are, over all segments.
     pub(crate) fn len(&self) -> usize {
-        self.docs.values().map(Vec::len).sum()
+        self.docs.values().map(|docs| docs.len()).sum()
     }
-}
 
-impl Query for Candidates {
-    fn weight(&self, _scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
-        Ok(Box::new(self.clone()))
-    }
-}
-
-impl Weight for Candidates {
-    fn scorer(&self, reader: &SegmentReader, _boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
-        let docs = self
-            .docs
+    /// The candidates of the segment `reader` reads, sorted.
+    pub(crate) fn of(&self, reader: &SegmentReader) -> Arc<[DocId]> {
+        self.docs
             .get(&reader.segment_id())
             .cloned()
-            .unwrap_or_default();
-        Ok(Box::new(ConstScorer::new(DocList { docs, cursor: 0 }, 0.0)))
-    }
-
-    fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
-        let listed = self
-            .docs
-            .get(&reader.segment_id())
-            .is_some_and(|docs| docs.binary_search(&doc).is_ok());
-        if listed {
-            Ok(Explanation::new("candidate", 0.0))
-        } else {
-            Err(tantivy::TantivyError::InvalidArgument(format!(
-                "document {doc} is not a candidate"
-            )))
-        }
-    }
-}
-
-/// `searcher.search`, with the segments searched by `executor`: the index's own (its threads), or
-/// the calling thread, where a short search costs less than handing its segments to other
-/// threads and waiting for them.
-pub(crate) fn search_on<C: Collector>(
-    searcher: &Searcher,
-    query: &dyn Query,
-    collector: &C,
-    executor: &Executor,
-) -> tantivy::Result<C::Fruit> {
-    let scoring = if collector.requires_scoring() {
-        EnableScoring::enabled_from_searcher(searcher)
-    } else {
-        EnableScoring::disabled_from_searcher(searcher)
-    };
-    searcher.search_with_executor(query, collector, executor, scoring)
-}
-
-/// A sorted list of documents as a doc set.
-struct DocList {
-    docs: Vec<DocId>,
-    cursor: usize,
-}
-
-impl DocSet for DocList {
-    fn advance(&mut self) -> DocId {
-        self.cursor = (self.cursor + 1).min(self.docs.len());
-        self.doc()
-    }
-
-    fn seek(&mut self, target: DocId) -> DocId {
-        let rest = &self.docs[self.cursor..];
-        self.cursor += rest.partition_point(|&doc| doc < target);
-        self.doc()
-    }
-
-    fn doc(&self) -> DocId {
-        self.docs.get(self.cursor).copied().unwrap_or(TERMINATED)
-    }
-
-    fn size_hint(&self) -> u32 {
-        u32::try_from(self.docs.len() - self.cursor).unwrap_or(u32::MAX)
+            .unwrap_or_else(|| Arc::from(Vec::new()))
     }
 }
 
@@ -386,4 +320,21 @@ impl SegmentCollector for TopDocIdsSegment {
     fn harvest(self) -> Self::Fruit {
         vec![(self.segment, self.heap.into_docs())]
     }
+}
+
+/// `searcher.search`, with the segments searched by `executor`: the index's own (its threads), or
+/// the calling thread, where a short search costs less than handing its segments to other
+/// threads and waiting for them.
+pub(crate) fn search_on<C: Collector>(
+    searcher: &Searcher,
+    query: &dyn Query,
+    collector: &C,
+    executor: &Executor,
+) -> tantivy::Result<C::Fruit> {
+    let scoring = if collector.requires_scoring() {
+        EnableScoring::enabled_from_searcher(searcher)
+    } else {
+        EnableScoring::disabled_from_searcher(searcher)
+    };
+    searcher.search_with_executor(query, collector, executor, scoring)
 }

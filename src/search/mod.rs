@@ -36,6 +36,7 @@ mod synonyms;
 mod tests;
 mod types;
 mod understand;
+mod within;
 mod wordmap;
 mod writer;
 

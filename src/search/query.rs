@@ -78,37 +78,82 @@ impl Node {
 
     /// The same query for tantivy.
     pub(crate) fn to_tantivy(&self) -> Box<dyn Query> {
+        self.to_tantivy_with(&Unchanged)
+    }
+
+    /// The same query for tantivy, each leaf (a term, a phrase, a fixed score) and each required
+    /// clause of a boolean node with three or more passed through `rewrite` once built.
+    pub(crate) fn to_tantivy_with(&self, rewrite: &dyn Rewrite) -> Box<dyn Query> {
         match self {
-            Node::Term { field, text, freqs } => Box::new(TermQuery::new(
+            Node::Term { field, text, freqs } => rewrite.leaf(Box::new(TermQuery::new(
                 Term::from_field_text(*field, text),
                 if *freqs {
                     IndexRecordOption::WithFreqs
                 } else {
                     IndexRecordOption::Basic
                 },
-            )),
-            Node::Phrase { field, terms, slop } => Box::new(PhraseQuery::new_with_offset_and_slop(
-                terms
-                    .iter()
-                    .map(|(offset, text)| (*offset, Term::from_field_text(*field, text)))
-                    .collect(),
-                *slop,
-            )),
-            Node::Boost(inner, boost) => Box::new(BoostQuery::new(inner.to_tantivy(), *boost)),
-            Node::ConstScore(inner, score) => {
-                Box::new(ConstScoreQuery::new(inner.to_tantivy(), *score))
+            ))),
+            Node::Phrase { field, terms, slop } => {
+                rewrite.leaf(Box::new(PhraseQuery::new_with_offset_and_slop(
+                    terms
+                        .iter()
+                        .map(|(offset, text)| (*offset, Term::from_field_text(*field, text)))
+                        .collect(),
+                    *slop,
+                )))
             }
-            Node::Bool(clauses) => Box::new(BooleanQuery::new(
-                clauses
+            Node::Boost(inner, boost) => {
+                Box::new(BoostQuery::new(inner.to_tantivy_with(rewrite), *boost))
+            }
+            Node::ConstScore(inner, score) => {
+                rewrite.leaf(Box::new(ConstScoreQuery::new(inner.to_tantivy(), *score)))
+            }
+            Node::Bool(clauses) => {
+                let required = clauses
                     .iter()
-                    .map(|(occur, node)| (*occur, node.to_tantivy()))
-                    .collect(),
-            )),
+                    .filter(|(occur, _)| *occur == Occur::Must)
+                    .count();
+                Box::new(BooleanQuery::new(
+                    clauses
+                        .iter()
+                        .map(|(occur, node)| {
+                            let query = node.to_tantivy_with(rewrite);
+                            if *occur == Occur::Must && required >= 3 {
+                                (*occur, rewrite.required(node, query))
+                            } else {
+                                (*occur, query)
+                            }
+                        })
+                        .collect(),
+                ))
+            }
             Node::DisMax(nodes, tie) => Box::new(DisjunctionMaxQuery::with_tie_breaker(
-                nodes.iter().map(Node::to_tantivy).collect(),
+                nodes
+                    .iter()
+                    .map(|node| node.to_tantivy_with(rewrite))
+                    .collect(),
                 *tie,
             )),
-            Node::Shared(inner) => inner.to_tantivy(),
+            Node::Shared(inner) => inner.to_tantivy_with(rewrite),
         }
     }
 }
+
+/// A change to the queries [`Node::to_tantivy_with`] builds (by default none).
+pub(crate) trait Rewrite {
+    /// A leaf's query: a term, a phrase, or a fixed score.
+    fn leaf(&self, query: Box<dyn Query>) -> Box<dyn Query> {
+        query
+    }
+
+    /// `query`, built from `node`, as a required clause of a boolean node with three or more (the
+    /// order tantivy adds their scores in depends on their costs).
+    fn required(&self, _node: &Node, query: Box<dyn Query>) -> Box<dyn Query> {
+        query
+    }
+}
+
+/// No change: tantivy's query of the node as it is.
+struct Unchanged;
+
+impl Rewrite for Unchanged {}

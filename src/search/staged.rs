@@ -7,7 +7,7 @@
 
 use std::sync::Arc;
 
-use tantivy::query::{BooleanQuery, Occur, Query};
+use tantivy::query::{BooleanQuery, Occur};
 use tantivy::schema::Field;
 use tantivy::{Executor, Searcher, Term};
 
@@ -195,8 +195,9 @@ fn reachable(searcher: &Searcher, node: &Node, fields: &[Field]) -> tantivy::Res
 }
 
 /// Scores the `candidates` that match `node` (and `bonus` where it matches too) with the full
-/// plan: a boolean query requiring both, where the candidates score 0, so each document's score
-/// is exactly what scoring every match would give it. The segments are searched with `executor`.
+/// plan, as `Runner::rank` does, with every leaf of the plan restricted to the candidates: the
+/// same tree, so each candidate's score is exactly what scoring every match would give it. The
+/// segments are searched with `executor`.
 fn rank_within(
     searcher: &Searcher,
     candidates: &Candidates,
@@ -205,14 +206,14 @@ fn rank_within(
     collector: &RankCollector,
     executor: &Executor,
 ) -> tantivy::Result<Ranked> {
-    let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![
-        (Occur::Must, Box::new(candidates.clone())),
-        (Occur::Must, node.to_tantivy()),
-    ];
-    if let Some(bonus) = bonus {
-        clauses.push((Occur::Should, bonus.to_tantivy()));
-    }
-    search_on(searcher, &BooleanQuery::new(clauses), collector, executor)
+    let query = match bonus {
+        Some(bonus) => Box::new(BooleanQuery::new(vec![
+            (Occur::Must, node.to_tantivy_within(candidates)),
+            (Occur::Should, bonus.to_tantivy_within(candidates)),
+        ])),
+        None => node.to_tantivy_within(candidates),
+    };
+    search_on(searcher, &*query, collector, executor)
 }
 
 #[cfg(test)]

@@ -4,8 +4,12 @@
 
 use std::path::Path;
 
+use tantivy::Executor;
+
+use super::super::candidates::Candidates;
 use super::super::plan::Mode;
 use super::super::{SearchIndex, SearchRequest};
+use super::{CANDIDATES, rank_within};
 use crate::content::{Site, SourceFile, Sources};
 
 /// Generated articles: about six documents each, so the big site has well over 4,096.
@@ -229,4 +233,53 @@ fn a_pass_is_reachable_only_when_its_fields_hold_every_required_word() {
     assert!(reachable(&searcher, &either, &titles).expect("reads"));
     let dismax = Node::DisMax(vec![term(body, "card"), term(title, "zqxjv")], 0.1);
     assert!(!reachable(&searcher, &dismax, &titles).expect("reads"));
+}
+
+/// Every candidate stage two scores gets bit for bit the score scoring every match gives it (not
+/// only the best hit): a stage two that changes the order tantivy adds an intersection's clause
+/// scores in (a union's cost counts only the clauses still holding documents) is 2 ulps off on
+/// "report a stolen card".
+#[test]
+fn candidates_score_as_every_match_scores_them() {
+    let (_, big) = indexes();
+    let searcher = big.reader.searcher();
+    for query in KEY_QUERIES.iter().chain(&["card", "phone number"]) {
+        let plan = big.planner(&searcher).plan(query, Mode::Search);
+        let Some(node) = &plan.query else { continue };
+        let proximity = plan.body_proximity.as_ref();
+        // Every match, each with its score.
+        let all = big.rank_collector(None, 100_000);
+        let every = big
+            .runner(&searcher)
+            .rank(node, proximity, &all)
+            .expect("tantivy ranks");
+        let scores: std::collections::HashMap<u32, u32> = every
+            .hits
+            .iter()
+            .map(|hit| (hit.ordinal, hit.score.to_bits()))
+            .collect();
+        // The index's own threads (search) and the calling thread (typeahead) give the same.
+        for executor in [
+            searcher.index().search_executor(),
+            &Executor::single_thread(),
+        ] {
+            let Some(candidates) =
+                Candidates::find(&searcher, node, node, None, CANDIDATES, executor).expect("finds")
+            else {
+                continue;
+            };
+            let within = rank_within(&searcher, &candidates, node, proximity, &all, executor)
+                .expect("ranks");
+            assert!(!within.hits.is_empty(), "{query}: no candidate scored");
+            assert!(within.hits.len() <= candidates.len(), "{query}");
+            for hit in &within.hits {
+                assert_eq!(
+                    scores.get(&hit.ordinal),
+                    Some(&hit.score.to_bits()),
+                    "{query}: ordinal {}",
+                    hit.ordinal
+                );
+            }
+        }
+    }
 }
