@@ -51,8 +51,13 @@ pub(crate) fn write_documents(
     })?;
     let indexed = started.elapsed();
     // The indexing threads' buffers are free now: hand them back before the merges read every
-    // segment (the peak of a big site's start).
-    crate::memory::release_free_heap();
+    // segment (the peak of a big site's start). Only on a big site: the release waits for every
+    // thread of rayon's pool, which on a small site is still rendering its pages (the shipped
+    // content's index step went from 35 to about 200 ms), and a small site's heap is small.
+    let big = catalog.entries.len() >= PARALLEL_SEARCH_DOCUMENTS;
+    if big {
+        crate::memory::release_free_heap();
+    }
     // Few segments make every query (and every dictionary lookup) cheaper; a big site keeps
     // one per core so a query can search them in parallel.
     let metas = index
@@ -88,7 +93,9 @@ pub(crate) fn write_documents(
             source,
         })?;
     // The writer is gone with its threads: the merges' buffers go back too.
-    crate::memory::release_free_heap();
+    if big {
+        crate::memory::release_free_heap();
+    }
     tracing::debug!(
         documents = catalog.entries.len(),
         text_bytes = catalog.text_bytes(),
