@@ -259,6 +259,10 @@ impl TopDocIds {
     /// ("live pe": no page holds both words in the fields typeahead reads) that walk visits every
     /// posting of every term for nothing; the plan's own matches (tantivy's intersection of the
     /// required clauses, led by the rarest) are far fewer to walk.
+    ///
+    /// The results page filters by the plan's counting query, which may match a page holding none
+    /// of the query's terms: the walk then keeps it where WAND would not, but such a page cannot
+    /// match the query, so stage two ranks the same pages either way.
     fn few(
         &self,
         filter: &dyn Weight,

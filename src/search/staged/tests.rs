@@ -332,3 +332,43 @@ fn few_matches_are_the_candidates_wand_finds() {
         "{few} segments with few matches, {many} with many"
     );
 }
+
+/// The results page's every-field pass filters by the plan's counting query, which may match a
+/// page holding none of the query's terms (it is flat and unscored): the walk may then keep such
+/// a page as a candidate, where WAND never proposes it, but it cannot match the query, so the
+/// ranking is the same.
+#[test]
+fn the_walk_ranks_the_results_page_as_wand_does() {
+    let (_, big) = indexes();
+    let searcher = big.reader.searcher();
+    let executor = Executor::single_thread();
+    for query in KEY_QUERIES.iter().chain(&["card", "phone number", "zq"]) {
+        let plan = big.planner(&searcher).plan(query, Mode::Search);
+        let Some(node) = &plan.query else { continue };
+        let matching = plan.count.as_ref().unwrap_or(node);
+        let proximity = plan.body_proximity.as_ref();
+        let collector = big.rank_collector(None, 10);
+        let rank = |walk| {
+            Candidates::find_with(&searcher, node, matching, None, CANDIDATES, &executor, walk)
+                .expect("finds")
+                .map(|candidates| {
+                    let ranked = rank_within(
+                        &searcher,
+                        &candidates,
+                        node,
+                        proximity,
+                        &collector,
+                        &executor,
+                    )
+                    .expect("ranks");
+                    let hits: Vec<(u32, u32)> = ranked
+                        .hits
+                        .iter()
+                        .map(|hit| (hit.ordinal, hit.score.to_bits()))
+                        .collect();
+                    (hits, ranked.counts)
+                })
+        };
+        assert_eq!(rank(true), rank(false), "{query}");
+    }
+}
