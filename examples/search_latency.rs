@@ -13,6 +13,10 @@
 //!
 //! `--random N` also times N queries of three words drawn (with a fixed seed) from the words
 //! `bench/load.sh` sends, as its uncached rows do, and prints their figures as `random_*`.
+//!
+//! `--only suggest` (or `--only search`) times one of the two alone, so a profile of the run
+//! (`perf record`) shows typeahead without the searches around it; `--prefix P` (repeatable)
+//! types only the prefixes given instead of the fixed list.
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -66,7 +70,10 @@ fn main() {
     let mut rounds = 50usize;
     let mut random = 0usize;
     let mut index_dir: Option<PathBuf> = None;
-    let usage = "usage: search_latency --content DIR [--rounds N] [--random N] [--index-dir DIR]";
+    let (mut searches, mut suggests) = (true, true);
+    let mut prefixes: Vec<String> = Vec::new();
+    let usage = "usage: search_latency --content DIR [--rounds N] [--random N] [--index-dir DIR] \
+                 [--only search|suggest] [--prefix P]...";
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match (arg.as_str(), args.next()) {
@@ -74,6 +81,9 @@ fn main() {
             ("--rounds", Some(value)) => rounds = value.parse().unwrap_or(rounds),
             ("--random", Some(value)) => random = value.parse().unwrap_or(random),
             ("--index-dir", Some(value)) => index_dir = Some(PathBuf::from(value)),
+            ("--only", Some(value)) if value == "search" => suggests = false,
+            ("--only", Some(value)) if value == "suggest" => searches = false,
+            ("--prefix", Some(value)) => prefixes.push(value),
             _ => {
                 eprintln!("{usage}");
                 std::process::exit(2);
@@ -142,7 +152,7 @@ fn main() {
     }
     let mut search_times = Vec::new();
     let mut slowest: (Duration, &str) = (Duration::ZERO, "");
-    for _ in 0..rounds {
+    for _ in 0..if searches { rounds } else { 0 } {
         for query in &queries {
             let started = Instant::now();
             let results = snapshot.search.search(&SearchRequest::new(query));
@@ -154,17 +164,28 @@ fn main() {
             search_times.push(elapsed);
         }
     }
+    if prefixes.is_empty() {
+        prefixes = PREFIXES.iter().map(|p| p.to_string()).collect();
+    }
     let mut suggest_times = Vec::new();
-    for _ in 0..rounds {
-        for prefix in PREFIXES {
+    for _ in 0..if suggests { rounds } else { 0 } {
+        for prefix in &prefixes {
             let started = Instant::now();
             std::hint::black_box(snapshot.search.suggest(prefix, 8));
             suggest_times.push(started.elapsed());
         }
     }
     // Per-query p50 and p99 show which query shape is slow (taken before sorting the lists).
-    let per_query = per_item(&queries, &search_times);
-    let per_prefix = per_item(PREFIXES, &suggest_times);
+    let per_query = if searches {
+        per_item(&queries, &search_times)
+    } else {
+        Vec::new()
+    };
+    let per_prefix = if suggests {
+        per_item(&prefixes, &suggest_times)
+    } else {
+        Vec::new()
+    };
     let mut random_times = Vec::new();
     for query in random_queries(random) {
         let started = Instant::now();
@@ -176,7 +197,9 @@ fn main() {
     if !random_times.is_empty() {
         report("random", &mut random_times);
     }
-    println!("search_slowest_query={:?}", slowest.1);
+    if searches {
+        println!("search_slowest_query={:?}", slowest.1);
+    }
     for (query, median, p99) in per_query {
         println!("query_p50_us[{query}]={median}");
         println!("query_p99_us[{query}]={p99}");
@@ -214,6 +237,9 @@ fn per_item(items: &[impl AsRef<str>], times: &[Duration]) -> Vec<(String, u128,
 }
 
 fn report(name: &str, times: &mut [Duration]) {
+    if times.is_empty() {
+        return;
+    }
     times.sort();
     let at = |fraction: f64| {
         let index = ((times.len() as f64 * fraction).ceil() as usize).clamp(1, times.len()) - 1;

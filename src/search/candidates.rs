@@ -15,7 +15,7 @@ use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::index::SegmentId;
 use tantivy::query::{BooleanQuery, BoostQuery, EnableScoring, Occur, Query, TermQuery, Weight};
 use tantivy::schema::{Field, IndexRecordOption};
-use tantivy::{DocId, DocSet, Score, Searcher, SegmentOrdinal, SegmentReader, Term};
+use tantivy::{DocId, DocSet, Score, Searcher, SegmentOrdinal, SegmentReader, TERMINATED, Term};
 
 use super::query::Node;
 
@@ -90,6 +90,10 @@ impl Candidates {
     /// proposes), and every document its fixed-score clauses match; `None` when a fixed-score
     /// clause is too common to add whole (the caller then scores every match). The segments are
     /// searched with `executor`.
+    ///
+    /// Over every field, a segment where `filter` matches at most `k` documents gives them all
+    /// without WAND (see [`TopDocIds::few`]): the same candidates, found by walking the plan's
+    /// own matches instead of every posting of its terms.
     pub(crate) fn find(
         searcher: &Searcher,
         node: &Node,
@@ -97,6 +101,28 @@ impl Candidates {
         fields: Option<&[Field]>,
         k: usize,
         executor: &Executor,
+    ) -> tantivy::Result<Option<Self>> {
+        Self::find_with(
+            searcher,
+            node,
+            filter,
+            fields,
+            k,
+            executor,
+            fields.is_none(),
+        )
+    }
+
+    /// [`Candidates::find`], walking the filter's matches first (`few`) or not (the tests compare
+    /// the two).
+    pub(crate) fn find_with(
+        searcher: &Searcher,
+        node: &Node,
+        filter: &Node,
+        fields: Option<&[Field]>,
+        k: usize,
+        executor: &Executor,
+        few: bool,
     ) -> tantivy::Result<Option<Self>> {
         let mut flat = Flat::default();
         flat.add(node, 1.0);
@@ -123,6 +149,7 @@ impl Candidates {
             let best = TopDocIds {
                 k,
                 filter: Some(filter),
+                few,
             };
             for (segment, found) in
                 search_on(searcher, &BooleanQuery::new(clauses), &best, executor)?
@@ -153,6 +180,7 @@ impl Candidates {
             let every = TopDocIds {
                 k: usize::MAX,
                 filter: None,
+                few: false,
             };
             for (segment, found) in
                 search_on(searcher, &BooleanQuery::new(clauses), &every, executor)?
@@ -214,6 +242,47 @@ impl Ord for ByScore {
 struct TopDocIds {
     k: usize,
     filter: Option<Box<dyn Weight>>,
+    /// Whether to walk the filter's matches first and keep them all when they are at most `k`
+    /// (only right when the query holds a term of every document the filter matches: see
+    /// [`TopDocIds::few`]).
+    few: bool,
+}
+
+impl TopDocIds {
+    /// The live documents `filter` matches in the segment of `reader`, when they are at most `k`
+    /// (`None` from the `k + 1`-th on).
+    ///
+    /// They are then exactly what WAND keeps, when every document the filter matches holds one
+    /// of the query's terms (a plan's flattened terms over every field): until `k` documents
+    /// pass the filter, WAND's threshold stays below every score, so it proposes every document
+    /// of the union and keeps each one the filter lets through. On a plan matching few pages
+    /// ("live pe": no page holds both words in the fields typeahead reads) that walk visits every
+    /// posting of every term for nothing; the plan's own matches (tantivy's intersection of the
+    /// required clauses, led by the rarest) are far fewer to walk.
+    ///
+    /// The results page filters by the plan's counting query, which may match a page holding none
+    /// of the query's terms: the walk then keeps it where WAND would not, but such a page cannot
+    /// match the query, so stage two ranks the same pages either way.
+    fn few(
+        &self,
+        filter: &dyn Weight,
+        reader: &SegmentReader,
+    ) -> tantivy::Result<Option<Vec<DocId>>> {
+        let alive = reader.alive_bitset();
+        let mut scorer = filter.scorer(reader, 1.0)?;
+        let mut found = Vec::new();
+        let mut doc = scorer.doc();
+        while doc != TERMINATED {
+            if alive.is_none_or(|alive| alive.is_alive(doc)) {
+                if found.len() == self.k {
+                    return Ok(None);
+                }
+                found.push(doc);
+            }
+            doc = scorer.advance();
+        }
+        Ok(Some(found))
+    }
 }
 
 /// The per-segment half of [`TopDocIds`] (used when tantivy does not call `collect_segment`).
@@ -289,6 +358,12 @@ impl Collector for TopDocIds {
         _segment_ord: u32,
         reader: &SegmentReader,
     ) -> tantivy::Result<Self::Fruit> {
+        if self.few
+            && let Some(filter) = &self.filter
+            && let Some(found) = self.few(filter.as_ref(), reader)?
+        {
+            return Ok(vec![(reader.segment_id(), found)]);
+        }
         let mut heap = TopHeap::new(self.k);
         let alive = reader.alive_bitset();
         let mut filter = match &self.filter {

@@ -283,3 +283,92 @@ fn candidates_score_as_every_match_scores_them() {
         }
     }
 }
+
+/// The every-field pass keeps a segment's matches whole when there are at most `k` of them,
+/// without WAND: exactly the candidates WAND finds, for plans matching a few pages in a segment
+/// and plans matching many (both must occur, or the test proves nothing).
+#[test]
+fn few_matches_are_the_candidates_wand_finds() {
+    let (_, big) = indexes();
+    let searcher = big.reader.searcher();
+    let executor = Executor::single_thread();
+    let k = 48;
+    let (mut few, mut many) = (0, 0);
+    let typed = KEY_QUERIES.iter().map(|query| (*query, Mode::Search));
+    let prefixes = KEY_PREFIXES
+        .iter()
+        .chain(&[
+            "live pe",
+            "lost ca",
+            "roadside as",
+            "someone called saying th",
+            "zq",
+        ])
+        .map(|prefix| (*prefix, Mode::Suggest));
+    for (text, mode) in typed.chain(prefixes) {
+        let plan = big.planner(&searcher).plan(text, mode);
+        for node in plan.query.iter().chain(&plan.fallback) {
+            let find = |walk| {
+                Candidates::find_with(&searcher, node, node, None, k, &executor, walk)
+                    .expect("finds")
+            };
+            let (Some(walked), Some(wand)) = (find(true), find(false)) else {
+                assert!(find(true).is_none() && find(false).is_none(), "{text}");
+                continue;
+            };
+            for reader in searcher.segment_readers() {
+                let (walked, wand) = (walked.of(reader), wand.of(reader));
+                assert_eq!(walked, wand, "{text}: segment {}", reader.segment_id());
+                if wand.len() < k {
+                    few += 1;
+                } else {
+                    many += 1;
+                }
+            }
+        }
+    }
+    assert!(
+        few > 0 && many > 0,
+        "{few} segments with few matches, {many} with many"
+    );
+}
+
+/// The results page's every-field pass filters by the plan's counting query, which may match a
+/// page holding none of the query's terms (it is flat and unscored): the walk may then keep such
+/// a page as a candidate, where WAND never proposes it, but it cannot match the query, so the
+/// ranking is the same.
+#[test]
+fn the_walk_ranks_the_results_page_as_wand_does() {
+    let (_, big) = indexes();
+    let searcher = big.reader.searcher();
+    let executor = Executor::single_thread();
+    for query in KEY_QUERIES.iter().chain(&["card", "phone number", "zq"]) {
+        let plan = big.planner(&searcher).plan(query, Mode::Search);
+        let Some(node) = &plan.query else { continue };
+        let matching = plan.count.as_ref().unwrap_or(node);
+        let proximity = plan.body_proximity.as_ref();
+        let collector = big.rank_collector(None, 10);
+        let rank = |walk| {
+            Candidates::find_with(&searcher, node, matching, None, CANDIDATES, &executor, walk)
+                .expect("finds")
+                .map(|candidates| {
+                    let ranked = rank_within(
+                        &searcher,
+                        &candidates,
+                        node,
+                        proximity,
+                        &collector,
+                        &executor,
+                    )
+                    .expect("ranks");
+                    let hits: Vec<(u32, u32)> = ranked
+                        .hits
+                        .iter()
+                        .map(|hit| (hit.ordinal, hit.score.to_bits()))
+                        .collect();
+                    (hits, ranked.counts)
+                })
+        };
+        assert_eq!(rank(true), rank(false), "{query}");
+    }
+}
