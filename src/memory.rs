@@ -9,9 +9,6 @@
 //! (`clear_page_erms` under `do_huge_pmd_anonymous_page`, 47 % of the samples); with regular
 //! pages a restart took a third less CPU (README, "Search speed (issue 14)", branch s19-startup).
 //! A partly used huge page also counts whole in the resident set, which is a target of its own.
-//!
-//! Indexing is the exception: its large hash tables are read at random and run faster in huge
-//! pages, so a big site's documents are written with them allowed again ([`with_huge_pages`]).
 
 /// Turns transparent huge pages off for this process (the kernel's `PR_SET_THP_DISABLE`), before
 /// the heap grows. Call first thing in `main`. A kernel without the setting is logged at debug
@@ -20,89 +17,6 @@ pub fn use_regular_pages() {
     #[cfg(target_os = "linux")]
     if let Err(error) = rustix::thread::disable_transparent_huge_pages(true) {
         tracing::debug!(%error, "cannot turn transparent huge pages off");
-    }
-}
-
-/// How many callers are inside [`with_huge_pages`] now, and whether the first of them turned
-/// transparent huge pages on (so the last one turns them off again).
-static HUGE_PAGE_USERS: std::sync::Mutex<(usize, bool)> = std::sync::Mutex::new((0, false));
-
-/// Runs `work` with transparent huge pages allowed again when [`use_regular_pages`] turned them
-/// off, then turns them off again; otherwise just runs `work`.
-///
-/// For indexing a big site: tantivy's term hash tables and postings arenas and the stem memory are
-/// large and read at random, and in regular pages they miss the TLB far more often (regular pages
-/// cost a cold start about 6 CPU seconds of indexing, README, "Search speed (issue 14)", branch
-/// s19-startup). The heap allocated meanwhile is the indexing's own, nearly all freed (and handed
-/// back, [`release_free_heap`]) before the merges; what lives on keeps its huge pages only until
-/// mimalloc hands back the free parts around it (the kernel then splits them).
-///
-/// The setting is the process's, not the thread's: calls may overlap (the pages stay allowed until
-/// the last one returns), and anything else the process allocates meanwhile may get huge pages too.
-pub fn with_huge_pages<T>(work: impl FnOnce() -> T) -> T {
-    enter_huge_pages();
-    // Turned off again even when `work` panics.
-    struct Leave;
-    impl Drop for Leave {
-        fn drop(&mut self) {
-            leave_huge_pages();
-        }
-    }
-    let _leave = Leave;
-    work()
-}
-
-/// The first caller in turns the pages on, when they are off.
-fn enter_huge_pages() {
-    let mut users = HUGE_PAGE_USERS
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
-    if users.0 == 0 {
-        users.1 = huge_pages_disabled() && set_huge_pages_disabled(false);
-    }
-    users.0 += 1;
-}
-
-/// The last caller out turns them off again, if the first one turned them on.
-fn leave_huge_pages() {
-    let mut users = HUGE_PAGE_USERS
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
-    users.0 = users.0.saturating_sub(1);
-    if users.0 == 0 && users.1 {
-        set_huge_pages_disabled(true);
-        users.1 = false;
-    }
-}
-
-/// Whether this process has transparent huge pages turned off (false where that cannot be told).
-fn huge_pages_disabled() -> bool {
-    #[cfg(target_os = "linux")]
-    {
-        rustix::thread::transparent_huge_pages_are_disabled().unwrap_or(false)
-    }
-    #[cfg(not(target_os = "linux"))]
-    {
-        false
-    }
-}
-
-/// Turns this process's transparent huge pages off or on; whether that was done.
-fn set_huge_pages_disabled(disabled: bool) -> bool {
-    #[cfg(target_os = "linux")]
-    {
-        match rustix::thread::disable_transparent_huge_pages(disabled) {
-            Ok(()) => true,
-            Err(error) => {
-                tracing::debug!(%error, disabled, "cannot switch transparent huge pages");
-                false
-            }
-        }
-    }
-    #[cfg(not(target_os = "linux"))]
-    {
-        let _ = disabled;
-        false
     }
 }
 
@@ -151,54 +65,19 @@ mod tests {
 
     #[test]
     fn freed_heap_leaves_the_resident_set() {
-        // The other tests allocate in this process at the same time: the measure runs alone.
-        run_alone("memory::tests::release_in_a_process_of_its_own");
-    }
-
-    /// Runs the ignored test `name` in a process of its own (this test binary again, that one test
-    /// only): it changes or measures process-wide state while other tests run.
-    fn run_alone(name: &str) {
+        // The other tests allocate in this process at the same time: the measure runs alone, in a
+        // process of its own (this test binary again, that one test only).
         let exe = std::env::current_exe().expect("the test binary");
         let status = Command::new(exe)
-            .args([name, "--exact", "--ignored", "--test-threads=1"])
+            .args([
+                "memory::tests::release_in_a_process_of_its_own",
+                "--exact",
+                "--ignored",
+                "--test-threads=1",
+            ])
             .status()
             .expect("run the test binary");
-        assert!(
-            status.success(),
-            "the process running {name} failed: {status}"
-        );
-    }
-
-    #[test]
-    fn huge_pages_are_allowed_while_indexing_and_off_again_after() {
-        run_alone("memory::tests::huge_pages_in_a_process_of_its_own");
-    }
-
-    #[test]
-    #[ignore = "run in a process of its own by `huge_pages_are_allowed_while_indexing_and_off_again_after`"]
-    fn huge_pages_in_a_process_of_its_own() {
-        use super::{huge_pages_disabled, set_huge_pages_disabled, with_huge_pages};
-        // A process that has them on (whatever it inherited): left as it is.
-        assert!(set_huge_pages_disabled(false));
-        assert!(!huge_pages_disabled());
-        with_huge_pages(|| assert!(!huge_pages_disabled()));
-        assert!(!huge_pages_disabled());
-        // Turned off (as `main` does): on inside, on until the last of overlapping calls returns,
-        // off after, also after a panic inside.
-        super::use_regular_pages();
-        assert!(huge_pages_disabled());
-        with_huge_pages(|| {
-            assert!(!huge_pages_disabled());
-            with_huge_pages(|| assert!(!huge_pages_disabled()));
-            assert!(
-                !huge_pages_disabled(),
-                "an inner call turned them off early"
-            );
-        });
-        assert!(huge_pages_disabled());
-        let panicked = std::panic::catch_unwind(|| with_huge_pages(|| panic!("inside")));
-        assert!(panicked.is_err());
-        assert!(huge_pages_disabled(), "left on by a panic");
+        assert!(status.success(), "the measuring process failed: {status}");
     }
 
     #[test]

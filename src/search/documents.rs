@@ -188,18 +188,15 @@ pub(crate) fn add_site(
         })
         .collect();
     match writer {
-        // Transparent huge pages for the indexing's hash tables (see `memory::with_huge_pages`);
-        // the catalog above, which lives on, was built in regular pages.
-        Some(writer) => crate::memory::with_huge_pages(|| {
-            site.articles
-                .par_iter()
-                .zip(firsts.par_iter())
-                .try_for_each(|(article, &first)| {
-                    write_article(writer, fields, article, first)?;
-                    phase.advance(1);
-                    Ok::<(), SearchError>(())
-                })
-        })?,
+        Some(writer) => site
+            .articles
+            .par_iter()
+            .zip(firsts.par_iter())
+            .try_for_each(|(article, &first)| {
+                write_article(writer, fields, article, first)?;
+                phase.advance(1);
+                Ok::<(), SearchError>(())
+            })?,
         None => phase.advance(site.articles.len()),
     }
     for faq in &site.faqs {
