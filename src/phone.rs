@@ -146,6 +146,13 @@ pub fn find_phones_in_prose(text: &str) -> Vec<FoundPhone> {
 /// Finds every phone-shaped span in `text` that parses as a NANP number. Vanity forms count only when
 /// written with separators (`1-800-AXP-EARN`), so ordinary capitalised words never match.
 pub fn find_phones(text: &str) -> Vec<FoundPhone> {
+    // Every number found has at least three ASCII digits (the area code: the pattern asks for
+    // three digits there and parsing takes ASCII ones only, `800-AXP-EARN`), so text with fewer
+    // holds none and skips the pattern search, which runs over every byte: Markdown is searched
+    // one text run at a time, and most runs of a big site have no digit at all.
+    if text.bytes().filter(u8::is_ascii_digit).take(3).count() < 3 {
+        return Vec::new();
+    }
     scan(text, &PHONE_SHAPE, |written| {
         let has_letters = written.chars().any(|c| c.is_ascii_alphabetic());
         let has_separators = written.contains('-');
@@ -312,6 +319,29 @@ mod tests {
         assert_eq!(found.len(), 2);
         let (found, _) = find_typed_phones("1-800-528-4800 1-800-528-4800");
         assert_eq!(found.len(), 2);
+    }
+
+    #[test]
+    fn text_with_fewer_than_three_digits_holds_no_number_and_three_can() {
+        // The shortest numbers there are: three digits and keypad letters.
+        let found = find_phones("call 800-AXP-EARN today");
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].written, "800-AXP-EARN");
+        assert_eq!(found[0].phone.national_digits(), "8002973276");
+        let found = find_phones("or (800) AXP-EARN");
+        assert_eq!(found.len(), 1, "{found:?}");
+        // Digits other than ASCII ones are no number's digits.
+        assert!(Phone::parse("٨٠٠-AXP-EARN").is_none());
+        for text in [
+            "",
+            "no digits at all",
+            "80-AXP-EARN",
+            "8-AXP-EARN",
+            "Section 12 of 2",
+            "٨٠٠-AXP-EARN",
+        ] {
+            assert!(find_phones(text).is_empty(), "{text}");
+        }
     }
 
     #[test]
