@@ -134,15 +134,6 @@ pub struct FoundPhone {
     pub phone: Phone,
 }
 
-/// [`find_phones`] for long prose: text with fewer than four digits cannot hold a number (even
-/// `1-800-AXP-EARN` has four), so it skips the comparatively slow pattern search.
-pub fn find_phones_in_prose(text: &str) -> Vec<FoundPhone> {
-    if text.bytes().filter(u8::is_ascii_digit).take(4).count() < 4 {
-        return Vec::new();
-    }
-    find_phones(text)
-}
-
 /// Finds every phone-shaped span in `text` that parses as a NANP number. Vanity forms count only when
 /// written with separators (`1-800-AXP-EARN`), so ordinary capitalised words never match.
 pub fn find_phones(text: &str) -> Vec<FoundPhone> {

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use super::locator::{GuidePart, Locator};
 use crate::compact::{CompactAfter, CompactText, InflateError};
 use crate::markdown::{Heading, Section};
-use crate::phone::{Phone, find_phones_in_prose};
+use crate::phone::{Phone, find_phones};
 
 /// `site.toml`: settings for the whole site.
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -431,7 +431,7 @@ impl ArticleBody {
         ArticleBody {
             html: CompactAfter::new(html, &text, compact),
             headings,
-            phones: find_phones_in_prose(&text)
+            phones: find_phones(&text)
                 .into_iter()
                 .map(|found| found.range)
                 .collect(),
@@ -495,5 +495,32 @@ mod tests {
             bodies[0].html().expect("plain"),
             bodies[1].html().expect("inflates")
         );
+    }
+
+    #[test]
+    fn a_body_finds_every_number_written_even_one_with_three_digits() {
+        // `800-AXP-EARN` is a whole number with only three digits; the body once skipped text
+        // with fewer than four, so an article naming only it recorded no number.
+        for markdown in [
+            "Rewards: 800-AXP-EARN.
+",
+            "Rewards: 1-800-AXP-EARN.
+",
+            "Call 1-800-528-4800.
+",
+        ] {
+            let rendered = render(markdown);
+            let body = ArticleBody::new("", rendered.html, rendered.sections, false);
+            let text = body.text.get().expect("plain");
+            let found: Vec<&str> = body.phones.iter().map(|r| &text[r.clone()]).collect();
+            assert_eq!(found.len(), 1, "{markdown}: {found:?}");
+            assert!(markdown.contains(found[0]), "{markdown}: {found:?}");
+        }
+        let rendered = render(
+            "Section 12 of 2.
+",
+        );
+        let body = ArticleBody::new("", rendered.html, rendered.sections, false);
+        assert!(body.phones.is_empty());
     }
 }

@@ -10,7 +10,7 @@ use super::planner::{Planner, Step};
 use super::sources::SourceFile;
 use super::toml_file::{find_line, find_nth_line, parse_toml};
 use crate::markdown::LinkRef;
-use crate::phone::find_phones_in_prose;
+use crate::phone::find_phones;
 
 /// What planner entries may refer to.
 pub(super) struct PlannerRefs<'a> {
@@ -181,7 +181,7 @@ fn check_no_numbers(checker: &mut Checker<'_>, file: &SourceFile, planner: &Plan
             .iter()
             .filter_map(|route| route.note.as_deref()),
     );
-    for found in texts.into_iter().flat_map(find_phones_in_prose) {
+    for found in texts.into_iter().flat_map(find_phones) {
         checker.report(
             file,
             find_line(&file.text, &found.written),

@@ -15,7 +15,7 @@ use super::understand::{Analyzers, fold_acronyms};
 use super::wordmap::WordMap;
 use crate::compact::CompactText;
 use crate::content::{Article, Contact, Faq, Region, Site};
-use crate::phone::{Phone, find_phones_in_prose};
+use crate::phone::{Phone, find_phones};
 
 /// Digits a number is searched by: the written forms reduced to digits (11, 10 and the last 7).
 fn phone_tokens(phone: &Phone) -> BTreeSet<String> {
@@ -127,7 +127,7 @@ fn write(
 /// Phone numbers written in prose: where each is, and its digit tokens for the phone fields.
 /// Text with too few digits for any number skips the (comparatively slow) pattern search.
 fn phone_spans(text: &str) -> Vec<(Range<usize>, BTreeSet<String>)> {
-    find_phones_in_prose(text)
+    find_phones(text)
         .into_iter()
         .map(|found| (found.range, phone_tokens(&found.phone)))
         .collect()
