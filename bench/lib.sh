@@ -2,11 +2,14 @@
 
 say() { printf '%s\n' "$*" >&2; }
 
-# A free TCP port on 127.0.0.1: random candidates, skipping any that accept a connection.
+# A free TCP port on 127.0.0.1: random candidates below the kernel's ephemeral range (where the
+# load tools' own connections take their local ports, so a candidate there could be taken between
+# this check and the server's bind), skipping any that accept a connection.
 free_port() {
-    local port
+    local port low
+    low=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
     for _ in $(seq 1 50); do
-        port=$((20000 + RANDOM % 40000))
+        port=$((10000 + RANDOM % (low - 10000)))
         if ! (exec 3<>"/dev/tcp/$HOST/$port") 2>/dev/null; then
             echo "$port"
             return
