@@ -64,6 +64,26 @@ fn the_first_load_writes_the_cache_and_the_next_reads_the_same_site_back() {
 }
 
 #[test]
+fn the_cache_file_is_the_magic_the_payloads_checksum_and_the_payload() {
+    // The payload is encoded straight into the file and its checksum written back into place:
+    // the file must be exactly what encoding into memory first gave.
+    let content = fixture_copy();
+    let cache = tempfile::tempdir().expect("temp dir");
+    let (site, _) = load_cached(content.path(), cache.path());
+    let files = cache_files(cache.path());
+    let bytes = fs::read(&files[0]).expect("reads the cache file");
+    let payload = stored(&site);
+    let mut expected = b"helpcenter site\0".to_vec();
+    expected.extend_from_slice(&crc32fast::hash(&payload).to_le_bytes());
+    expected.extend_from_slice(&payload);
+    assert_eq!(bytes.len(), expected.len());
+    assert!(
+        bytes == expected,
+        "the cache file differs from magic, checksum, payload"
+    );
+}
+
+#[test]
 fn an_edit_is_loaded_from_the_files_and_replaces_the_old_cache() {
     let content = fixture_copy();
     let cache = tempfile::tempdir().expect("temp dir");
