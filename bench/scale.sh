@@ -10,7 +10,8 @@
 #   - search over HTTP: oha against /api/search with random three-word queries (so the answer cache
 #     almost never hits) at 2 connections, i.e. latency without queueing;
 #   - the first request of an article (rendered and compressed on demand at this size) and a repeat;
-#   - two more starts with --index-dir: the first writes the index, the second (reported: startup,
+#   - two more starts with --index-dir: the first writes the index (reported: its peak RSS, "1st"),
+#     the second (reported: startup,
 #     the index step of it, and peak RSS) reuses it.
 # Then bench/load.sh (no nginx) on the shipped content gives the uncached /api/search figures against
 # a cached article, and the answer cache's hit rate over its mixed load. Every figure of the search
@@ -76,8 +77,8 @@ else
 fi
 
 echo "# helpcenter scale benchmark — $(date -u +%Y-%m-%d), $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GB", $2 / 1048576 }' /proc/meminfo) RAM, server workers: $WORKERS"
-printf '%-8s %8s %9s %26s %8s %8s %19s %12s %27s %15s %29s\n' \
-    "articles" "docs" "startup" "load/index/render (ms)" "RSS MB" "peak MB" "in-proc p50/p99 ms" "suggest p99" "HTTP req/s p50/p99 ms" "article 1st/2nd" "index-dir restart (index) MB"
+printf '%-8s %8s %9s %26s %8s %8s %19s %12s %27s %15s %29s %16s\n' \
+    "articles" "docs" "startup" "load/index/render (ms)" "RSS MB" "peak MB" "in-proc p50/p99 ms" "suggest p99" "HTTP req/s p50/p99 ms" "article 1st/2nd" "index-dir restart (index) MB" "index-dir 1st MB"
 # Starts the release server on the generated site of `size` (extra arguments passed on) and waits
 # for /healthz; sets server, started_in ("12.3 s") and ready (the "content ready" log line).
 start_server() {
@@ -143,6 +144,7 @@ for size in $SIZES; do
     # Restarts with --index-dir: the first start writes the index, the second reuses it.
     say "starting twice with --index-dir…"
     start_server "$size" --index-dir "$work/index-$size"
+    first_peak=$(peak_rss_mb "$server")
     stop_server
     start_server "$size" --index-dir "$work/index-$size"
     grep -q 'index="reused"' <<<"$ready" || say "warning: the index folder was not reused"
@@ -157,8 +159,8 @@ for size in $SIZES; do
     inproc="$(value search_p50_ms)/$(value search_p99_ms)"
     suggest="$(value suggest_p99_ms)"
 
-    printf '%-8s %8s %9s %26s %8s %8s %19s %12s %27s %15s %29s\n' \
-        "$size" "$docs" "$startup" "$timings" "$rss_start" "$rss_peak" "$inproc" "$suggest" "$http" "$article" "$restart"
+    printf '%-8s %8s %9s %26s %8s %8s %19s %12s %27s %15s %29s %16s\n' \
+        "$size" "$docs" "$startup" "$timings" "$rss_start" "$rss_peak" "$inproc" "$suggest" "$http" "$article" "$restart" "$first_peak"
     rm -rf "$site"
 done
 
