@@ -66,11 +66,7 @@ pub(crate) fn write_documents(
             stage: "list segments",
             source,
         })?;
-    let target = if catalog.entries.len() < PARALLEL_SEARCH_DOCUMENTS {
-        1
-    } else {
-        threads
-    };
+    let target = if big { threads } else { 1 };
     // One merge at a time: a merge maps every segment it reads, and those pages stay in the
     // resident set until it ends. Run together, the merges held the whole index mapped beside the
     // heap, the peak of a big site's start (README, "Search speed (issue 14)", s20-startup).
